@@ -1,0 +1,95 @@
+/**
+ * The canonical event (DESIGN.md section 3). Every source (Generic JSON, Shopify, WooCommerce,
+ * backfilled items) is normalized into this shape before anything else sees it.
+ *
+ * Times are ISO 8601 UTC strings. Money is a decimal string ("404.95"), never a float.
+ */
+
+export const EVENT_TYPES = [
+	'customer.registered',
+	'customer.updated',
+	'order.placed',
+	'order.updated',
+	'cart.updated',
+	'cart.item_added',
+	'product.viewed',
+	'page.visited',
+	'subscription.changed',
+	'email.interacted',
+	'social.participated',
+	'checkout.promotion_applied',
+] as const;
+
+export const OCCASION_TYPES = [
+	'customer.birthday',
+	'cart.abandoned',
+	'customer.no_order_since_registration',
+	'customer.lapsed',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+export type OccasionType = (typeof OCCASION_TYPES)[number];
+
+export type EventSource = 'generic' | 'shopify' | 'woocommerce' | 'ledger';
+
+export interface Customer {
+	id: string;
+	email?: string;
+	phone?: string;
+	firstName?: string;
+	lastName?: string;
+	/** YYYY-MM-DD, or --MM-DD when the year is unknown. */
+	birthday?: string;
+	/** IANA zone, e.g. Europe/Berlin. */
+	timezone?: string;
+	locale?: string;
+	acceptsMarketing?: boolean;
+	/** When the customer registered (ISO 8601 UTC); set by customer.registered events. */
+	registeredAt?: string;
+}
+
+export interface Line {
+	productId: string;
+	sku?: string;
+	name?: string;
+	categories: string[];
+	quantity: number;
+	/** Unit price, decimal string. */
+	price: string;
+}
+
+export interface Order {
+	id: string;
+	/** Decimal string in the order currency. */
+	total: string;
+	/** ISO 4217 code, upper case. */
+	currency: string;
+	couponCodes: string[];
+	promotions: string[];
+	lines: Line[];
+	/** Order status as the store reports it (e.g. paid, cancelled, refunded). */
+	status?: string;
+}
+
+export interface Cart {
+	id: string;
+	total: string;
+	currency: string;
+	lines: Line[];
+	recoveryUrl?: string;
+}
+
+export interface CanonicalEvent {
+	id: string;
+	type: EventType | OccasionType;
+	occurredAt: string;
+	source: EventSource;
+	customer: Customer;
+	order?: Order;
+	cart?: Cart;
+	page?: { url: string };
+	product?: { id: string; sku?: string; name?: string; categories?: string[]; url?: string };
+	subscription?: { status: string; list?: string };
+	email?: { action: string; campaign?: string; link?: string };
+	social?: { kind: string; url?: string };
+}
