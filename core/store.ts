@@ -1,0 +1,296 @@
+/**
+ * The activity store port. The core's domain operations run over this interface; store/ holds
+ * the SQLite and PostgreSQL implementations (and is the only place with SQL).
+ *
+ * Every method runs in ONE transaction and takes a batch, so a node execution makes one round of
+ * work for all of its items. Every write is idempotent and every decision that must happen once
+ * (a guard entry, a coupon claim, an occasion claim, an event record) is made by the database
+ * with a unique constraint and a single conditional statement, never read-decide-write.
+ *
+ * Instants are epoch milliseconds. Money is integer minor units with its currency.
+ */
+import type { CanonicalEvent } from './event';
+
+export type Millis = number;
+
+// ---------------------------------------------------------------- events and customers
+
+export interface RecordOutcome {
+	id: string;
+	/** false: an event with this id was recorded before (a redelivery); nothing was written. */
+	recorded: boolean;
+	/** The customer had never been seen by this store before this event. */
+	newCustomer: boolean;
+}
+
+export interface CustomerRow {
+	id: string;
+	email?: string;
+	phone?: string;
+	firstName?: string;
+	lastName?: string;
+	birthday?: string;
+	timezone?: string;
+	locale?: string;
+	acceptsMarketing?: boolean;
+	registeredAt?: Millis;
+	firstSeenAt: Millis;
+	updatedAt: Millis;
+	lastOrderAt?: Millis;
+}
+
+export interface ForgetReport {
+	customerId: string;
+	/** Rows removed (or anonymized, for coupon codes already handed out) per table. */
+	removed: Record<string, number>;
+}
+
+// ---------------------------------------------------------------- purchases
+
+export interface PurchaseQuery {
+	customerId: string;
+	/** Inclusive lower bound. */
+	from?: Millis;
+	/** Exclusive upper bound. */
+	to?: Millis;
+}
+
+export interface PurchaseRows {
+	customerId: string;
+	/** One row per currency; cancelled, refunded and failed orders are not counted. */
+	totals: Array<{ currency: string; orders: number; amountMinor: bigint }>;
+	firstOrderAt?: Millis;
+	lastOrderAt?: Millis;
+	categories: string[];
+	products: string[];
+	skus: string[];
+	couponCodes: string[];
+	promotions: string[];
+}
+
+// ---------------------------------------------------------------- segments
+
+export interface SegmentRow {
+	id: number;
+	name: string;
+	createdAt: Millis;
+	members: number;
+}
+
+export interface MembershipRow {
+	customerId: string;
+	addedAt: Millis;
+	expiresAt?: Millis;
+}
+
+export interface SegmentAdd {
+	customerId: string;
+	/** Membership ends at this instant; undefined = open-ended. */
+	until?: Millis;
+}
+
+// ---------------------------------------------------------------- coupons
+
+export interface PoolRow {
+	id: number;
+	name: string;
+	createdAt: Millis;
+}
+
+export interface CodeInput {
+	code: string;
+	discountKind?: 'percent' | 'fixed';
+	discountValue?: string;
+	currency?: string;
+	minimumOrder?: string;
+	/** The code itself stops being valid at this instant (never handed out after it). */
+	validUntil?: Millis;
+}
+
+export interface ClaimRequest {
+	customerId: string;
+	/** Idempotency key: the same key in the same pool always returns the same code. */
+	key: string;
+	/** Expiry of the assignment, if any. */
+	expiresAt?: Millis;
+}
+
+export interface ClaimedCode {
+	code: string;
+	pool: string;
+	customerId: string;
+	assignedAt: Millis;
+	expiresAt?: Millis;
+	discountKind?: 'percent' | 'fixed';
+	discountValue?: string;
+	currency?: string;
+	minimumOrder?: string;
+	/** true when this key had been served before (a retried execution); no new code was used. */
+	reused: boolean;
+}
+
+export type ClaimOutcome = ({ assigned: true } & ClaimedCode) | { assigned: false; pool: string };
+
+export interface PoolStatus {
+	pool: string;
+	total: number;
+	free: number;
+	assigned: number;
+	redeemed: number;
+	expired: number;
+}
+
+export interface RedeemRequest {
+	code: string;
+	/** Restrict to one pool; undefined = the code in any pool. */
+	pool?: string;
+	orderId?: string;
+}
+
+export interface RedeemOutcome {
+	code: string;
+	found: boolean;
+	/** Marked now (false when it already was redeemed or not found). */
+	redeemed: boolean;
+	redeemedAt?: Millis;
+}
+
+export interface HeldCode {
+	pool: string;
+	code: string;
+	assignedAt: Millis;
+	expiresAt?: Millis;
+	redeemedAt?: Millis;
+}
+
+// ---------------------------------------------------------------- guard
+
+export type GuardPolicy =
+	| { kind: 'once' }
+	| { kind: 'always' }
+	| { kind: 'atMost'; times: number }
+	| { kind: 'perPeriod'; periodMs: number };
+
+export interface GuardRequest {
+	activity: string;
+	customerId: string;
+	/** Idempotency key of this attempt (e.g. the event id): a retry returns the first decision. */
+	key: string;
+	policy: GuardPolicy;
+}
+
+export interface GuardOutcome {
+	activity: string;
+	customerId: string;
+	entered: boolean;
+	/** The key had entered before: a retried execution, not a new entry. */
+	replay: boolean;
+	/** Entries counted for this customer and activity after this decision. */
+	entries: number;
+	firstAt?: Millis;
+	lastAt?: Millis;
+}
+
+export interface GuardEntryRow {
+	activity: string;
+	customerId: string;
+	key: string;
+	enteredAt: Millis;
+}
+
+// ---------------------------------------------------------------- occasions
+
+export interface OccasionCandidate {
+	customer: CustomerRow;
+	/** Instant the occasion relates to: cart update, registration, last order. */
+	at?: Millis;
+	cart?: CartRow;
+}
+
+export interface CartRow {
+	id: string;
+	customerId: string;
+	currency?: string;
+	totalMinor?: bigint;
+	lines: unknown[];
+	recoveryUrl?: string;
+	updatedAt: Millis;
+	version: number;
+}
+
+export interface OccasionClaim {
+	/** Who consumes the occasion, e.g. workflow id + node name: each consumer gets it once. */
+	consumer: string;
+	kind: string;
+	customerId: string;
+	/** Occurrence key: the year of a birthday, the cart version, the lapse's last order instant. */
+	occurrence: string;
+}
+
+export interface DueQuery {
+	/** Candidates whose relevant instant (cart update, registration, last order) is in [after, before). */
+	after?: Millis;
+	before: Millis;
+	limit: number;
+	/** Skip what this consumer has already claimed for this kind. */
+	consumer: string;
+	kind: string;
+}
+
+export interface BirthdayQuery {
+	/** Month-days ('MM-DD') that may be due now in some time zone. */
+	monthDays: string[];
+	/** Occurrence keys (birthday years) already claimed by this consumer are skipped. */
+	years: string[];
+	limit: number;
+	consumer: string;
+	kind: string;
+}
+
+// ---------------------------------------------------------------- the store
+
+export interface Store {
+	readonly dialect: 'sqlite' | 'postgres';
+	/** Human-readable location, for execution hints: "SQLite /home/n8n/.n8n/dialogue-activities.sqlite". */
+	readonly description: string;
+
+	schemaVersion(): Promise<number>;
+	close(): Promise<void>;
+
+	recordEvents(events: CanonicalEvent[], now: Millis): Promise<RecordOutcome[]>;
+	knownCustomers(ids: string[]): Promise<Set<string>>;
+	getCustomer(id: string): Promise<CustomerRow | undefined>;
+	forgetCustomer(id: string): Promise<ForgetReport>;
+
+	purchases(queries: PurchaseQuery[]): Promise<PurchaseRows[]>;
+
+	listSegments(search?: string): Promise<SegmentRow[]>;
+	/** Creates segments that do not exist; returns all named. */
+	ensureSegments(names: string[], now: Millis): Promise<SegmentRow[]>;
+	renameSegment(from: string, to: string): Promise<SegmentRow>;
+	deleteSegment(name: string): Promise<{ removedMembers: number }>;
+	segmentAdd(segment: string, adds: SegmentAdd[], now: Millis): Promise<Array<MembershipRow & { added: boolean }>>;
+	segmentRemove(segment: string, customerIds: string[]): Promise<boolean[]>;
+	segmentCheck(segment: string, customerIds: string[], now: Millis): Promise<Array<MembershipRow | undefined>>;
+	segmentMembers(segment: string, now: Millis, limit: number, offset: number): Promise<MembershipRow[]>;
+	segmentsOf(customerId: string, now: Millis): Promise<Array<{ segment: string } & MembershipRow>>;
+
+	listPools(search?: string): Promise<PoolRow[]>;
+	ensurePools(names: string[], now: Millis): Promise<PoolRow[]>;
+	/** Inserts codes not yet in the pool; returns how many were added and which were skipped. */
+	addCodes(pool: string, codes: CodeInput[], now: Millis): Promise<{ added: number; skipped: string[] }>;
+	claimCodes(pool: string, requests: ClaimRequest[], now: Millis): Promise<ClaimOutcome[]>;
+	poolStatus(pool: string, now: Millis): Promise<PoolStatus>;
+	redeemCodes(requests: RedeemRequest[], now: Millis): Promise<RedeemOutcome[]>;
+	codesOf(customerId: string): Promise<HeldCode[]>;
+
+	guardEnter(requests: GuardRequest[], now: Millis): Promise<GuardOutcome[]>;
+	guardReset(activity: string, customerId: string): Promise<{ removed: boolean }>;
+	guardHistory(filter: { activity?: string; customerId?: string; limit: number }): Promise<GuardEntryRow[]>;
+
+	dueBirthdays(query: BirthdayQuery): Promise<OccasionCandidate[]>;
+	dueAbandonedCarts(query: DueQuery): Promise<OccasionCandidate[]>;
+	dueRegisteredWithoutOrder(query: DueQuery): Promise<OccasionCandidate[]>;
+	dueLapsed(query: DueQuery): Promise<OccasionCandidate[]>;
+	claimOccasions(claims: OccasionClaim[], now: Millis): Promise<boolean[]>;
+}

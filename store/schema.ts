@@ -1,0 +1,185 @@
+/**
+ * Versioned migrations, one list for both dialects. `${ID}` is the dialect's auto-increment key.
+ * A migration is applied once, in its own transaction, recorded in schema_migrations.
+ */
+
+export interface Migration {
+	version: number;
+	name: string;
+	statements: string[];
+}
+
+export const MIGRATIONS: Migration[] = [
+	{
+		version: 1,
+		name: 'activity store',
+		statements: [
+			`CREATE TABLE customers (
+				id TEXT PRIMARY KEY,
+				email TEXT,
+				phone TEXT,
+				first_name TEXT,
+				last_name TEXT,
+				birthday TEXT,
+				birth_md TEXT,
+				timezone TEXT,
+				locale TEXT,
+				accepts_marketing SMALLINT,
+				registered_at BIGINT,
+				first_seen_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL,
+				last_order_at BIGINT
+			)`,
+			`CREATE INDEX customers_birth_md ON customers (birth_md)`,
+			`CREATE INDEX customers_registered_no_order ON customers (registered_at) WHERE last_order_at IS NULL`,
+			`CREATE INDEX customers_last_order ON customers (last_order_at)`,
+
+			`CREATE TABLE events (
+				id TEXT PRIMARY KEY,
+				type TEXT NOT NULL,
+				source TEXT NOT NULL,
+				customer_id TEXT NOT NULL,
+				occurred_at BIGINT NOT NULL,
+				recorded_at BIGINT NOT NULL,
+				payload TEXT NOT NULL
+			)`,
+			`CREATE INDEX events_customer ON events (customer_id, occurred_at)`,
+
+			`CREATE TABLE orders (
+				id TEXT PRIMARY KEY,
+				customer_id TEXT NOT NULL,
+				placed_at BIGINT NOT NULL,
+				currency TEXT NOT NULL,
+				total_minor BIGINT NOT NULL,
+				status TEXT,
+				counted SMALLINT NOT NULL DEFAULT 1
+			)`,
+			`CREATE INDEX orders_customer ON orders (customer_id, placed_at)`,
+			`CREATE TABLE order_lines (
+				order_id TEXT NOT NULL,
+				line_no INTEGER NOT NULL,
+				customer_id TEXT NOT NULL,
+				placed_at BIGINT NOT NULL,
+				product_id TEXT NOT NULL,
+				sku TEXT,
+				name TEXT,
+				quantity INTEGER NOT NULL,
+				price_minor BIGINT NOT NULL,
+				PRIMARY KEY (order_id, line_no)
+			)`,
+			`CREATE INDEX order_lines_customer ON order_lines (customer_id, placed_at)`,
+			`CREATE TABLE order_categories (
+				order_id TEXT NOT NULL,
+				category TEXT NOT NULL,
+				customer_id TEXT NOT NULL,
+				placed_at BIGINT NOT NULL,
+				PRIMARY KEY (order_id, category)
+			)`,
+			`CREATE INDEX order_categories_customer ON order_categories (customer_id, placed_at)`,
+			`CREATE TABLE order_codes (
+				order_id TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				code TEXT NOT NULL,
+				customer_id TEXT NOT NULL,
+				placed_at BIGINT NOT NULL,
+				PRIMARY KEY (order_id, kind, code)
+			)`,
+			`CREATE INDEX order_codes_customer ON order_codes (customer_id, placed_at)`,
+
+			`CREATE TABLE carts (
+				id TEXT PRIMARY KEY,
+				customer_id TEXT NOT NULL,
+				currency TEXT,
+				total_minor BIGINT,
+				item_count INTEGER NOT NULL,
+				lines TEXT NOT NULL,
+				recovery_url TEXT,
+				updated_at BIGINT NOT NULL,
+				version INTEGER NOT NULL,
+				closed_at BIGINT
+			)`,
+			`CREATE INDEX carts_open ON carts (updated_at) WHERE closed_at IS NULL`,
+			`CREATE INDEX carts_customer ON carts (customer_id)`,
+
+			`CREATE TABLE segments (
+				id \${ID},
+				name TEXT NOT NULL UNIQUE,
+				created_at BIGINT NOT NULL
+			)`,
+			`CREATE TABLE segment_members (
+				segment_id BIGINT NOT NULL,
+				customer_id TEXT NOT NULL,
+				added_at BIGINT NOT NULL,
+				expires_at BIGINT,
+				PRIMARY KEY (segment_id, customer_id)
+			)`,
+			`CREATE INDEX segment_members_customer ON segment_members (customer_id)`,
+
+			`CREATE TABLE coupon_pools (
+				id \${ID},
+				name TEXT NOT NULL UNIQUE,
+				created_at BIGINT NOT NULL
+			)`,
+			`CREATE TABLE coupon_codes (
+				id \${ID},
+				pool_id BIGINT NOT NULL,
+				code TEXT NOT NULL,
+				discount_kind TEXT,
+				discount_value TEXT,
+				currency TEXT,
+				minimum_order TEXT,
+				valid_until BIGINT,
+				added_at BIGINT NOT NULL,
+				assigned_to TEXT,
+				assignment_key TEXT,
+				assigned_at BIGINT,
+				expires_at BIGINT,
+				redeemed_at BIGINT,
+				redeemed_order TEXT,
+				UNIQUE (pool_id, code),
+				UNIQUE (pool_id, assignment_key)
+			)`,
+			`CREATE INDEX coupon_codes_free ON coupon_codes (pool_id, id) WHERE assigned_to IS NULL`,
+			`CREATE INDEX coupon_codes_holder ON coupon_codes (assigned_to)`,
+			`CREATE INDEX coupon_codes_code ON coupon_codes (code)`,
+
+			`CREATE TABLE guard_counters (
+				activity TEXT NOT NULL,
+				customer_id TEXT NOT NULL,
+				entries INTEGER NOT NULL,
+				first_at BIGINT NOT NULL,
+				last_at BIGINT NOT NULL,
+				PRIMARY KEY (activity, customer_id)
+			)`,
+			`CREATE INDEX guard_counters_customer ON guard_counters (customer_id)`,
+			`CREATE TABLE guard_entries (
+				activity TEXT NOT NULL,
+				customer_id TEXT NOT NULL,
+				entry_key TEXT NOT NULL,
+				entered_at BIGINT NOT NULL,
+				PRIMARY KEY (activity, customer_id, entry_key)
+			)`,
+			`CREATE INDEX guard_entries_customer ON guard_entries (customer_id, entered_at)`,
+			`CREATE INDEX guard_entries_activity ON guard_entries (activity, entered_at)`,
+
+			`CREATE TABLE occasion_claims (
+				consumer TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				customer_id TEXT NOT NULL,
+				occurrence TEXT NOT NULL,
+				claimed_at BIGINT NOT NULL,
+				PRIMARY KEY (consumer, kind, customer_id, occurrence)
+			)`,
+			`CREATE INDEX occasion_claims_customer ON occasion_claims (customer_id)`,
+		],
+	},
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export function renderStatement(sql: string, dialect: 'sqlite' | 'postgres'): string {
+	return sql.replace(
+		/\$\{ID\}/g,
+		dialect === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY',
+	);
+}

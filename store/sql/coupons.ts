@@ -1,0 +1,169 @@
+import { NotFoundError } from '../../core/errors';
+import type {
+	ClaimOutcome,
+	ClaimRequest,
+	CodeInput,
+	HeldCode,
+	Millis,
+	PoolRow,
+	PoolStatus,
+	RedeemOutcome,
+	RedeemRequest,
+} from '../../core/store';
+import type { Dialect, Querier, Row } from '../driver';
+import { inKeyOrder, nil, num, opt, str } from './util';
+
+const toPool = (row: Row): PoolRow => ({ id: Number(row.id), name: String(row.name), createdAt: Number(row.created_at) });
+
+const CODE_COLUMNS =
+	'code, assigned_to, assigned_at, expires_at, discount_kind, discount_value, currency, minimum_order';
+
+export async function poolId(q: Querier, name: string): Promise<number> {
+	const row = await q.get('SELECT id FROM coupon_pools WHERE name = $1', [name]);
+	if (!row) {
+		throw new NotFoundError('pool', 'Coupon pool', name, 'Pick a pool from the list, check the spelling, or create it with Coupon > Generate Codes or Import Codes.');
+	}
+	return Number(row.id);
+}
+
+export async function listPools(q: Querier, search = ''): Promise<PoolRow[]> {
+	const rows = await q.all('SELECT id, name, created_at FROM coupon_pools WHERE lower(name) LIKE $1 ORDER BY name LIMIT 500', [
+		`%${search.toLowerCase().replace(/[%_]/g, '')}%`,
+	]);
+	return rows.map(toPool);
+}
+
+export async function ensurePools(q: Querier, names: string[], now: Millis): Promise<PoolRow[]> {
+	const out: PoolRow[] = [];
+	for (const name of names) {
+		await q.run('INSERT INTO coupon_pools (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, now]);
+		out.push(toPool((await q.get('SELECT id, name, created_at FROM coupon_pools WHERE name = $1', [name]))!));
+	}
+	return out;
+}
+
+export async function addCodes(q: Querier, pool: string, codes: CodeInput[], now: Millis): Promise<{ added: number; skipped: string[] }> {
+	const id = await poolId(q, pool);
+	let added = 0;
+	const skipped: string[] = [];
+	for (const c of codes) {
+		const row = await q.get(
+			`INSERT INTO coupon_codes (pool_id, code, discount_kind, discount_value, currency, minimum_order, valid_until, added_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (pool_id, code) DO NOTHING RETURNING id`,
+			[id, c.code, nil(c.discountKind), nil(c.discountValue), nil(c.currency), nil(c.minimumOrder), nil(c.validUntil), now],
+		);
+		if (row) added++;
+		else skipped.push(c.code);
+	}
+	return { added, skipped };
+}
+
+function toClaimed(row: Row, pool: string, reused: boolean): ClaimOutcome {
+	return {
+		assigned: true,
+		code: String(row.code),
+		pool,
+		customerId: String(row.assigned_to),
+		assignedAt: Number(row.assigned_at),
+		expiresAt: opt(row.expires_at),
+		discountKind: str(row.discount_kind) as 'percent' | 'fixed' | undefined,
+		discountValue: str(row.discount_value),
+		currency: str(row.currency),
+		minimumOrder: str(row.minimum_order),
+		reused,
+	};
+}
+
+/**
+ * Hands out free codes. The assignment key is unique per pool, so the same key always returns the
+ * same code; a free code is taken by one conditional UPDATE (SKIP LOCKED on PostgreSQL), so one
+ * code never goes to two customers; an empty pool is an outcome, not an error.
+ */
+export async function claimCodes(
+	q: Querier,
+	d: Dialect,
+	pool: string,
+	requests: ClaimRequest[],
+	now: Millis,
+): Promise<ClaimOutcome[]> {
+	const id = await poolId(q, pool);
+	return inKeyOrder(requests, (r) => r.key, async (request) => {
+		await d.lockKey(q, `coupon:${id}`, request.key);
+		const existing = await q.get(`SELECT ${CODE_COLUMNS} FROM coupon_codes WHERE pool_id = $1 AND assignment_key = $2`, [
+			id,
+			request.key,
+		]);
+		if (existing) return toClaimed(existing, pool, true);
+		const claimed = await q.get(
+			`UPDATE coupon_codes SET assigned_to = $1, assignment_key = $2, assigned_at = $3, expires_at = $4
+			WHERE id = (
+				SELECT id FROM coupon_codes
+				WHERE pool_id = $5 AND assigned_to IS NULL AND (valid_until IS NULL OR valid_until > $3)
+				ORDER BY id LIMIT 1${d.skipLocked}
+			)
+			RETURNING ${CODE_COLUMNS}`,
+			[request.customerId, request.key, now, nil(request.expiresAt), id],
+		);
+		return claimed ? toClaimed(claimed, pool, false) : { assigned: false, pool };
+	});
+}
+
+export async function poolStatus(q: Querier, pool: string, now: Millis): Promise<PoolStatus> {
+	const id = await poolId(q, pool);
+	const row = (await q.get(
+		`SELECT COUNT(*) AS total,
+			SUM(CASE WHEN assigned_to IS NULL AND (valid_until IS NULL OR valid_until > $2) THEN 1 ELSE 0 END) AS free,
+			SUM(CASE WHEN assigned_to IS NOT NULL THEN 1 ELSE 0 END) AS assigned,
+			SUM(CASE WHEN redeemed_at IS NOT NULL THEN 1 ELSE 0 END) AS redeemed,
+			SUM(CASE WHEN (assigned_to IS NULL AND valid_until IS NOT NULL AND valid_until <= $2)
+				OR (assigned_to IS NOT NULL AND redeemed_at IS NULL AND expires_at IS NOT NULL AND expires_at <= $2)
+				THEN 1 ELSE 0 END) AS expired
+		FROM coupon_codes WHERE pool_id = $1`,
+		[id, now],
+	))!;
+	return {
+		pool,
+		total: num(row.total),
+		free: num(row.free),
+		assigned: num(row.assigned),
+		redeemed: num(row.redeemed),
+		expired: num(row.expired),
+	};
+}
+
+export async function redeemCodes(q: Querier, requests: RedeemRequest[], now: Millis): Promise<RedeemOutcome[]> {
+	const out: RedeemOutcome[] = [];
+	for (const request of requests) {
+		const pool = request.pool === undefined ? undefined : await poolId(q, request.pool);
+		const inPool = pool === undefined ? '' : ' AND pool_id = $4';
+		const marked = await q.get(
+			`UPDATE coupon_codes SET redeemed_at = $1, redeemed_order = $2 WHERE code = $3 AND redeemed_at IS NULL${inPool} RETURNING redeemed_at`,
+			pool === undefined ? [now, nil(request.orderId), request.code] : [now, nil(request.orderId), request.code, pool],
+		);
+		if (marked) {
+			out.push({ code: request.code, found: true, redeemed: true, redeemedAt: Number(marked.redeemed_at) });
+			continue;
+		}
+		const seen = await q.get(
+			`SELECT redeemed_at FROM coupon_codes WHERE code = $1${pool === undefined ? '' : ' AND pool_id = $2'} ORDER BY redeemed_at LIMIT 1`,
+			pool === undefined ? [request.code] : [request.code, pool],
+		);
+		out.push({ code: request.code, found: !!seen, redeemed: false, redeemedAt: opt(seen?.redeemed_at) });
+	}
+	return out;
+}
+
+export async function codesOf(q: Querier, customerId: string): Promise<HeldCode[]> {
+	const rows = await q.all(
+		`SELECT p.name, c.code, c.assigned_at, c.expires_at, c.redeemed_at FROM coupon_codes c JOIN coupon_pools p ON p.id = c.pool_id
+		WHERE c.assigned_to = $1 ORDER BY c.assigned_at`,
+		[customerId],
+	);
+	return rows.map((row) => ({
+		pool: String(row.name),
+		code: String(row.code),
+		assignedAt: Number(row.assigned_at),
+		expiresAt: opt(row.expires_at),
+		redeemedAt: opt(row.redeemed_at),
+	}));
+}

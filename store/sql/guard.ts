@@ -1,0 +1,99 @@
+import type { GuardEntryRow, GuardOutcome, GuardPolicy, GuardRequest, Millis } from '../../core/store';
+import type { Querier, Row } from '../driver';
+import { inKeyOrder, MAX_TIME, opt } from './util';
+
+const UNLIMITED = 2_147_483_647;
+
+/** The policy as two bounds on the existing counter: entries below maxEntries, last entry at or before cutoff. */
+function bounds(policy: GuardPolicy, now: Millis): [maxEntries: number, cutoff: number] {
+	switch (policy.kind) {
+		case 'once':
+			return [1, MAX_TIME];
+		case 'atMost':
+			return [policy.times, MAX_TIME];
+		case 'perPeriod':
+			return [UNLIMITED, now - policy.periodMs];
+		case 'always':
+			return [UNLIMITED, MAX_TIME];
+	}
+}
+
+const outcome = (request: GuardRequest, entered: boolean, replay: boolean, counter: Row | undefined): GuardOutcome => ({
+	activity: request.activity,
+	customerId: request.customerId,
+	entered,
+	replay,
+	entries: Number(counter?.entries ?? 0),
+	firstAt: opt(counter?.first_at),
+	lastAt: opt(counter?.last_at),
+});
+
+/**
+ * Each attempt first claims its idempotency key (a retried execution finds it and gets its first
+ * decision back), then one upsert with a WHERE both counts the entry and applies the policy: the
+ * row lock makes concurrent attempts for one customer queue up and see each other's count.
+ */
+export async function guardEnter(q: Querier, requests: GuardRequest[], now: Millis): Promise<GuardOutcome[]> {
+	return inKeyOrder(
+		requests,
+		(r) => `${r.activity}\u0000${r.customerId}\u0000${r.key}`,
+		async (request) => {
+			const pk = [request.activity, request.customerId, request.key];
+			const fresh = await q.get(
+				`INSERT INTO guard_entries (activity, customer_id, entry_key, entered_at) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (activity, customer_id, entry_key) DO NOTHING RETURNING entered_at`,
+				[...pk, now],
+			);
+			const counterOf = () =>
+				q.get('SELECT entries, first_at, last_at FROM guard_counters WHERE activity = $1 AND customer_id = $2', [
+					request.activity,
+					request.customerId,
+				]);
+			if (!fresh) return outcome(request, true, true, await counterOf());
+			const [maxEntries, cutoff] = bounds(request.policy, now);
+			const counted = await q.get(
+				`INSERT INTO guard_counters (activity, customer_id, entries, first_at, last_at) VALUES ($1, $2, 1, $3, $3)
+				ON CONFLICT (activity, customer_id) DO UPDATE SET entries = guard_counters.entries + 1, last_at = excluded.last_at
+				WHERE guard_counters.entries < $4 AND guard_counters.last_at <= $5
+				RETURNING entries, first_at, last_at`,
+				[request.activity, request.customerId, now, maxEntries, cutoff],
+			);
+			if (counted) return outcome(request, true, false, counted);
+			await q.run('DELETE FROM guard_entries WHERE activity = $1 AND customer_id = $2 AND entry_key = $3', pk);
+			return outcome(request, false, false, await counterOf());
+		},
+	);
+}
+
+export async function guardReset(q: Querier, activity: string, customerId: string): Promise<{ removed: boolean }> {
+	const removed = await q.run('DELETE FROM guard_counters WHERE activity = $1 AND customer_id = $2', [activity, customerId]);
+	return { removed: removed > 0 };
+}
+
+export async function guardHistory(
+	q: Querier,
+	filter: { activity?: string; customerId?: string; limit: number },
+): Promise<GuardEntryRow[]> {
+	const where: string[] = [];
+	const params: Array<string | number> = [];
+	if (filter.activity !== undefined) {
+		params.push(filter.activity);
+		where.push(`activity = $${params.length}`);
+	}
+	if (filter.customerId !== undefined) {
+		params.push(filter.customerId);
+		where.push(`customer_id = $${params.length}`);
+	}
+	params.push(filter.limit);
+	const rows = await q.all(
+		`SELECT activity, customer_id, entry_key, entered_at FROM guard_entries
+		${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY entered_at DESC, entry_key LIMIT $${params.length}`,
+		params,
+	);
+	return rows.map((row) => ({
+		activity: String(row.activity),
+		customerId: String(row.customer_id),
+		key: String(row.entry_key),
+		enteredAt: Number(row.entered_at),
+	}));
+}

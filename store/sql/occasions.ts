@@ -1,0 +1,72 @@
+import type { BirthdayQuery, DueQuery, Millis, OccasionCandidate, OccasionClaim } from '../../core/store';
+import type { Querier, Row } from '../driver';
+import { MIN_TIME, opt, placeholders } from './util';
+import { toCart, toCustomer } from './customers';
+
+/** Not yet claimed by this consumer for this occurrence ($1 consumer, $2 kind). */
+const unclaimed = (occurrence: string) =>
+	`NOT EXISTS (SELECT 1 FROM occasion_claims o WHERE o.consumer = $1 AND o.kind = $2 AND o.customer_id = c.id AND o.occurrence = ${occurrence})`;
+
+const candidates = (rows: Row[], at?: string): OccasionCandidate[] =>
+	rows.map((row) => ({ customer: toCustomer(row), at: at ? opt(row[at]) : undefined }));
+
+export async function dueBirthdays(q: Querier, query: BirthdayQuery): Promise<OccasionCandidate[]> {
+	if (query.monthDays.length === 0) return [];
+	const days = placeholders(4, query.monthDays.length);
+	const years = placeholders(4 + query.monthDays.length, query.years.length);
+	const rows = await q.all(
+		`SELECT c.* FROM customers c WHERE c.birth_md IN (${days})
+		AND NOT EXISTS (SELECT 1 FROM occasion_claims o WHERE o.consumer = $1 AND o.kind = $2 AND o.customer_id = c.id
+			AND o.occurrence IN (${years || "''"}))
+		ORDER BY c.id LIMIT $3`,
+		[query.consumer, query.kind, query.limit, ...query.monthDays, ...query.years],
+	);
+	return candidates(rows);
+}
+
+export async function dueAbandonedCarts(q: Querier, query: DueQuery): Promise<OccasionCandidate[]> {
+	const rows = await q.all(
+		`SELECT c.*, k.id AS cart_id, k.customer_id AS cart_customer_id, k.currency AS cart_currency,
+			k.total_minor AS cart_total_minor, k.lines AS cart_lines, k.recovery_url AS cart_recovery_url,
+			k.updated_at AS cart_updated_at, k.version AS cart_version
+		FROM carts k JOIN customers c ON c.id = k.customer_id
+		WHERE k.closed_at IS NULL AND k.item_count > 0 AND k.updated_at >= $3 AND k.updated_at < $4
+		AND ${unclaimed("k.id || ':' || CAST(k.version AS TEXT)")}
+		ORDER BY k.updated_at, k.id LIMIT $5`,
+		[query.consumer, query.kind, query.after ?? MIN_TIME, query.before, query.limit],
+	);
+	return rows.map((row) => ({ customer: toCustomer(row), at: Number(row.cart_updated_at), cart: toCart(row, 'cart_') }));
+}
+
+export async function dueRegisteredWithoutOrder(q: Querier, query: DueQuery): Promise<OccasionCandidate[]> {
+	const rows = await q.all(
+		`SELECT c.* FROM customers c
+		WHERE c.last_order_at IS NULL AND c.registered_at >= $3 AND c.registered_at < $4 AND ${unclaimed("'once'")}
+		ORDER BY c.registered_at, c.id LIMIT $5`,
+		[query.consumer, query.kind, query.after ?? MIN_TIME, query.before, query.limit],
+	);
+	return candidates(rows, 'registered_at');
+}
+
+export async function dueLapsed(q: Querier, query: DueQuery): Promise<OccasionCandidate[]> {
+	const rows = await q.all(
+		`SELECT c.* FROM customers c
+		WHERE c.last_order_at >= $3 AND c.last_order_at < $4 AND ${unclaimed('CAST(c.last_order_at AS TEXT)')}
+		ORDER BY c.last_order_at, c.id LIMIT $5`,
+		[query.consumer, query.kind, query.after ?? MIN_TIME, query.before, query.limit],
+	);
+	return candidates(rows, 'last_order_at');
+}
+
+export async function claimOccasions(q: Querier, claims: OccasionClaim[], now: Millis): Promise<boolean[]> {
+	const out: boolean[] = [];
+	for (const claim of claims) {
+		const row = await q.get(
+			`INSERT INTO occasion_claims (consumer, kind, customer_id, occurrence, claimed_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (consumer, kind, customer_id, occurrence) DO NOTHING RETURNING customer_id`,
+			[claim.consumer, claim.kind, claim.customerId, claim.occurrence, now],
+		);
+		out.push(!!row);
+	}
+	return out;
+}

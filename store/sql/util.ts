@@ -1,0 +1,26 @@
+import type { SqlValue } from '../driver';
+
+/** $start..$(start+count-1), for IN lists built from bound values (never from the values themselves). */
+export function placeholders(start: number, count: number): string {
+	return Array.from({ length: count }, (_, i) => `$${start + i}`).join(', ');
+}
+
+/** Open bounds of time windows, inside Number's exact range and any BIGINT column. */
+export const MIN_TIME = -8_640_000_000_000_000;
+export const MAX_TIME = 8_640_000_000_000_000;
+
+export const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+export const opt = (value: unknown): number | undefined =>
+	value === null || value === undefined ? undefined : Number(value);
+export const str = (value: unknown): string | undefined =>
+	value === null || value === undefined ? undefined : String(value);
+export const nil = (value: SqlValue | undefined): SqlValue => (value === undefined ? null : value);
+
+/** Calls fn in the order of `keyOf` (consistent lock order across transactions), returns results in input order. */
+export async function inKeyOrder<T, R>(items: T[], keyOf: (item: T) => string, fn: (item: T) => Promise<R>): Promise<R[]> {
+	const order = items.map((item, index) => ({ item, index, key: keyOf(item) }));
+	order.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+	const results = new Array<R>(items.length);
+	for (const { item, index } of order) results[index] = await fn(item);
+	return results;
+}
