@@ -1,6 +1,6 @@
 import type { BirthdayQuery, DueQuery, Millis, OccasionCandidate, OccasionClaim } from '../../core/store';
 import type { Querier, Row } from '../driver';
-import { MIN_TIME, opt, placeholders } from './util';
+import { inKeyOrder, MIN_TIME, opt, placeholders } from './util';
 import { toCart, toCustomer } from './customers';
 
 /** Not yet claimed by this consumer for this occurrence ($1 consumer, $2 kind). */
@@ -59,14 +59,13 @@ export async function dueLapsed(q: Querier, query: DueQuery): Promise<OccasionCa
 }
 
 export async function claimOccasions(q: Querier, claims: OccasionClaim[], now: Millis): Promise<boolean[]> {
-	const out: boolean[] = [];
-	for (const claim of claims) {
+	// In key order, so that two pollers claiming overlapping sets never deadlock.
+	return inKeyOrder(claims, (c) => [c.consumer, c.kind, c.customerId, c.occurrence].join('\u0000'), async (claim) => {
 		const row = await q.get(
 			`INSERT INTO occasion_claims (consumer, kind, customer_id, occurrence, claimed_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (consumer, kind, customer_id, occurrence) DO NOTHING RETURNING customer_id`,
 			[claim.consumer, claim.kind, claim.customerId, claim.occurrence, now],
 		);
-		out.push(!!row);
-	}
-	return out;
+		return !!row;
+	});
 }

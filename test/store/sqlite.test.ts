@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after } from 'node:test';
+import type { Store } from '../../core/store';
+import { SqlStore } from '../../store/sql-store';
+import { SqliteDriver } from '../../store/sqlite/driver';
+import { storeContract } from './contract';
+
+const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const files = new WeakMap<Store, string>();
+let n = 0;
+
+storeContract({
+	dialect: 'sqlite',
+	async create() {
+		const file = join(dir, `store-${++n}.sqlite`);
+		const store = new SqlStore(new SqliteDriver(file));
+		files.set(store, file);
+		return store;
+	},
+	async dump(store) {
+		const db = new DatabaseSync(files.get(store)!, { readOnly: true });
+		try {
+			const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+			return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]));
+		} finally {
+			db.close();
+		}
+	},
+});
