@@ -1,0 +1,153 @@
+/**
+ * Coupon pools: generate, import, assign exactly once, status, redeem.
+ */
+import { randomInt } from 'node:crypto';
+import { customerIdOf, oneOf, requireText, textList, wholeNumber } from './check';
+import { InputError } from './errors';
+import { normalizeCurrency, normalizeDecimal } from './money';
+import type { ClaimOutcome, ClaimRequest, CodeInput, Store } from './store';
+import { addDuration, isoUtc, normalizeAmount, parseInstant, TIME_UNITS, type TimeUnit } from './time';
+
+/** No 0/O, 1/I/L, 5/S, 2/Z, 8/B: codes people can read out and type. */
+export const UNAMBIGUOUS_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
+const MAX_CODE_LENGTH = 64;
+
+export function poolName(value: unknown, field = 'pool'): string {
+	return requireText(value, field, 'Pick a coupon pool from the list or type its name, e.g. thank-you-20.');
+}
+
+export function normalizeCode(value: unknown, field = 'code'): string {
+	const code = requireText(value, field).toUpperCase();
+	if (code.length > MAX_CODE_LENGTH || /\s/.test(code)) {
+		throw new InputError(field, `"${code}" is not a coupon code`, `Codes have no spaces and at most ${MAX_CODE_LENGTH} characters.`);
+	}
+	return code;
+}
+
+export interface Discount {
+	discountKind?: 'percent' | 'fixed';
+	discountValue?: string;
+	currency?: string;
+	minimumOrder?: string;
+}
+
+export function parseDiscount(raw: { kind?: unknown; value?: unknown; currency?: unknown; minimumOrder?: unknown }): Discount {
+	if (raw.kind === undefined || raw.kind === '' || raw.kind === 'none') return {};
+	const discountKind = oneOf(raw.kind, ['percent', 'fixed'] as const, 'discountKind');
+	const discountValue = normalizeDecimal(raw.value, 'discountValue');
+	if (discountKind === 'percent' && (Number(discountValue) <= 0 || Number(discountValue) > 100)) {
+		throw new InputError('discountValue', `${discountValue}% is not a percentage from 0 to 100`);
+	}
+	const currency = raw.currency ? normalizeCurrency(raw.currency, 'currency') : undefined;
+	if (discountKind === 'fixed' && !currency) throw new InputError('currency', 'is needed for a fixed-amount discount', 'Enter the store currency, e.g. EUR.');
+	const minimumOrder = raw.minimumOrder === undefined || raw.minimumOrder === '' ? undefined : normalizeDecimal(raw.minimumOrder, 'minimumOrder');
+	return { discountKind, discountValue, currency, minimumOrder };
+}
+
+export interface GenerateInput {
+	pool: unknown;
+	count: unknown;
+	prefix?: unknown;
+	length?: unknown;
+	discount?: Discount;
+	validUntil?: unknown;
+}
+
+export function randomCode(prefix: string, length: number, alphabet = UNAMBIGUOUS_ALPHABET): string {
+	let out = prefix;
+	for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+	return out;
+}
+
+/** Generates `count` new codes, cryptographically random and unique within the pool. */
+export async function generateCodes(store: Store, now: number, input: GenerateInput): Promise<{ pool: string; added: number; codes: string[] }> {
+	const pool = poolName(input.pool);
+	const count = wholeNumber(input.count, 'count', 1, 100_000);
+	const prefix = input.prefix === undefined || input.prefix === '' ? '' : normalizeCode(input.prefix, 'prefix');
+	const length = wholeNumber(input.length ?? 8, 'length', 4, 32);
+	if (UNAMBIGUOUS_ALPHABET.length ** length < count * 100) {
+		throw new InputError('length', `${length} characters are too few for ${count} unique codes`, 'Use more characters.');
+	}
+	const validUntil = input.validUntil === undefined || input.validUntil === '' ? undefined : parseInstant(input.validUntil, 'validUntil');
+	await store.ensurePools([pool], now);
+	const codes: string[] = [];
+	for (let attempt = 0; codes.length < count && attempt < 10; attempt++) {
+		const batch = new Set<string>();
+		while (batch.size < count - codes.length) batch.add(randomCode(prefix, length));
+		const candidates = [...batch];
+		const { skipped } = await store.addCodes(pool, candidates.map((code) => ({ code, ...input.discount, validUntil })), now);
+		const taken = new Set(skipped);
+		codes.push(...candidates.filter((c) => !taken.has(c)));
+	}
+	return { pool, added: codes.length, codes };
+}
+
+/** Imports codes (from items or a pasted list): normalized to upper case, duplicates skipped and counted. */
+export async function importCodes(
+	store: Store,
+	now: number,
+	input: { pool: unknown; codes: unknown; discount?: Discount; validUntil?: unknown; createPool: boolean },
+): Promise<{ pool: string; added: number; skipped: number; skippedCodes: string[] }> {
+	const pool = poolName(input.pool);
+	const list = textList(input.codes);
+	if (list.length === 0) throw new InputError('codes', 'no code to import', 'Paste codes one per line or separated by commas, or map a field of the items.');
+	const validUntil = input.validUntil === undefined || input.validUntil === '' ? undefined : parseInstant(input.validUntil, 'validUntil');
+	const codes: CodeInput[] = list.map((c, i) => ({ code: normalizeCode(c, `codes[${i}]`), ...input.discount, validUntil }));
+	if (input.createPool) await store.ensurePools([pool], now);
+	const unique = [...new Map(codes.map((c) => [c.code, c])).values()];
+	const { added, skipped } = await store.addCodes(pool, unique, now);
+	const dupes = codes.length - unique.length;
+	return { pool, added, skipped: skipped.length + dupes, skippedCodes: skipped };
+}
+
+export type Expiry = { kind: 'never' } | { kind: 'at'; at: unknown } | { kind: 'after'; amount: unknown; unit: unknown };
+
+export interface AssignInput {
+	customerId: unknown;
+	/** Idempotency key (default: the event id). Ignored in "one per customer" mode, where the customer is the key. */
+	key: unknown;
+	mode: 'perCustomer' | 'each';
+	expiry: Expiry;
+	zone?: string;
+}
+
+export function prepareAssign(input: AssignInput, now: number): ClaimRequest {
+	const customerId = customerIdOf(input.customerId);
+	const mode = oneOf(input.mode, ['perCustomer', 'each'] as const, 'assignment');
+	const key =
+		mode === 'perCustomer'
+			? `customer:${customerId}`
+			: `key:${requireText(input.key, 'assignmentKey', 'Use the ID of the event that started the workflow, e.g. {{ $json.id }}.')}`;
+	let expiresAt: number | undefined;
+	if (input.expiry.kind === 'at') expiresAt = parseInstant(input.expiry.at, 'expiresAt');
+	else if (input.expiry.kind === 'after') {
+		const unit = oneOf(input.expiry.unit, [...TIME_UNITS, 'years'] as const, 'expiryUnit') as TimeUnit | 'years';
+		expiresAt = addDuration(now, normalizeAmount(input.expiry.amount, 'expiresAfter'), unit, input.zone || 'UTC', 'expiresAfter');
+	}
+	return { customerId, key, expiresAt };
+}
+
+export interface CouponResult {
+	assigned: boolean;
+	pool: string;
+	code?: string;
+	assignedAt?: string;
+	expiresAt?: string;
+	discount?: Discount;
+	reused?: boolean;
+}
+
+export function describeClaim(outcome: ClaimOutcome): CouponResult {
+	if (!outcome.assigned) return { assigned: false, pool: outcome.pool };
+	return {
+		assigned: true,
+		pool: outcome.pool,
+		code: outcome.code,
+		assignedAt: isoUtc(outcome.assignedAt),
+		expiresAt: outcome.expiresAt === undefined ? undefined : isoUtc(outcome.expiresAt),
+		discount: outcome.discountKind
+			? { discountKind: outcome.discountKind, discountValue: outcome.discountValue, currency: outcome.currency, minimumOrder: outcome.minimumOrder }
+			: undefined,
+		reused: outcome.reused,
+	};
+}

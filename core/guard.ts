@@ -1,0 +1,72 @@
+/**
+ * Repeatability Guard: may this customer enter this activity (again)?
+ */
+import { customerIdOf, oneOf, requireText, wholeNumber } from './check';
+import type { GuardOutcome, GuardPolicy, GuardRequest, Store } from './store';
+import { isoUtc } from './time';
+
+export const POLICIES = ['once', 'always', 'atMost', 'perPeriod'] as const;
+export const PERIOD_UNITS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
+
+export interface GuardInput {
+	activity: unknown;
+	customerId: unknown;
+	/** Idempotency key of the attempt (default: the event id); a retried execution gets the same answer. */
+	key: unknown;
+	policy: unknown;
+	times?: unknown;
+	periodAmount?: unknown;
+	periodUnit?: unknown;
+}
+
+export function parsePolicy(input: Pick<GuardInput, 'policy' | 'times' | 'periodAmount' | 'periodUnit'>): GuardPolicy {
+	const kind = oneOf(input.policy, POLICIES, 'policy');
+	if (kind === 'atMost') return { kind, times: wholeNumber(input.times, 'times', 1) };
+	if (kind === 'perPeriod') {
+		const unit = oneOf(input.periodUnit ?? 'days', Object.keys(PERIOD_UNITS) as Array<keyof typeof PERIOD_UNITS>, 'periodUnit');
+		return { kind, periodMs: wholeNumber(input.periodAmount, 'periodAmount', 1) * PERIOD_UNITS[unit] };
+	}
+	return { kind };
+}
+
+export function prepareGuard(input: GuardInput): GuardRequest {
+	return {
+		activity: requireText(input.activity, 'activity', 'Name the activity, e.g. the workflow ID (the default) or "welcome-series".'),
+		customerId: customerIdOf(input.customerId),
+		key: requireText(input.key, 'entryKey', 'Use the ID of the event that started the workflow, e.g. {{ $json.id }}.'),
+		policy: parsePolicy(input),
+	};
+}
+
+export interface GuardResult {
+	entered: boolean;
+	reason: 'first entry' | 'repeatable' | 'within limit' | 'period passed' | 'retry of an earlier entry' | 'already entered' | 'limit reached' | 'too soon';
+	activity: string;
+	policy: GuardPolicy['kind'];
+	entries: number;
+	firstEntryAt?: string;
+	lastEntryAt?: string;
+}
+
+function explain(request: GuardRequest, outcome: GuardOutcome): GuardResult['reason'] {
+	if (outcome.replay) return 'retry of an earlier entry';
+	if (outcome.entered) {
+		if (outcome.entries === 1) return 'first entry';
+		return request.policy.kind === 'always' ? 'repeatable' : request.policy.kind === 'atMost' ? 'within limit' : 'period passed';
+	}
+	return request.policy.kind === 'once' ? 'already entered' : request.policy.kind === 'atMost' ? 'limit reached' : 'too soon';
+}
+
+/** Decides a batch in one store transaction; the database makes each decision exactly once. */
+export async function runGuard(store: Store, requests: GuardRequest[], now: number): Promise<GuardResult[]> {
+	const outcomes = await store.guardEnter(requests, now);
+	return outcomes.map((outcome, i) => ({
+		entered: outcome.entered,
+		reason: explain(requests[i], outcome),
+		activity: outcome.activity,
+		policy: requests[i].policy.kind,
+		entries: outcome.entries,
+		firstEntryAt: outcome.firstAt === undefined ? undefined : isoUtc(outcome.firstAt),
+		lastEntryAt: outcome.lastAt === undefined ? undefined : isoUtc(outcome.lastAt),
+	}));
+}

@@ -1,0 +1,30 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { prepareGuard, runGuard } from '../../../core/guard';
+import type { Store } from '../../../core/store';
+import { prepareItems, runBatch } from '../../shared/errors';
+import { hintUnknownCustomers, nodeClock } from '../../shared/store';
+
+export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const now = nodeClock().now();
+	const { prepared, failed } = prepareItems(this, items, (i) =>
+		prepareGuard({
+			activity: this.getNodeParameter('activity', i),
+			customerId: this.getNodeParameter('customerId', i),
+			key: this.getNodeParameter('entryKey', i),
+			policy: this.getNodeParameter('policy', i),
+			times: this.getNodeParameter('times', i, undefined),
+			periodAmount: this.getNodeParameter('periodAmount', i, undefined),
+			periodUnit: this.getNodeParameter('periodUnit', i, undefined),
+		}),
+	);
+	const { results, failed: storeFailed } = await runBatch(this, prepared, (requests) => runGuard(store, requests, now));
+	const enter: INodeExecutionData[] = [...failed, ...storeFailed];
+	const skip: INodeExecutionData[] = [];
+	results.forEach((guard, n) => {
+		const { itemIndex } = prepared[n];
+		const out = { json: { ...items[itemIndex].json, guard }, pairedItem: { item: itemIndex } };
+		(guard.entered ? enter : skip).push(out);
+	});
+	await hintUnknownCustomers(this, store, prepared.map((p) => p.value.customerId));
+	return [enter, skip];
+}

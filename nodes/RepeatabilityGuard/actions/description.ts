@@ -1,0 +1,115 @@
+import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
+import { customerIdField } from '../../shared/locators';
+import { storeCredentials } from '../../shared/store';
+
+const check = { show: { operation: ['check'] } };
+
+export const description: INodeTypeDescription = {
+	displayName: 'Repeatability Guard',
+	name: 'repeatabilityGuard',
+	icon: { light: 'file:repeatabilityGuard.svg', dark: 'file:repeatabilityGuard.dark.svg' },
+	group: ['transform'],
+	version: 1,
+	subtitle: '={{ $parameter["operation"] === "check" ? ({ once: "Not repeatable", always: "Repeatable", atMost: "At most " + $parameter["times"] + " times", perPeriod: "Once per " + $parameter["periodAmount"] + " " + $parameter["periodUnit"] })[$parameter["policy"]] : $parameter["operation"] }}',
+	description: 'Lets a customer enter an activity once, every time, at most N times or once per period; exact under retries and concurrent executions',
+	defaults: { name: 'Repeatability Guard' },
+	usableAsTool: true,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: `={{ $parameter["operation"] === "check" ? [{ "type": "main", "displayName": "Enter" }, { "type": "main", "displayName": "Skip" }] : [{ "type": "main" }] }}`,
+	credentials: storeCredentials,
+	properties: [
+		{
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Check and Enter',
+					value: 'check',
+					action: 'Check whether the customer may enter the activity',
+					description: 'Enter output if the policy allows it (the entry is recorded), Skip output if not',
+				},
+				{ name: 'Reset Customer', value: 'reset', action: 'Allow a customer to enter again', description: 'Forget the customer\'s entries so far for this activity' },
+				{ name: 'Entry History', value: 'history', action: 'List entries into an activity', description: 'One item per entry, newest first' },
+			],
+			default: 'check',
+		},
+		{
+			displayName: 'Activity',
+			name: 'activity',
+			type: 'string',
+			default: '={{ $workflow.id }}',
+			required: true,
+			description: 'Which activity this guards. Default: this workflow. Use the same text in several workflows to share one activity.',
+		},
+		customerIdField({ show: { operation: ['check', 'reset'] } }),
+		{
+			displayName: 'Repeatability',
+			name: 'policy',
+			type: 'options',
+			options: [
+				{ name: 'Not Repeatable (Once Ever)', value: 'once' },
+				{ name: 'Repeatable (Every Time)', value: 'always', description: 'Always enters; each entry is recorded' },
+				{ name: 'At Most N Times', value: 'atMost' },
+				{ name: 'At Most Once per Period', value: 'perPeriod' },
+			],
+			default: 'once',
+			displayOptions: check,
+		},
+		{
+			displayName: 'Times',
+			name: 'times',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 3,
+			displayOptions: { show: { operation: ['check'], policy: ['atMost'] } },
+		},
+		{
+			displayName: 'Period',
+			name: 'periodAmount',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			displayOptions: { show: { operation: ['check'], policy: ['perPeriod'] } },
+		},
+		{
+			displayName: 'Period Unit',
+			name: 'periodUnit',
+			type: 'options',
+			options: [
+				{ name: 'Minutes', value: 'minutes' },
+				{ name: 'Hours', value: 'hours' },
+				{ name: 'Days', value: 'days' },
+				{ name: 'Weeks', value: 'weeks' },
+			],
+			default: 'days',
+			displayOptions: { show: { operation: ['check'], policy: ['perPeriod'] } },
+		},
+		{
+			displayName: 'Entry Key',
+			name: 'entryKey',
+			type: 'string',
+			default: '={{ $json.id }}',
+			description: 'Identifies this attempt, so a retried execution gets the same answer instead of a second entry. Default: the ID of the event that started the workflow.',
+			displayOptions: check,
+		},
+		{
+			displayName: 'Customer ID',
+			name: 'historyCustomerId',
+			type: 'string',
+			default: '',
+			description: 'Only this customer\'s entries; empty for everyone\'s',
+			displayOptions: { show: { operation: ['history'] } },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { operation: ['history'] } },
+		},
+	],
+};

@@ -1,0 +1,17 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { customerIdOf, requireText } from '../../../core/check';
+import type { Store } from '../../../core/store';
+import { prepareItems, runBatch } from '../../shared/errors';
+
+export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const { prepared, failed } = prepareItems(this, items, (i) => ({
+		activity: requireText(this.getNodeParameter('activity', i), 'activity'),
+		customerId: customerIdOf(this.getNodeParameter('customerId', i)),
+	}));
+	const { results, failed: storeFailed } = await runBatch(this, prepared, async (resets) => {
+		const out = [];
+		for (const r of resets) out.push({ ...r, ...(await store.guardReset(r.activity, r.customerId)) });
+		return out;
+	});
+	return [[...failed, ...storeFailed, ...results.map((reset, n) => ({ json: { ...items[prepared[n].itemIndex].json, guardReset: reset }, pairedItem: { item: prepared[n].itemIndex } }))]];
+}

@@ -1,0 +1,13 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { openStore } from '../../shared/store';
+import * as check from './check.operation';
+import * as history from './history.operation';
+import * as reset from './reset.operation';
+
+const operations = { check, reset, history } as const;
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
+	const store = await openStore(this);
+	return operations[operation].execute.call(this, store, this.getInputData());
+}

@@ -1,0 +1,72 @@
+/**
+ * Which store a node uses, and the clock it reads: the only place node shells touch either.
+ */
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeCredentialTestResult,
+	INodeExecutionData,
+	IPollFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { systemClock, type Clock } from '../../core/clock';
+import type { Store } from '../../core/store';
+import { storeFor, type StoreCredential } from '../../store/open';
+
+export const STORE_CREDENTIAL = 'dialogueStoreApi';
+
+type NodeContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | IPollFunctions;
+
+/** The credential selected on the node, else the instance default, else the embedded SQLite file. */
+export async function openStore(ctx: NodeContext): Promise<Store> {
+	const selected = ctx.getNode().credentials?.[STORE_CREDENTIAL];
+	const credential = selected ? ((await ctx.getCredentials(STORE_CREDENTIAL)) as unknown as StoreCredential) : undefined;
+	return storeFor(credential);
+}
+
+let clock: Clock = systemClock;
+
+/** The one clock every node reads. */
+export function nodeClock(): Clock {
+	return clock;
+}
+
+/** Tests pin or move time for every node at once. */
+export function setNodeClock(next: Clock): void {
+	clock = next;
+}
+
+/** Credential test (nodes list it as `testedBy: 'dialogueStoreTest'`). */
+export async function dialogueStoreTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	try {
+		const store = storeFor(credential.data as unknown as StoreCredential);
+		return { status: 'OK', message: `Connected to ${store.description}, schema version ${await store.schemaVersion()}` };
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
+}
+
+/**
+ * A trigger and a check that use different stores silently disagree: when a node meets customers
+ * its store has never seen, it says which store it used.
+ */
+export async function hintUnknownCustomers(ctx: IExecuteFunctions, store: Store, customerIds: string[]): Promise<void> {
+	if (customerIds.length === 0) return;
+	const known = await store.knownCustomers(customerIds);
+	const unknown = [...new Set(customerIds.filter((id) => !known.has(id)))];
+	if (unknown.length === 0) return;
+	const sample = unknown.slice(0, 3).join(', ');
+	ctx.addExecutionHints({
+		message: `${unknown.length} customer(s) (${sample}${unknown.length > 3 ? ', …' : ''}) are not in the store this node used: ${store.description}. If a Storefront Trigger recorded them, make sure both nodes use the same Dialogue Store credential.`,
+		location: 'outputPane',
+	});
+}
+
+export const storeCredentials = [{ name: STORE_CREDENTIAL, required: false, testedBy: 'dialogueStoreTest' }];
+
+export type Outputs = INodeExecutionData[][];
