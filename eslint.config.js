@@ -180,6 +180,16 @@ module.exports = [
 		},
 	},
 	{
+		// Our nodes keep their description in actions/description.ts (STYLE.md: Postgres v2 layout).
+		files: ['nodes/**/*.ts'],
+		ignores: ['nodes/**/*.node.ts'],
+		rules: {
+			// Takes any file holding a node description for the node file and wants it renamed to
+			// <Name>.node.ts; still checked on the .node.ts files themselves.
+			'n8n-nodes-base/node-filename-against-convention': 'off',
+		},
+	},
+	{
 		files: ['credentials/**/*.ts'],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: {
@@ -193,6 +203,22 @@ module.exports = [
 		files: N8N_TS,
 		plugins: { '@n8n/community-nodes': communityNodes },
 		rules: communityRules(COMMUNITY_NODE_CODE),
+	},
+	{
+		files: ['credentials/DialogueStoreApi.credentials.ts'],
+		rules: {
+			// The nodes list it with testedBy: 'dialogueStoreTest' through a shared constant
+			// (nodes/shared/store.ts, storeCredentials); the rule only sees inline arrays.
+			'@n8n/community-nodes/credential-test-required': 'off',
+		},
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		rules: {
+			// Reads the icon only from a description written inline in the node class and reports
+			// "missing icon" for an imported one (actions/description.ts). Still on for credentials.
+			'@n8n/community-nodes/icon-validation': 'off',
+		},
 	},
 	{
 		files: SHIPPED_TS,
