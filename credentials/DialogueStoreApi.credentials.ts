@@ -4,6 +4,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class DialogueStoreApi implements ICredentialType {
 	name = 'dialogueStoreApi';
 
+	// A database, not an HTTP API: users look for "Dialogue Store".
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
 	displayName = 'Dialogue Store';
 
 	icon = { light: 'file:../icons/dialogue.svg', dark: 'file:../icons/dialogue.dark.svg' } as const;
