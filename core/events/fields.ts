@@ -192,7 +192,7 @@ function isLeapYear(year: number): boolean {
 	return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
-export function daysInMonth(month: number, year?: number): number {
+function daysInMonth(month: number, year?: number): number {
 	if (month === 2 && year !== undefined && !isLeapYear(year)) return 28;
 	return MONTH_DAYS[month - 1];
 }
@@ -246,57 +246,8 @@ export function utcInstant(value: unknown, field: string, options: { assumeUtc?:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Birthdays, time zones, locales
+// Locales and URLs
 // ---------------------------------------------------------------------------------------------
-
-const BIRTHDAY_FULL = /^(\d{4})-(\d{2})-(\d{2})$/;
-const BIRTHDAY_YEARLESS = /^(?:--)?(\d{2})-(\d{2})$/;
-const BIRTHDAY_HINT = 'Use YYYY-MM-DD (e.g. 1990-05-17), or --MM-DD when the year is unknown (e.g. --05-17).';
-
-/** 'YYYY-MM-DD' or '--MM-DD' from those forms or 'MM-DD'; impossible dates are an error. */
-export function birthdayOf(value: unknown, field: string): string {
-	const invalid = () => new InputError(field, `${describe(value)} is not a birthday`, BIRTHDAY_HINT);
-	if (typeof value !== 'string') throw invalid();
-	const trimmed = value.trim();
-	const full = BIRTHDAY_FULL.exec(trimmed);
-	const yearless = full ? null : BIRTHDAY_YEARLESS.exec(trimmed);
-	const year = full ? Number(full[1]) : undefined;
-	const parts = full ? [full[2], full[3]] : yearless ? [yearless[1], yearless[2]] : undefined;
-	if (!parts) throw invalid();
-	const month = Number(parts[0]);
-	const day = Number(parts[1]);
-	if (year === 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(month, year)) throw invalid();
-	return full ? trimmed : `--${parts[0]}-${parts[1]}`;
-}
-
-const zoneCache = new Map<string, string | null>();
-
-/** An IANA time zone name in its canonical spelling (europe/berlin -> Europe/Berlin). */
-export function timeZoneOf(value: unknown, field: string): string {
-	const name = typeof value === 'string' ? value.trim() : '';
-	let canonical = zoneCache.get(name);
-	if (canonical === undefined) {
-		canonical = null;
-		// Offsets (+02:00) are time zones to Intl but not to a customer: refuse them.
-		if (/^[A-Za-z]/.test(name)) {
-			try {
-				canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-			} catch {
-				canonical = null;
-			}
-		}
-		if (zoneCache.size > 1000) zoneCache.clear();
-		zoneCache.set(name, canonical);
-	}
-	if (canonical === null) {
-		throw new InputError(
-			field,
-			`${describe(value)} is not a time zone`,
-			'Use an IANA time zone such as Europe/Berlin, America/New_York or UTC.',
-		);
-	}
-	return canonical;
-}
 
 /** A BCP 47 locale in canonical form: en_us -> en-US. */
 export function localeOf(value: unknown, field: string): string {

@@ -23,8 +23,8 @@ import {
 } from '../event';
 import { InputError } from '../errors';
 import { normalizeCurrency, normalizeDecimal } from '../money';
+import { formatBirthday, normalizeZone, parseBirthday } from '../time';
 import {
-	birthdayOf,
 	count,
 	describe,
 	idOf,
@@ -37,7 +37,6 @@ import {
 	own,
 	requireRecord,
 	text,
-	timeZoneOf,
 	urlOf,
 	utcInstant,
 	type JsonObject,
@@ -143,9 +142,9 @@ function customerOf(value: unknown, path: string): Customer {
 	const lastName = optText(own(obj, 'lastName'), `${path}.lastName`);
 	if (lastName !== undefined) customer.lastName = lastName;
 	const birthday = own(obj, 'birthday');
-	if (!isAbsent(birthday)) customer.birthday = birthdayOf(birthday, `${path}.birthday`);
+	if (!isAbsent(birthday)) customer.birthday = formatBirthday(parseBirthday(birthday, `${path}.birthday`));
 	const timezone = own(obj, 'timezone');
-	if (!isAbsent(timezone)) customer.timezone = timeZoneOf(timezone, `${path}.timezone`);
+	if (!isAbsent(timezone)) customer.timezone = normalizeZone(timezone, `${path}.timezone`);
 	const locale = own(obj, 'locale');
 	if (!isAbsent(locale)) customer.locale = localeOf(locale, `${path}.locale`);
 	const acceptsMarketing = optBoolean(own(obj, 'acceptsMarketing'), `${path}.acceptsMarketing`);

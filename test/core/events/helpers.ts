@@ -1,0 +1,60 @@
+/**
+ * Shared by the event layer tests: the vendor fixtures (test/fixtures/webhooks, copied unchanged
+ * from the published samples) and small builders for variants derived from them in test code.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseJsonBody } from '../../../core/events/json';
+
+function findRoot(start: string): string {
+	let dir = start;
+	while (!existsSync(path.join(dir, 'package.json'))) {
+		const parent = path.dirname(dir);
+		if (parent === dir) throw new Error(`no package.json above ${start}`);
+		dir = parent;
+	}
+	return dir;
+}
+
+export const FIXTURES = path.join(findRoot(__dirname), 'test', 'fixtures', 'webhooks');
+
+export const FIXTURE_FILES = [
+	'shopify-orders-create.json',
+	'shopify-customers-create.json',
+	'shopify-checkouts-create.json',
+	'woocommerce-order-created.json',
+	'woocommerce-customer-created.json',
+] as const;
+
+export type FixtureFile = (typeof FIXTURE_FILES)[number];
+
+/** The fixture's bytes exactly as published. */
+export function fixtureBytes(name: FixtureFile): Buffer {
+	return readFileSync(path.join(FIXTURES, name));
+}
+
+/** The fixture parsed without losing digits; a fresh copy on every call, free to modify. */
+export function fixture(name: FixtureFile): Record<string, unknown> {
+	return parseJsonBody(fixtureBytes(name)) as Record<string, unknown>;
+}
+
+/**
+ * JSON text of a value whose big integers are digit strings (as parseJsonBody returns them), with
+ * those integers written back as JSON numbers: the body a vendor would send for a variant.
+ * Only strings of 16 or more digits are turned back into numbers.
+ */
+export function toVendorJson(value: unknown): string {
+	return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && /^\d{16,}$/.test(v) ? `@@${v}@@` : v)).replace(
+		/"@@(\d+)@@"/g,
+		'$1',
+	);
+}
+
+export type Json = Record<string, unknown>;
+
+/** Shorthand for reading nested test data without casts everywhere. */
+export function at<T = unknown>(value: unknown, ...keys: Array<string | number>): T {
+	let current: unknown = value;
+	for (const key of keys) current = (current as Record<string | number, unknown>)[key];
+	return current as T;
+}
