@@ -34,9 +34,11 @@ const outcome = (request: GuardRequest, entered: boolean, replay: boolean, count
  * row lock makes concurrent attempts for one customer queue up and see each other's count.
  */
 export async function guardEnter(q: Querier, requests: GuardRequest[], now: Millis): Promise<GuardOutcome[]> {
+	// Grouped by (activity, customer) for a consistent lock order across transactions; within one
+	// customer the items keep their order, so the first item of a batch is the first to enter.
 	return inKeyOrder(
 		requests,
-		(r) => `${r.activity}\u0000${r.customerId}\u0000${r.key}`,
+		(r) => `${r.activity}\u0000${r.customerId}`,
 		async (request) => {
 			const pk = [request.activity, request.customerId, request.key];
 			const fresh = await q.get(

@@ -6,17 +6,19 @@ import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const now = nodeClock().now();
-	const { prepared, failed } = prepareItems(this, items, (i) =>
-		prepareGuard({
+	const { prepared, failed } = prepareItems(this, items, (i) => {
+		// Only the fields the chosen policy shows exist on the node.
+		const policy = this.getNodeParameter('policy', i) as string;
+		return prepareGuard({
 			activity: this.getNodeParameter('activity', i),
 			customerId: this.getNodeParameter('customerId', i),
 			key: this.getNodeParameter('entryKey', i),
-			policy: this.getNodeParameter('policy', i),
-			times: this.getNodeParameter('times', i, undefined),
-			periodAmount: this.getNodeParameter('periodAmount', i, undefined),
-			periodUnit: this.getNodeParameter('periodUnit', i, undefined),
-		}),
-	);
+			policy,
+			times: policy === 'atMost' ? this.getNodeParameter('times', i) : undefined,
+			periodAmount: policy === 'perPeriod' ? this.getNodeParameter('periodAmount', i) : undefined,
+			periodUnit: policy === 'perPeriod' ? this.getNodeParameter('periodUnit', i) : undefined,
+		});
+	});
 	const { results, failed: storeFailed } = await runBatch(this, prepared, (requests) => runGuard(store, requests, now));
 	const enter: INodeExecutionData[] = [...failed, ...storeFailed];
 	const skip: INodeExecutionData[] = [];
