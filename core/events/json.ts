@@ -11,6 +11,7 @@ export const MAX_JSON_DEPTH = 256;
 
 const BODY_HINT = 'Send the event as a JSON object in the request body, with Content-Type: application/json.';
 const INTEGER = /^-?\d+$/;
+const SIXTEEN_DIGITS = /\d{16}/;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 let sourceAccessChecked = false;
@@ -52,7 +53,8 @@ export function parseJsonBody(raw: Buffer | Uint8Array | string): unknown {
 	if (text.trim() === '') throw new InputError('body', 'is empty', BODY_HINT);
 	checkDepth(text);
 	try {
-		return JSON.parse(text, keepIntegerDigits);
+		// A reviver makes JSON.parse about 5x slower; only a run of 16+ digits can be an unsafe integer.
+		return SIXTEEN_DIGITS.test(text) ? JSON.parse(text, keepIntegerDigits) : JSON.parse(text);
 	} catch (error) {
 		if (error instanceof SyntaxError) {
 			const found = locateSyntaxError(text);

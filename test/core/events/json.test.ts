@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { InputError } from '../../../core/errors';
 import { MAX_JSON_DEPTH, locateSyntaxError, parseJsonBody } from '../../../core/events/json';
 import { at, fixture, fixtureBytes } from './helpers';
@@ -104,5 +105,60 @@ describe('locateSyntaxError', () => {
 			}
 			assert.equal(locateSyntaxError(text) === undefined, valid, text);
 		}
+	});
+});
+
+describe('parseJsonBody properties', () => {
+	it('equals JSON.parse, with exactly the unsafe integer literals as digit strings', () => {
+		const bigOrJson = fc.oneof(
+			fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }).map((n) => ({ text: `${n}`, value: Number.isSafeInteger(Number(n)) ? Number(n) : `${n}` })),
+			fc.jsonValue({ maxDepth: 3 }).map((v) => {
+				const text = JSON.stringify(v) ?? 'null';
+				// the oracle: JSON.parse, then unsafe integers written as plain digits become those digits
+				const value = JSON.parse(text, (_k, n: unknown) =>
+					typeof n === 'number' && Number.isInteger(n) && !Number.isSafeInteger(n) && /^-?\d+$/.test(`${n}`) ? `${n}` : n,
+				) as unknown;
+				return { text, value };
+			}),
+		);
+		fc.assert(
+			fc.property(fc.array(bigOrJson, { maxLength: 6 }), fc.boolean(), (parts, asObject) => {
+				const text = asObject
+					? `{${parts.map((p, i) => `"k${i}": ${p.text}`).join(',\n')}}`
+					: `[${parts.map((p) => p.text).join(', ')}]`;
+				const expected = asObject ? Object.fromEntries(parts.map((p, i) => [`k${i}`, p.value])) : parts.map((p) => p.value);
+				assert.deepEqual(parseJsonBody(text), expected);
+				assert.deepEqual(parseJsonBody(Buffer.from(text)), expected);
+			}),
+			{ numRuns: 300 },
+		);
+	});
+
+	it('refuses exactly what JSON.parse refuses, always with an InputError', () => {
+		const nearJson = fc.oneof(
+			fc.json({ maxDepth: 3 }),
+			fc.tuple(fc.json({ maxDepth: 3 }), fc.nat(), fc.string({ maxLength: 3 })).map(([t, at, junk]) => t.slice(0, at % (t.length + 1)) + junk + t.slice(at % (t.length + 1))),
+			fc.string({ maxLength: 30 }),
+		);
+		fc.assert(
+			fc.property(nearJson, (text) => {
+				let valid = true;
+				try {
+					JSON.parse(text);
+				} catch {
+					valid = false;
+				}
+				try {
+					parseJsonBody(text);
+					assert.ok(valid, `parseJsonBody accepted ${JSON.stringify(text)}`);
+				} catch (error) {
+					assert.ok(error instanceof InputError, String(error));
+					assert.ok(!valid || text.trim() === '', `parseJsonBody refused ${JSON.stringify(text)}: ${(error as Error).message}`);
+					if (text.trim() !== '') assert.match(error.message, /at position \d+ \(line \d+, column \d+\)/);
+				}
+				if (text.trim() !== '') assert.equal(locateSyntaxError(text) === undefined, valid, text);
+			}),
+			{ numRuns: 1000 },
+		);
 	});
 });
