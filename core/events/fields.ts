@@ -63,6 +63,10 @@ export function requireRecord(value: unknown, field: string, hint?: string): Jso
 	return value;
 }
 
+/** Ids and labels are keys in the store's indexes (PostgreSQL refuses index rows over ~2.7 kB). */
+export const MAX_ID_LENGTH = 512;
+export const MAX_LABEL_LENGTH = 255;
+
 const ID_HINT = 'Send ids as strings (e.g. "820982911946154508") or as whole numbers.';
 
 /**
@@ -73,8 +77,11 @@ const ID_HINT = 'Send ids as strings (e.g. "820982911946154508") or as whole num
 export function idOf(value: unknown, field: string): string {
 	if (typeof value === 'string') {
 		const text = value.trim();
-		if (text !== '') return text;
-		throw new InputError(field, 'is empty', ID_HINT);
+		if (text === '') throw new InputError(field, 'is empty', ID_HINT);
+		if (text.length > MAX_ID_LENGTH) {
+			throw new InputError(field, `is ${text.length} characters long; at most ${MAX_ID_LENGTH} are allowed`, ID_HINT);
+		}
+		return text;
 	}
 	if (typeof value === 'number') {
 		if (Number.isSafeInteger(value)) return `${value}`;
@@ -165,16 +172,19 @@ export function labelList(value: unknown, field: string): string[] {
 	const out: string[] = [];
 	value.forEach((entry: unknown, index) => {
 		const label = optText(entry, `${field}[${index}]`);
+		if (label !== undefined && label.length > MAX_LABEL_LENGTH) {
+			throw new InputError(`${field}[${index}]`, `is ${label.length} characters long; at most ${MAX_LABEL_LENGTH} are allowed`);
+		}
 		if (label !== undefined && !out.includes(label)) out.push(label);
 	});
 	return out;
 }
 
-/** Append labels to a list without duplicates or blanks. */
+/** Append labels to a list without duplicates, blanks or over-long labels (vendor payloads). */
 export function addLabels(target: string[], labels: Iterable<string | undefined>): string[] {
 	for (const label of labels) {
 		const trimmed = label?.trim();
-		if (trimmed && !target.includes(trimmed)) target.push(trimmed);
+		if (trimmed && trimmed.length <= MAX_LABEL_LENGTH && !target.includes(trimmed)) target.push(trimmed);
 	}
 	return target;
 }

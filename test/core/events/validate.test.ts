@@ -148,6 +148,8 @@ describe('validateEvent', () => {
 		assert.throws(bad(['id'], 820982911946154508), inputError('id', /above 2\^53 and has lost digits/));
 		assert.throws(bad(['source'], 'magento'), inputError('source', /is not an event source/));
 		assert.throws(bad(['order'], DELETE), inputError('order', /is required for order.placed events/));
+		assert.throws(bad(['id'], 'x'.repeat(513)), inputError('id', /513 characters long; at most 512/));
+		assert.throws(bad(['order', 'couponCodes'], ['C'.repeat(256)]), inputError('order.couponCodes[0]', /at most 255/));
 	});
 
 	it('lists the allowed types for an unknown type', () => {
