@@ -1,0 +1,84 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { parseDiscount, type Discount } from '../../../core/coupons';
+import { parseInstant } from '../../../core/time';
+
+/** Shows a field for the given operations only. */
+export const forOperations = (...operation: string[]): INodeProperties['displayOptions'] => ({ show: { operation } });
+
+/** Discount and validity carried with each generated or imported code. */
+export function discountFields(operation: string): INodeProperties[] {
+	const show = (extra: Record<string, string[]> = {}) => ({ show: { operation: [operation], ...extra } });
+	return [
+		{
+			displayName: 'Discount',
+			name: 'discountKind',
+			type: 'options',
+			options: [
+				{ name: 'None', value: 'none', description: 'The codes carry no discount information' },
+				{ name: 'Percent', value: 'percent', description: 'A percentage off the order' },
+				{ name: 'Fixed Amount', value: 'fixed', description: 'An amount off the order, in a currency' },
+			],
+			default: 'none',
+			description: 'What the codes are worth. Stored with each code and put on the item when a code is assigned, e.g. for the email text.',
+			displayOptions: show(),
+		},
+		{
+			displayName: 'Discount Value',
+			name: 'discountValue',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 20',
+			description: 'Percent (more than 0, at most 100) or amount (e.g. 12.50), depending on Discount',
+			displayOptions: show({ discountKind: ['percent', 'fixed'] }),
+		},
+		{
+			displayName: 'Currency',
+			name: 'currency',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. EUR',
+			description: 'ISO 4217 code. Needed for a fixed amount; for a percentage only if a minimum order is set.',
+			displayOptions: show({ discountKind: ['percent', 'fixed'] }),
+		},
+		{
+			displayName: 'Minimum Order',
+			name: 'minimumOrder',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 50',
+			description: 'Order amount the code needs; empty for none',
+			displayOptions: show({ discountKind: ['percent', 'fixed'] }),
+		},
+		{
+			displayName: 'Valid Until',
+			name: 'validUntil',
+			type: 'dateTime',
+			default: '',
+			description: 'Codes are not handed out after this instant (ISO 8601; without an offset it is read as UTC). Empty: no end.',
+			displayOptions: show(),
+		},
+	];
+}
+
+/** The discount fields of one item, validated. */
+export function readDiscount(ctx: IExecuteFunctions, itemIndex: number): Discount {
+	const kind = ctx.getNodeParameter('discountKind', itemIndex, 'none');
+	if (kind === 'none') return {};
+	return parseDiscount({
+		kind,
+		value: ctx.getNodeParameter('discountValue', itemIndex, ''),
+		currency: ctx.getNodeParameter('currency', itemIndex, '') || undefined,
+		minimumOrder: ctx.getNodeParameter('minimumOrder', itemIndex, ''),
+	});
+}
+
+/** The Valid Until field as epoch ms, or undefined when empty. */
+export function readValidUntil(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
+	const value = ctx.getNodeParameter('validUntil', itemIndex, '');
+	return value === '' || value === undefined || value === null ? undefined : parseInstant(value, 'validUntil');
+}
+
+/** A resource locator's value as text ('' when empty). */
+export function locatorValue(ctx: IExecuteFunctions, name: string, itemIndex: number): unknown {
+	return ctx.getNodeParameter(name, itemIndex, '', { extractValue: true });
+}

@@ -1,0 +1,15 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { openStore } from '../../shared/store';
+import * as assign from './assign.operation';
+import * as generate from './generate.operation';
+import * as importCodes from './import.operation';
+import * as redeem from './redeem.operation';
+import * as status from './status.operation';
+
+const operations = { assign, generate, import: importCodes, status, redeem } as const;
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
+	const store = await openStore(this);
+	return operations[operation].execute.call(this, store, this.getInputData());
+}
