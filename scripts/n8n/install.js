@@ -64,15 +64,21 @@ function n8nDir(version = N8N_VERSION) {
 	return path.join(cacheBase(), `n8n-${version}`);
 }
 
+/** npm settings passed on from our environment: where and how to reach the registry. */
+const KEEP_NPM_CONFIG = /^npm_config_(registry|@.*:registry|cafile|ca|cert|key|proxy|https?_proxy|noproxy|strict_ssl|cache|userconfig|globalconfig)$|auth/i;
+
 /**
- * Environment for the npm child processes: npm run-script exports its own config as npm_config_*
- * (our project .npmrc sets ignore-scripts=true, the user config nodedir=/usr); none of that may leak
- * into the cache folder's npm. Node 24 comes first on PATH so node-gyp and npm run under it.
+ * Environment for the npm child processes: npm run-script exports its whole config as npm_config_*
+ * (our project .npmrc sets ignore-scripts=true, the user config nodedir=/usr, npm adds prefix,
+ * node_gyp...); none of that may leak into the cache folder's npm, which reads the user and global
+ * config files itself. Registry, proxy, CA and auth settings are kept. Node 24 comes first on PATH
+ * so node-gyp and npm run under it.
  */
 function npmEnv(extra = {}) {
 	const env = {};
 	for (const [k, v] of Object.entries(process.env)) {
-		if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'npm_execpath' || k === 'npm_node_execpath') continue;
+		if (/^npm_config_/i.test(k) && !KEEP_NPM_CONFIG.test(k)) continue;
+		if (/^npm_(package|lifecycle)_/i.test(k) || k === 'npm_execpath' || k === 'npm_node_execpath') continue;
 		if (k === 'INIT_CWD' || k === 'NODE') continue;
 		env[k] = v;
 	}
