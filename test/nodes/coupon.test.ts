@@ -382,7 +382,8 @@ describe('Coupon node: Assign From Pool', () => {
 			const error = failure(await runCoupon(ts, c.params, c.items));
 			assert.equal(error.itemIndex, c.itemIndex, error.message);
 			assert.match(error.message, c.message);
-			if (c.description) assert.match(error.description ?? '', c.description);
+			assert.ok(error.description, `a description says what to change: ${error.message}`);
+			if (c.description) assert.match(error.description, c.description);
 		}
 		assert.equal((await ts.store.poolStatus('safe', clock.now())).assigned, 0, 'no code was assigned by any failed run');
 	});
@@ -474,6 +475,7 @@ describe('Coupon node: Generate Codes', () => {
 		const base = { operation: 'generate', pool: pool('never', 'name'), count: 5 };
 		const cases: Array<[INodeParameters, RegExp]> = [
 			[{ ...base, count: -5 }, /^count: "-5" is not a whole number from 1 to 100000/],
+			[{ ...base, count: '={{ "many" }}' }, /^count: "many" is not a whole number/],
 			[{ ...base, count: 0 }, /^count:/],
 			[{ ...base, count: 100_001 }, /^count:/],
 			[{ ...base, length: 3 }, /^length:/],
@@ -489,6 +491,7 @@ describe('Coupon node: Generate Codes', () => {
 			const error = failure(await runCoupon(ts, params, [{}, {}]));
 			assert.equal(error.itemIndex, 0, error.message);
 			assert.match(error.message, message);
+			assert.ok(error.description, `a description says what to change: ${error.message}`);
 		}
 		assert.deepEqual(await ts.store.listPools(), []);
 	});
@@ -578,7 +581,8 @@ describe('Coupon node: Import Codes', () => {
 			const error = failure(await runCoupon(ts, importParams('strict'), items));
 			assert.equal(error.itemIndex, itemIndex, error.message);
 			assert.match(error.message, message);
-			if (description) assert.match(error.description ?? '', description);
+			assert.ok(error.description, `a description says what to change: ${error.message}`);
+			if (description) assert.match(error.description, description);
 		}
 		const pasted = failure(await runCoupon(ts, importParams('strict', { source: 'list', codes: ' \n , ' }), [{}]));
 		assert.equal(pasted.itemIndex, 0);

@@ -6,7 +6,7 @@ import { DURATION_UNITS } from '../../../core/time';
 import { prepareItems } from '../../shared/errors';
 import { customerIdField } from '../../shared/locators';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
-import { forOperations, locatorValue } from './fields';
+import { forOperations, hinted, locatorValue } from './fields';
 import { compact, runByGroup } from './groups';
 
 const show = forOperations('assign');
@@ -123,26 +123,28 @@ function readExpiry(ctx: IExecuteFunctions, i: number): Expiry {
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const now = nodeClock().now();
 	const zone = this.getTimezone();
-	const { prepared, failed } = prepareItems(this, items, (i): Assignment => {
-		const pool = poolName(locatorValue(this, 'pool', i));
-		const mode = this.getNodeParameter('assignment', i, 'perCustomer') as 'perCustomer' | 'each';
-		const request = prepareAssign(
-			{
-				customerId: this.getNodeParameter('customerId', i),
-				key: mode === 'each' ? this.getNodeParameter('assignmentKey', i, undefined) : undefined,
-				mode,
-				expiry: readExpiry(this, i),
-				zone,
-			},
-			now,
-		);
-		const threshold = (this.getNodeParameter('options', i, {}) as IDataObject).lowStockThreshold;
-		return {
-			pool,
-			request,
-			lowStockThreshold: threshold === undefined ? undefined : wholeNumber(threshold, 'lowStockThreshold', 0),
-		};
-	});
+	const { prepared, failed } = prepareItems(this, items, (i) =>
+		hinted((): Assignment => {
+			const pool = poolName(locatorValue(this, 'pool', i));
+			const mode = this.getNodeParameter('assignment', i, 'perCustomer') as 'perCustomer' | 'each';
+			const request = prepareAssign(
+				{
+					customerId: this.getNodeParameter('customerId', i),
+					key: mode === 'each' ? this.getNodeParameter('assignmentKey', i, undefined) : undefined,
+					mode,
+					expiry: readExpiry(this, i),
+					zone,
+				},
+				now,
+			);
+			const threshold = (this.getNodeParameter('options', i, {}) as IDataObject).lowStockThreshold;
+			return {
+				pool,
+				request,
+				lowStockThreshold: threshold === undefined ? undefined : wholeNumber(threshold, 'lowStockThreshold', 0),
+			};
+		}),
+	);
 
 	const { results, failed: storeFailed } = await runByGroup(this, prepared, (a) => a.pool, (pool, assignments) =>
 		store.claimCodes(pool, assignments.map((a) => a.request), now),

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { parseDiscount, type Discount } from '../../../core/coupons';
+import { InputError } from '../../../core/errors';
 import { parseInstant } from '../../../core/time';
 
 /** Shows a field for the given operations only. */
@@ -81,4 +82,32 @@ export function readValidUntil(ctx: IExecuteFunctions, itemIndex: number): numbe
 /** A resource locator's value as text ('' when empty). */
 export function locatorValue(ctx: IExecuteFunctions, name: string, itemIndex: number): unknown {
 	return ctx.getNodeParameter(name, itemIndex, '', { extractValue: true });
+}
+
+/** What to change, for the core's checks that name a field but give no hint. */
+const FIELD_HINTS: Record<string, string> = {
+	count: 'Set Count to a whole number from 1 to 100,000.',
+	length: 'Set Random Characters to a whole number from 4 to 32.',
+	lowStockThreshold: 'Set Low-Stock Threshold to a whole number of 0 or more, or remove the option.',
+	discountValue: 'A percentage is more than 0 and at most 100, e.g. 20; a fixed amount is a decimal such as 12.50.',
+	discountKind: 'Pick None, Percent or Fixed Amount.',
+	assignment: 'Pick One Code per Customer or A New Code Each Time.',
+	expiryUnit: 'Pick a unit: minutes, hours, days, weeks, months or years.',
+};
+
+/** Adds the field's hint to an InputError that has none (it becomes the error's description). */
+export function withFieldHint(error: unknown): unknown {
+	if (error instanceof InputError && !error.hint && FIELD_HINTS[error.field]) {
+		(error as { hint?: string }).hint = FIELD_HINTS[error.field];
+	}
+	return error;
+}
+
+/** Runs a validation, giving its InputError a hint when the core gave none. */
+export function hinted<T>(validate: () => T): T {
+	try {
+		return validate();
+	} catch (error) {
+		throw withFieldHint(error);
+	}
 }

@@ -3,7 +3,7 @@ import { generateCodes } from '../../../core/coupons';
 import type { Store } from '../../../core/store';
 import { errorItem, nodeError } from '../../shared/errors';
 import { nodeClock } from '../../shared/store';
-import { discountFields, forOperations, locatorValue, readDiscount, readValidUntil } from './fields';
+import { discountFields, forOperations, locatorValue, readDiscount, readValidUntil, withFieldHint } from './fields';
 
 const show = forOperations('generate');
 
@@ -53,7 +53,7 @@ export async function execute(this: IExecuteFunctions, store: Store): Promise<IN
 		});
 		return [[{ json: { ...result }, pairedItem: { item: 0 } }]];
 	} catch (error) {
-		if (!this.continueOnFail()) throw nodeError(this, error, 0);
+		if (!this.continueOnFail()) throw nodeError(this, withFieldHint(error), 0);
 		return [[errorItem(error, 0)]];
 	}
 }

@@ -5,7 +5,7 @@ import { InputError } from '../../../core/errors';
 import type { Store } from '../../../core/store';
 import { errorItem, nodeError, prepareItems } from '../../shared/errors';
 import { nodeClock } from '../../shared/store';
-import { discountFields, forOperations, locatorValue, readDiscount, readValidUntil } from './fields';
+import { discountFields, forOperations, locatorValue, readDiscount, readValidUntil, withFieldHint } from './fields';
 
 const show = forOperations('import');
 
@@ -87,7 +87,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 				.map((code, n) => normalizeCode(code, `codes (entry ${n + 1})`));
 		}
 	} catch (error) {
-		if (!this.continueOnFail()) throw nodeError(this, error, 0);
+		if (!this.continueOnFail()) throw nodeError(this, withFieldHint(error), 0);
 		return [[errorItem(error, 0)]];
 	}
 	if (source === 'items') {
@@ -97,7 +97,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 			if (value === undefined || value === null || value === '') {
 				throw new InputError(field, 'has no code in this item', `Set Field Name to the field that holds the code; this item has: ${Object.keys(items[i].json).join(', ') || 'no fields'}.`);
 			}
-			return normalizeCode(requireText(value, field), field);
+			return normalizeCode(requireText(value, field, 'Set Field Name to the field that holds the code as text, e.g. coupon.code for a nested field.'), field);
 		});
 		codes = read.prepared.map((p) => p.value);
 		failed = read.failed;
