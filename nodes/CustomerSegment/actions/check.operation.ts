@@ -1,0 +1,25 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { customerIdOf } from '../../../core/check';
+import type { Store } from '../../../core/store';
+import { hintUnknownCustomers, nodeClock } from '../../shared/store';
+import { bySegment, membershipJson, prepare, runGroups, segmentOf } from './common';
+
+/** In / Not in: one store call per segment (normally one); expired memberships are not in. */
+export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const now = nodeClock().now();
+	const { prepared, failed } = prepare(this, items, (i) => ({
+		segment: segmentOf(this, i),
+		customerId: customerIdOf(this.getNodeParameter('customerId', i)),
+	}));
+	const { results, failed: storeFailed } = await runGroups(this, bySegment(prepared), (segment, checks) =>
+		store.segmentCheck(segment, checks.map((c) => c.customerId), now),
+	);
+	const inSegment: INodeExecutionData[] = [...failed, ...storeFailed];
+	const notIn: INodeExecutionData[] = [];
+	for (const { itemIndex, value, result } of results) {
+		const out = { json: { ...items[itemIndex].json, segment: membershipJson(value.segment, result) }, pairedItem: { item: itemIndex } };
+		(result ? inSegment : notIn).push(out);
+	}
+	if (results.length > 0) await hintUnknownCustomers(this, store, results.map((r) => r.value.customerId));
+	return [inSegment, notIn];
+}

@@ -1,0 +1,158 @@
+/**
+ * What the Customer Segment operations share: reading the segment, turning the core's errors
+ * into the editor's labels, and running a batch per segment with errors tied to an item.
+ */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { DateTime } from 'luxon';
+import { InputError, NotFoundError } from '../../../core/errors';
+import { segmentName } from '../../../core/segments';
+import type { MembershipRow } from '../../../core/store';
+import { isoUtc } from '../../../core/time';
+import { errorItem, nodeError, prepareItems } from '../../shared/errors';
+
+export interface Prepared<T> {
+	itemIndex: number;
+	value: T;
+}
+
+/** The core's field names as the editor labels them. */
+const LABELS: Record<string, string> = {
+	customerId: 'Customer ID',
+	segment: 'Segment',
+	name: 'Name',
+	newName: 'New Name',
+	until: 'Until',
+	duration: 'Duration',
+	durationUnit: 'Duration Unit',
+	membership: 'Membership',
+	zone: 'Time Zone',
+	limit: 'Limit',
+	offset: 'Offset',
+};
+
+const HINTS: Record<string, string> = {
+	durationUnit: 'Pick one of the units in the list.',
+	limit: 'Enter a whole number from 1 to 10000, or turn on Return All.',
+	offset: 'Enter a whole number of 0 or more: how many members to skip.',
+};
+
+/** A core or store error as n8n shows it: the editor's label, the item, and what to change. */
+export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number | undefined): NodeOperationError {
+	if (!(error instanceof InputError)) return nodeError(ctx, error, itemIndex);
+	const reason = error.message.slice(error.field.length + 2);
+	// 'Segment "X" does not exist in this store' says it all; other messages need the field's label.
+	const message = error instanceof NotFoundError ? reason : `${LABELS[error.field] ?? error.field}: ${reason}`;
+	return new NodeOperationError(ctx.getNode(), message, {
+		itemIndex,
+		description: error.hint ?? HINTS[error.field],
+	});
+}
+
+/** prepareItems with the editor's labels in the messages. */
+export function prepare<T>(ctx: IExecuteFunctions, items: INodeExecutionData[], read: (itemIndex: number) => T) {
+	return prepareItems(ctx, items, (i) => {
+		try {
+			return read(i);
+		} catch (error) {
+			throw toNodeError(ctx, error, i);
+		}
+	});
+}
+
+/** The segment named on item i (resource locator: from the list or by name). */
+export function segmentOf(ctx: IExecuteFunctions, i: number): string {
+	return segmentName(ctx.getNodeParameter('segment', i, '', { extractValue: true }));
+}
+
+/** Items grouped by segment, in the order each segment first appears. */
+export function bySegment<T extends { segment: string }>(prepared: Array<Prepared<T>>): Map<string, Array<Prepared<T>>> {
+	const groups = new Map<string, Array<Prepared<T>>>();
+	for (const p of prepared) {
+		const group = groups.get(p.value.segment);
+		if (group) group.push(p);
+		else groups.set(p.value.segment, [p]);
+	}
+	return groups;
+}
+
+/**
+ * Runs `run` once per group (one store call per segment). A failure is tied to the group's first
+ * item; under continueOnFail it becomes an error item for each item of the group and the other
+ * groups go on. `verify` (when given and there is more than one group) runs for every group
+ * first, so that a missing segment stops the execution before anything is written.
+ */
+export async function runGroups<T, R>(
+	ctx: IExecuteFunctions,
+	groups: Map<string, Array<Prepared<T>>>,
+	run: (segment: string, values: T[]) => Promise<R[]>,
+	verify?: (segment: string) => Promise<unknown>,
+): Promise<{ results: Array<Prepared<T> & { result: R }>; failed: INodeExecutionData[] }> {
+	const results: Array<Prepared<T> & { result: R }> = [];
+	const failed: INodeExecutionData[] = [];
+	const fail = (group: Array<Prepared<T>>, error: unknown) => {
+		if (!ctx.continueOnFail()) throw toNodeError(ctx, error, group[0].itemIndex);
+		failed.push(...group.map((p) => errorItem(toNodeError(ctx, error, p.itemIndex), p.itemIndex)));
+	};
+	const ready = new Map(groups);
+	if (verify && groups.size > 1) {
+		for (const [segment, group] of groups) {
+			try {
+				await verify(segment);
+			} catch (error) {
+				fail(group, error);
+				ready.delete(segment);
+			}
+		}
+	}
+	for (const [segment, group] of ready) {
+		try {
+			const out = await run(segment, group.map((p) => p.value));
+			group.forEach((p, n) => results.push({ ...p, result: out[n] }));
+		} catch (error) {
+			fail(group, error);
+		}
+	}
+	results.sort((a, b) => a.itemIndex - b.itemIndex);
+	return { results, failed };
+}
+
+/** Runs `run` for each prepared item on its own; a failure is tied to that item. */
+export async function runEach<T, R>(
+	ctx: IExecuteFunctions,
+	prepared: Array<Prepared<T>>,
+	run: (value: T) => Promise<R>,
+): Promise<{ results: Array<Prepared<T> & { result: R }>; failed: INodeExecutionData[] }> {
+	const results: Array<Prepared<T> & { result: R }> = [];
+	const failed: INodeExecutionData[] = [];
+	for (const p of prepared) {
+		try {
+			results.push({ ...p, result: await run(p.value) });
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw toNodeError(ctx, error, p.itemIndex);
+			failed.push(errorItem(toNodeError(ctx, error, p.itemIndex), p.itemIndex));
+		}
+	}
+	return { results, failed };
+}
+
+/** A membership as items carry it: ISO times, no empty fields. */
+export function membershipJson(name: string, row: MembershipRow | undefined, extra: IDataObject = {}): IDataObject {
+	const out: IDataObject = { name, member: row !== undefined, ...extra };
+	if (row) {
+		out.addedAt = isoUtc(row.addedAt);
+		if (row.expiresAt !== undefined) out.expiresAt = isoUtc(row.expiresAt);
+	}
+	return out;
+}
+
+/**
+ * Epoch ms for a date the editor's date picker wrote without a UTC offset (read in `zone`, as
+ * n8n means it); anything else goes to the core unchanged, which reads or rejects it.
+ */
+export function instantIn(value: unknown, zone: string): unknown {
+	if (typeof value !== 'string') return value;
+	const text = value.trim();
+	if (!/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$/.test(text)) return value;
+	const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone });
+	return parsed.isValid ? parsed.toMillis() : value;
+}

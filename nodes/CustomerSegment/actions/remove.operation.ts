@@ -1,0 +1,30 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { customerIdOf } from '../../../core/check';
+import type { Store } from '../../../core/store';
+import { nodeClock } from '../../shared/store';
+import { bySegment, prepare, runGroups, segmentOf } from './common';
+
+/** Ends memberships; `removed` is false when the customer was not a member. */
+export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const now = nodeClock().now();
+	const { prepared, failed } = prepare(this, items, (i) => ({
+		segment: segmentOf(this, i),
+		customerId: customerIdOf(this.getNodeParameter('customerId', i)),
+	}));
+	const { results, failed: storeFailed } = await runGroups(
+		this,
+		bySegment(prepared),
+		(segment, removes) => store.segmentRemove(segment, removes.map((r) => r.customerId)),
+		(segment) => store.segmentCheck(segment, [], now),
+	);
+	return [
+		[
+			...failed,
+			...storeFailed,
+			...results.map(({ itemIndex, value, result }) => ({
+				json: { ...items[itemIndex].json, segment: { name: value.segment, member: false, removed: result } },
+				pairedItem: { item: itemIndex },
+			})),
+		],
+	];
+}
