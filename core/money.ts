@@ -28,7 +28,8 @@ export function currencyExponent(currency: string): number {
 export function normalizeCurrency(value: unknown, field = 'currency'): string {
 	const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
 	if (!CURRENCY.test(code)) {
-		throw new InputError(field, `"${String(value)}" is not a currency code`, 'Use a three-letter ISO 4217 code such as EUR or USD.');
+		const shown = typeof value === 'string' ? value : describe(value);
+		throw new InputError(field, `"${shown}" is not a currency code`, 'Use a three-letter ISO 4217 code such as EUR or USD.');
 	}
 	return code;
 }
@@ -105,5 +106,5 @@ function numberToPlainString(value: number): string {
 function describe(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
-	return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+	return typeof value === 'object' ? 'an object' : typeof value === 'symbol' ? 'a symbol' : `${typeof value} ${String(value)}`;
 }

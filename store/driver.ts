@@ -3,7 +3,8 @@
  * SQL is written once with $1..$n placeholders; a driver adapts it to its database.
  */
 
-export type SqlValue = string | number | bigint | null;
+/** Arrays bind as PostgreSQL arrays (set-based statements); SQLite statements bind scalars only. */
+export type SqlValue = string | number | bigint | null | ReadonlyArray<string | number | null>;
 export type Row = Record<string, unknown>;
 
 export interface Querier {
@@ -13,13 +14,9 @@ export interface Querier {
 	run(sql: string, params?: SqlValue[]): Promise<number>;
 }
 
-/** The few places where SQLite and PostgreSQL SQL differ. */
+/** Which SQL a driver speaks; the few dialect-specific statements branch on it. */
 export interface Dialect {
 	readonly name: 'sqlite' | 'postgres';
-	/** Appended to the SELECT that picks a free coupon code: row locks that skip busy rows. */
-	readonly skipLocked: string;
-	/** Serializes concurrent work on one key inside a transaction (no-op where writers are serialized). */
-	lockKey(q: Querier, scope: string, key: string): Promise<void>;
 }
 
 export interface Driver {
@@ -27,7 +24,8 @@ export interface Driver {
 	readonly description: string;
 	/**
 	 * Runs fn in one transaction: committed if it resolves, rolled back if it throws.
-	 * `write` transactions take the write lock up front (SQLite BEGIN IMMEDIATE).
+	 * `write` transactions take the write lock up front (SQLite BEGIN IMMEDIATE). `read` work may
+	 * run as autocommitted statements (PostgreSQL), so it must not need one snapshot across them.
 	 */
 	transaction<T>(fn: (q: Querier) => Promise<T>, mode: 'read' | 'write'): Promise<T>;
 	close(): Promise<void>;

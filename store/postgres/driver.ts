@@ -2,6 +2,7 @@
  * PostgreSQL through pg: one pool per credential per process, in a schema of its own (default
  * `dialogue`) so it can share the server n8n itself uses. Required for n8n queue mode.
  */
+import { createHash } from 'node:crypto';
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { StoreError } from '../../core/errors';
 import type { Dialect, Driver, Querier, Row, SqlValue } from '../driver';
@@ -32,24 +33,31 @@ const MAX_ATTEMPTS = 5;
 
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-const postgresDialect: Dialect = {
-	name: 'postgres',
-	skipLocked: ' FOR UPDATE SKIP LOCKED',
-	async lockKey(q, scope, key) {
-		// Transaction-scoped advisory lock on (scope, key); released at COMMIT or ROLLBACK.
-		await q.get('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked', [scope, key]);
-	},
-};
+const postgresDialect: Dialect = { name: 'postgres' };
+
+/** Statement names: each connection prepares a statement once and reuses its plan. */
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+	let name = statementNames.get(sql);
+	if (!name) {
+		name = `dialogue_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+		statementNames.set(sql, name);
+	}
+	return name;
+}
 
 function querierFor(client: PoolClient): Querier {
-	const params = (values: SqlValue[]) => values.map((v) => (typeof v === 'bigint' ? v.toString() : v));
+	const query = (sql: string, values: SqlValue[]) =>
+		client.query({
+			name: statementName(sql),
+			text: sql,
+			values: values.map((v) => (typeof v === 'bigint' ? v.toString() : v)),
+			types: typeParsers,
+		});
 	return {
-		all: async <R extends Row>(sql: string, values: SqlValue[] = []) =>
-			(await client.query({ text: sql, values: params(values), types: typeParsers })).rows as R[],
-		get: async <R extends Row>(sql: string, values: SqlValue[] = []) =>
-			(await client.query({ text: sql, values: params(values), types: typeParsers })).rows[0] as R | undefined,
-		run: async (sql: string, values: SqlValue[] = []) =>
-			(await client.query({ text: sql, values: params(values), types: typeParsers })).rowCount ?? 0,
+		all: async <R extends Row>(sql: string, values: SqlValue[] = []) => (await query(sql, values)).rows as R[],
+		get: async <R extends Row>(sql: string, values: SqlValue[] = []) => (await query(sql, values)).rows[0] as R | undefined,
+		run: async (sql: string, values: SqlValue[] = []) => (await query(sql, values)).rowCount ?? 0,
 	};
 }
 
@@ -142,12 +150,13 @@ export class PostgresDriver implements Driver {
 		for (let attempt = 1; ; attempt++) {
 			const client = await this.pool.connect();
 			try {
-				await client.query(mode === 'read' ? 'BEGIN READ ONLY' : 'BEGIN');
+				// Reads run as autocommitted statements: no BEGIN/COMMIT round trips on the hot path.
+				if (mode === 'write') await client.query('BEGIN');
 				const result = await fn(querierFor(client));
-				await client.query('COMMIT');
+				if (mode === 'write') await client.query('COMMIT');
 				return result;
 			} catch (error) {
-				await client.query('ROLLBACK').catch(() => undefined);
+				if (mode === 'write') await client.query('ROLLBACK').catch(() => undefined);
 				const code = (error as { code?: string }).code;
 				if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
 				throw error;

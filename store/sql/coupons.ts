@@ -11,6 +11,7 @@ import type {
 	RedeemRequest,
 } from '../../core/store';
 import type { Dialect, Querier, Row } from '../driver';
+import { claimFreeCodes } from '../postgres/claims';
 import { inKeyOrder, nil, num, opt, str } from './util';
 
 const toPool = (row: Row): PoolRow => ({ id: Number(row.id), name: String(row.name), createdAt: Number(row.created_at) });
@@ -87,8 +88,21 @@ export async function claimCodes(
 	now: Millis,
 ): Promise<ClaimOutcome[]> {
 	const id = await poolId(q, pool);
+	if (d.name === 'postgres') {
+		const { existing, claimed } = await claimFreeCodes(q, id, requests, now, CODE_COLUMNS);
+		const served = new Set<string>();
+		return requests.map((request) => {
+			const before = existing.get(request.key);
+			if (before) return toClaimed(before, pool, true);
+			const fresh = claimed.get(request.key);
+			if (!fresh) return { assigned: false, pool };
+			const reused = served.has(request.key);
+			served.add(request.key);
+			return toClaimed(fresh, pool, reused);
+		});
+	}
+	// SQLite: writers are serialized by BEGIN IMMEDIATE, so per-item statements are exact.
 	return inKeyOrder(requests, (r) => r.key, async (request) => {
-		await d.lockKey(q, `coupon:${id}`, request.key);
 		const existing = await q.get(`SELECT ${CODE_COLUMNS} FROM coupon_codes WHERE pool_id = $1 AND assignment_key = $2`, [
 			id,
 			request.key,
@@ -99,7 +113,7 @@ export async function claimCodes(
 			WHERE id = (
 				SELECT id FROM coupon_codes
 				WHERE pool_id = $5 AND assigned_to IS NULL AND (valid_until IS NULL OR valid_until > $3)
-				ORDER BY id LIMIT 1${d.skipLocked}
+				ORDER BY id LIMIT 1
 			)
 			RETURNING ${CODE_COLUMNS}`,
 			[request.customerId, request.key, now, nil(request.expiresAt), id],

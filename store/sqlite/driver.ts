@@ -13,12 +13,13 @@ import { MIGRATIONS, renderStatement } from '../schema';
 
 const BUSY_TIMEOUT_MS = 10_000;
 
-const sqliteDialect: Dialect = {
-	name: 'sqlite',
-	skipLocked: '',
-	// Writers are serialized by BEGIN IMMEDIATE: nothing to lock.
-	lockKey: async () => {},
-};
+type Scalar = string | number | bigint | null;
+function scalars(params: SqlValue[]): Scalar[] {
+	if (params.some((p) => Array.isArray(p))) throw new Error('SQLite statements take scalar parameters only');
+	return params as Scalar[];
+}
+
+const sqliteDialect: Dialect = { name: 'sqlite' };
 
 function loadSqlite(): typeof import('node:sqlite') {
 	try {
@@ -54,9 +55,9 @@ export class SqliteDriver implements Driver {
 		}
 		const prepare = (sql: string) => this.prepare(sql);
 		this.querier = {
-			all: async <R extends Row>(sql: string, params: SqlValue[] = []) => prepare(sql).all(...params) as R[],
-			get: async <R extends Row>(sql: string, params: SqlValue[] = []) => prepare(sql).get(...params) as R | undefined,
-			run: async (sql: string, params: SqlValue[] = []) => Number(prepare(sql).run(...params).changes),
+			all: async <R extends Row>(sql: string, params: SqlValue[] = []) => prepare(sql).all(...scalars(params)) as R[],
+			get: async <R extends Row>(sql: string, params: SqlValue[] = []) => prepare(sql).get(...scalars(params)) as R | undefined,
+			run: async (sql: string, params: SqlValue[] = []) => Number(prepare(sql).run(...scalars(params)).changes),
 		};
 		this.migrate();
 	}

@@ -48,3 +48,9 @@ describe('money', () => {
 		assert.equal(normalizeCurrency(' eur '), 'EUR');
 	});
 });
+
+describe('money input from JSON', () => {
+	it('names the field for objects that are not currency codes', () => {
+		assert.throws(() => normalizeCurrency({ toString: 1 }, 'order.currency'), (e: unknown) => e instanceof InputError && e.field === 'order.currency');
+	});
+});
