@@ -18,7 +18,7 @@
 // Dev login (local only, everything listens on 127.0.0.1): owner@dialogue.local / Dialogue-Local-1
 //
 // Environment: DIALOGUE_N8N_PORT (5678), DIALOGUE_SMTP_PORT (2525), DIALOGUE_MAIL_PAGE_PORT (8025),
-// DIALOGUE_USER_FOLDER (.n8n-local), DIALOGUE_OWNER_EMAIL, DIALOGUE_OWNER_PASSWORD,
+// DIALOGUE_USER_FOLDER (.n8n-local), DIALOGUE_TEMPLATES_DIR (templates), DIALOGUE_OWNER_EMAIL, DIALOGUE_OWNER_PASSWORD,
 // DIALOGUE_SKIP_BUILD=1, DIALOGUE_N8N_CACHE (see scripts/n8n/install.js).
 
 const fs = require('node:fs');
@@ -46,6 +46,7 @@ const config = {
 	smtpPort: Number(process.env.DIALOGUE_SMTP_PORT || 2525),
 	mailPagePort: Number(process.env.DIALOGUE_MAIL_PAGE_PORT || 8025),
 	userFolder: path.resolve(root, process.env.DIALOGUE_USER_FOLDER || '.n8n-local'),
+	templatesDir: path.resolve(root, process.env.DIALOGUE_TEMPLATES_DIR || 'templates'),
 	owner: {
 		email: process.env.DIALOGUE_OWNER_EMAIL || 'owner@dialogue.local',
 		password: process.env.DIALOGUE_OWNER_PASSWORD || 'Dialogue-Local-1',
@@ -141,7 +142,7 @@ async function ensureSmtpCredential(api) {
 }
 
 async function importTemplates(api, smtpCredential) {
-	const dir = path.join(root, 'templates');
+	const dir = config.templatesDir;
 	const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
 	if (files.length === 0) {
 		log('  no templates/*.json yet');
@@ -200,6 +201,7 @@ async function main() {
 			port: config.smtpPort,
 			httpPort: config.mailPagePort,
 			dir: path.join(config.userFolder, 'mail'),
+			keepHistory: true,
 			log,
 		});
 	} catch (err) {

@@ -177,7 +177,16 @@ export interface SmtpCatcher {
 	close(): Promise<void>;
 }
 
-export function startSmtpCatcher(options?: { port?: number; dir?: string | null; httpPort?: number | null; log?: Logger }): Promise<SmtpCatcher>;
+export function startSmtpCatcher(options?: {
+	port?: number;
+	/** Where each mail is written as <n>.eml and <n>.json. */
+	dir?: string | null;
+	/** Port of the page listing the mails (0 = any free port); no page when null/omitted. */
+	httpPort?: number | null;
+	/** Load the mails already in dir (from an earlier run). */
+	keepHistory?: boolean;
+	log?: Logger;
+}): Promise<SmtpCatcher>;
 
 export function freePort(): Promise<number>;
 export function portInUse(port: number): Promise<boolean>;

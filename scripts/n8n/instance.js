@@ -609,14 +609,16 @@ function addressText(a) {
 /**
  * An SMTP server on 127.0.0.1 that accepts any mail without authentication and keeps it:
  * <dir>/<n>.eml (raw) and <n>.json (from, to, subject, text, html, date), and in memory.
- * With httpPort, a small page lists the mails (newest first) for a person to read.
+ * With httpPort, a small page lists the mails (newest first) for a person to read. With
+ * keepHistory, the mails already in dir (from an earlier run) are loaded too (and waitForMail can
+ * match them); numbering always continues after the highest file number in dir.
  *
- * @param {{ port?: number, dir?: string, httpPort?: number|null, log?: (line: string) => void }} [options]
+ * @param {{ port?: number, dir?: string, httpPort?: number|null, keepHistory?: boolean, log?: (line: string) => void }} [options]
  * @returns {Promise<{ port: number, httpPort: number|null, pageUrl: string|null, dir: string|null,
  *   mails: object[], waitForMail: (predicate?: (mail: object) => boolean, timeoutMs?: number) => Promise<object>,
  *   close: () => Promise<void> }>}
  */
-async function startSmtpCatcher({ port = 0, dir = null, httpPort = null, log = () => {} } = {}) {
+async function startSmtpCatcher({ port = 0, dir = null, httpPort = null, keepHistory = false, log = () => {} } = {}) {
 	const { SMTPServer } = require('smtp-server');
 	const { simpleParser } = require('mailparser');
 	if (dir) fs.mkdirSync(dir, { recursive: true });
@@ -626,8 +628,17 @@ async function startSmtpCatcher({ port = 0, dir = null, httpPort = null, log = (
 	if (dir) {
 		for (const f of fs.readdirSync(dir)) {
 			const m = /^(\d+)\.json$/.exec(f);
-			if (m) counter = Math.max(counter, Number(m[1]));
+			if (!m) continue;
+			counter = Math.max(counter, Number(m[1]));
+			if (keepHistory) {
+				try {
+					mails.push(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+				} catch {
+					/* half-written or edited by hand: not shown */
+				}
+			}
 		}
+		mails.sort((a, b) => a.id - b.id);
 	}
 
 	const server = new SMTPServer({
