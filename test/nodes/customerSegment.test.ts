@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 import type { IDataObject, ILoadOptionsFunctions, INode, INodeExecutionData, INodeParameters, IWorkflowSettings, NodeOperationError } from 'n8n-workflow';
 
 import { ManualClock, systemClock } from '../../core/clock';
@@ -18,7 +19,7 @@ import { PAGE_SIZE } from '../../nodes/CustomerSegment/actions/list.operation';
 import { setNodeClock } from '../../nodes/shared/store';
 import { closeAllStores, storeFor, type StoreCredential } from '../../store/open';
 import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
-import { connect, nodeTypesOf, packageNodeType, runWorkflow, testNodeType } from '../helpers/workflow';
+import { connect, MapNodeTypes, nodeTypesOf, packageNodeType, runWorkflow, testNodeType } from '../helpers/workflow';
 import { registerEvent } from '../store/contract';
 
 const START = '2026-04-01T10:00:00.000Z';
@@ -110,6 +111,22 @@ describe('Customer Segment: node description', () => {
 		assert.deepEqual(locator?.modes?.map((m) => m.name), ['list', 'name']);
 		const createIfMissing = description.properties.find((p) => p.name === 'createIfMissing');
 		assert.equal(createIfMissing?.default, true);
+	});
+
+	it('shows the operation and the segment in the subtitle, and In / Not in only for Check Membership', () => {
+		const node = new CustomerSegment();
+		const editor = (parameters: INodeParameters) => {
+			const values = NodeHelpers.getNodeParameters(node.description.properties, parameters, true, false, null, node.description) ?? {};
+			const placed: INode = { id: '1', name: 'Segment', type: packageNodeType('customerSegment'), typeVersion: 1, position: [0, 0], parameters: values };
+			const workflow = new Workflow({ nodes: [placed], connections: {}, active: false, nodeTypes: new MapNodeTypes(nodeTypesOf(node)) });
+			const outputs = NodeHelpers.getNodeOutputs(workflow, placed, node.description).map((o) => (typeof o === 'string' ? o : (o.displayName ?? o.type)));
+			return [workflow.expression.getSimpleParameterValue(placed, node.description.subtitle, 'internal', {}), outputs];
+		};
+		assert.deepEqual(editor({ segment: segment('VIP') }), ['Is in VIP', ['In', 'Not in']]);
+		assert.deepEqual(editor({ operation: 'add', segment: segment('Big spenders', 'name') }), ['Add to Big spenders', ['main']]);
+		assert.deepEqual(editor({ operation: 'list', segment: segment('VIP') }), ['Members of VIP', ['main']]);
+		assert.deepEqual(editor({ resource: 'segment', operation: 'create', name: 'New' }), ['Create New', ['main']]);
+		assert.deepEqual(editor({ resource: 'segment', operation: 'rename', segment: segment('Old') }), ['Rename Old', ['main']]);
 	});
 
 	it('lists existing segments with their member counts for the dropdown', async () => {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 import type { IDataObject, INode, INodeExecutionData, INodeParameters, IWorkflowSettings, NodeOperationError } from 'n8n-workflow';
 
 import { ManualClock, systemClock } from '../../core/clock';
@@ -17,7 +18,7 @@ import { PurchaseCheck } from '../../nodes/PurchaseCheck/PurchaseCheck.node';
 import { setNodeClock } from '../../nodes/shared/store';
 import { closeAllStores, storeFor, type StoreCredential } from '../../store/open';
 import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
-import { connect, nodeTypesOf, packageNodeType, runWorkflow, testNodeType } from '../helpers/workflow';
+import { connect, MapNodeTypes, nodeTypesOf, packageNodeType, runWorkflow, testNodeType } from '../helpers/workflow';
 import { orderEvent, registerEvent } from '../store/contract';
 
 const NOW = '2026-03-31T12:00:00.000Z';
@@ -114,6 +115,22 @@ describe('Purchase Check: node description', () => {
 		const eventTime = description.properties.find((p) => p.name === 'eventTime');
 		assert.equal(eventTime?.default, '={{ $json.occurredAt }}');
 		assert.deepEqual(description.credentials, [{ name: 'dialogueStoreApi', required: false, testedBy: 'dialogueStoreTest' }]);
+	});
+
+	it('shows how conditions combine and the time window in the subtitle', () => {
+		const node = new PurchaseCheck();
+		const subtitle = (parameters: INodeParameters) => {
+			const values = NodeHelpers.getNodeParameters(node.description.properties, parameters, true, false, null, node.description) ?? {};
+			const placed: INode = { id: '1', name: 'Check', type: packageNodeType('purchaseCheck'), typeVersion: 1, position: [0, 0], parameters: values };
+			const workflow = new Workflow({ nodes: [placed], connections: {}, active: false, nodeTypes: new MapNodeTypes(nodeTypesOf(node)) });
+			return workflow.expression.getSimpleParameterValue(placed, node.description.subtitle, 'internal', {});
+		};
+		assert.equal(subtitle({}), 'All of 1 condition(s), all time');
+		assert.equal(
+			subtitle({ combine: 'any', window: 'last', windowAmount: 7, windowUnit: 'days', conditions: conditions({ kind: 'orderCount' }, { kind: 'usedCoupons' }) }),
+			'Any of 2 condition(s), last 7 days',
+		);
+		assert.equal(subtitle({ window: 'afterEvent' }), 'All of 1 condition(s), since the event');
 	});
 });
 

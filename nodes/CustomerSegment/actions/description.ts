@@ -13,7 +13,7 @@ export const description: INodeTypeDescription = {
 	group: ['transform'],
 	version: 1,
 	subtitle:
-		'={{ ({ check: "Is in", add: "Add to", remove: "Remove from", list: "Members of", create: "Create", rename: "Rename", delete: "Delete" })[$parameter["operation"]] + " " + ($parameter["operation"] === "create" ? $parameter["name"] : ($parameter["segment"].value || "segment")) }}',
+		'={{ ({ check: "Is in", add: "Add to", remove: "Remove from", list: "Members of", create: "Create", rename: "Rename", delete: "Delete" })[$parameter["operation"]] + " " + ($parameter["operation"] === "create" ? $parameter["name"] : ((typeof $parameter["segment"] === "object" ? $parameter["segment"].value : $parameter["segment"]) || "segment")) }}',
 	description:
 		'Customer segments in the activity store: check whether a customer is in a segment (In / Not in outputs; expired memberships count as not in), add a customer (for ever, until a date or for a duration), remove a customer, list the members, and create, rename or delete segments. Each item goes out unchanged plus `segment` with the membership.',
 	defaults: { name: 'Customer Segment' },
