@@ -129,7 +129,8 @@ const communityOff = Object.fromEntries(
 const whileNoNodes = noNodesYet ? 'warn' : 'error';
 
 module.exports = [
-	{ ignores: ['node_modules/**', 'dist/**', 'build/**', '**/node_modules/**'] },
+	// Only our sources: never build output, installed packages or the local n8n of npm start.
+	{ ignores: ['node_modules/**', 'dist/**', 'build/**', '**/node_modules/**', '.n8n-local/**', '.cache/**', '*.tgz'] },
 	{ linterOptions: { reportUnusedDisableDirectives: 'error' } },
 
 	// ---- TypeScript ------------------------------------------------------------------------
@@ -237,11 +238,7 @@ module.exports = [
 		rules: {
 			...n8nNodesBase.configs.community.rules,
 			'n8n-nodes-base/community-package-json-n8n-nodes-empty': whileNoNodes,
-			...communityRules(COMMUNITY_PACKAGE_JSON, {
-				'n8n-object-validation': whileNoNodes,
-				// TODO(team): error again once package.json's author carries an email (reported).
-				'valid-author': 'warn',
-			}),
+			...communityRules(COMMUNITY_PACKAGE_JSON, { 'n8n-object-validation': whileNoNodes }),
 			...communityOff,
 		},
 	},
