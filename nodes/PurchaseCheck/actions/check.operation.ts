@@ -89,7 +89,7 @@ function fieldLabel(field: string, window: string, kinds: Array<string | undefin
  * n8n means it); anything else is handed to the core unchanged (ISO with Z or offset, numbers,
  * DateTime objects, and invalid text the core reports).
  */
-export function instantIn(value: unknown, zone: string): unknown {
+function instantIn(value: unknown, zone: string): unknown {
 	if (typeof value !== 'string') return value;
 	const text = value.trim();
 	if (!/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$/.test(text)) return value;
