@@ -137,27 +137,41 @@ describe('Coupon node: description', () => {
 		assert.equal(description.properties.find((p) => p.name === 'customerId')!.default, '={{ $json.customer.id }}');
 	});
 
+	/** The node placed in a workflow, as the editor sees it (defaults filled in). */
+	const placed = (parameters: INodeParameters) => {
+		const node: INode = { id: '1', name: 'Coupon', type: packageNodeType('coupon'), typeVersion: 1, position: [0, 0], parameters };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new MapNodeTypes(nodeTypes) });
+		return { workflow, node: workflow.getNode('Coupon')! };
+	};
+
 	it('has two named outputs for Assign From Pool and one for the other operations', async () => {
 		// The editor computes outputs outside any execution; the "vm" engine only evaluates inside
 		// one (it needs a bridge the engine acquires), so this check uses the "legacy" engine.
 		await useExpressionEngine('legacy');
 		const outputsFor = (operation: string) => {
-			const node: INode = {
-				id: '1',
-				name: 'Coupon',
-				type: packageNodeType('coupon'),
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: { operation },
-			};
-			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new MapNodeTypes(nodeTypes) });
-			return NodeHelpers.getNodeOutputs(workflow, workflow.getNode('Coupon')!, description);
+			const { workflow, node } = placed({ operation });
+			return NodeHelpers.getNodeOutputs(workflow, node, description);
 		};
 		assert.deepEqual(outputsFor('assign'), [
 			{ type: 'main', displayName: 'Assigned' },
 			{ type: 'main', displayName: 'Pool Empty' },
 		]);
 		for (const operation of ['generate', 'import', 'status', 'redeem']) assert.deepEqual(outputsFor(operation), [{ type: 'main' }], operation);
+	});
+
+	it('shows the operation, the assignment mode and the pool in the subtitle', async () => {
+		await useExpressionEngine('legacy');
+		const subtitle = (parameters: INodeParameters) => {
+			const { workflow, node } = placed(parameters);
+			return workflow.expression.getSimpleParameterValue(node, description.subtitle!, 'internal', {});
+		};
+		assert.equal(subtitle({}), 'Assign one code per customer');
+		assert.equal(subtitle({ pool: pool('thank-you-20') }), 'Assign one code per customer: thank-you-20');
+		assert.equal(subtitle({ assignment: 'each', pool: pool('thank-you-20', 'name') }), 'Assign a new code: thank-you-20');
+		assert.equal(subtitle({ operation: 'generate', pool: pool('spring') }), 'Generate codes: spring');
+		assert.equal(subtitle({ operation: 'import', pool: pool('') }), 'Import codes');
+		assert.equal(subtitle({ operation: 'status', pool: pool('spring') }), 'Pool status: spring');
+		assert.equal(subtitle({ operation: 'redeem', code: 'X' }), 'Mark redeemed');
 	});
 
 	after(() => useExpressionEngine(process.env.N8N_EXPRESSION_ENGINE === 'legacy' ? 'legacy' : 'vm'));
