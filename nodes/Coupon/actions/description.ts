@@ -40,7 +40,7 @@ export const description: INodeTypeDescription = {
 					name: 'Generate Codes',
 					value: 'generate',
 					action: 'Generate new coupon codes into a pool',
-					description: 'Adds random unique codes to the pool (created if missing); one output item with the new codes',
+					description: 'Adds random unique codes to the pool (created if missing); runs once per execution and returns one item with the new codes',
 				},
 				{
 					name: 'Import Codes',
