@@ -1,0 +1,420 @@
+/**
+ * The Storefront Trigger's decisions, framework-free: who may send, what is recorded, what starts
+ * the workflow. The node shell reads its parameters, credential and request, calls
+ * receiveDelivery(), and either answers with the returned status and body or starts an execution.
+ *
+ * Order of a delivery (each step answers without starting anything when it stops):
+ *  1. a WooCommerce ping (source Auto or WooCommerce)             -> 200 ping
+ *  2. the signature, with the credential's source and secret      -> 401, nothing recorded
+ *     no credential: only Generic deliveries are accepted           -> 401, nothing recorded
+ *  3. normalize into the canonical event                          -> 400 (what is wrong), nothing recorded
+ *     a vendor topic this package does not read                    -> 200 ignored (vendors disable failing webhooks)
+ *  4. record it in the store, one call, before anything starts    -> 200 duplicate when recorded before
+ *  5. event type selected and every filter met                    -> start, else 200 recorded
+ *
+ * Dedup policy for "order placed": Shopify sends orders/create when an order is created and
+ * orders/paid when it is paid; both normalize to order.placed, with ids that name the topic. The
+ * trigger keys Shopify order.placed events on the order instead (shopify:order.placed:<order id>),
+ * so whichever of the two arrives first is the placement and starts the workflow, and the other is
+ * answered as a duplicate and records nothing. Subscribing to either topic, or to both, starts the
+ * workflow once per order.
+ */
+import type { CanonicalEvent, EventType } from './event';
+import { EVENT_TYPES } from './event';
+import { InputError } from './errors';
+import {
+	UnsupportedTopicError,
+	detectSource,
+	headerValue,
+	isWooCommercePing,
+	normalizeDelivery,
+	parseJsonBody,
+	signatureHeadersOf,
+	verifyDeliverySignature,
+	type DeliverySource,
+	type HeaderMap,
+	type WebhookSource,
+} from './events';
+import { compareAmounts, normalizeCurrency, normalizeDecimal } from './money';
+import type { RecordOutcome } from './store';
+
+// ---------------------------------------------------------------- settings
+
+export const TRIGGER_SOURCES: readonly DeliverySource[] = ['auto', 'generic', 'shopify', 'woocommerce'];
+export const SIGNED_SOURCES: readonly WebhookSource[] = ['generic', 'shopify', 'woocommerce'];
+/** The event-type choice that starts on every event. */
+export const ANY_EVENT = '*';
+
+const SOURCE_NAMES: Record<DeliverySource, string> = {
+	auto: 'Auto',
+	generic: 'Generic',
+	shopify: 'Shopify',
+	woocommerce: 'WooCommerce',
+};
+
+export type UrlMatch = 'contains' | 'equals' | 'startsWith';
+
+export interface EventFilters {
+	/** The order (else cart) total is at least this decimal amount. */
+	minimumTotal?: string;
+	/** The order (else cart) is in this currency. */
+	currency?: string;
+	/** Any of these categories (lower case) in the order, cart or product. */
+	categories?: string[];
+	/** Every condition on the page (else product) URL, compared ignoring case. */
+	url?: Array<{ match: UrlMatch; value: string }>;
+	/** Any coupon code or promotion ('any'), or one of these (lower case), applied to the order. */
+	codes?: 'any' | string[];
+}
+
+export interface Signing {
+	source: WebhookSource;
+	secret: string;
+}
+
+export interface TriggerSettings {
+	/** How deliveries are read: the credential's source when there is one, else the node's. */
+	source: DeliverySource;
+	/** From the Storefront Webhook credential: every delivery must carry this signature. */
+	signing?: Signing;
+	/** Event types that start the workflow: 'any', or a set (empty: record only). */
+	eventTypes: 'any' | ReadonlySet<string>;
+	filters: EventFilters;
+	/** Add the vendor's payload to the output item under `raw`. */
+	includeRaw: boolean;
+	/** Start on a redelivery too (test mode: the same sample may be sent again while building). */
+	startDuplicates: boolean;
+}
+
+/** The node's parameters and credential as read, unchecked. */
+export interface TriggerParameters {
+	source?: unknown;
+	events?: unknown;
+	filters?: unknown;
+	options?: unknown;
+	/** The Storefront Webhook credential, when one is selected. */
+	credential?: { source?: unknown; secret?: unknown };
+	/** The editor's test URL ("Listen for test event"). */
+	testMode?: boolean;
+}
+
+/** The Storefront Webhook credential, checked: a known source and a non-empty secret. */
+export function signingOf(credential: { source?: unknown; secret?: unknown }): Signing {
+	const source = typeof credential.source === 'string' ? credential.source.trim().toLowerCase() : '';
+	if (!(SIGNED_SOURCES as readonly string[]).includes(source)) {
+		throw new InputError(
+			'credential.source',
+			`${JSON.stringify(credential.source ?? null)} is not a webhook source`,
+			'Edit the Storefront Webhook credential and choose Generic, Shopify or WooCommerce.',
+		);
+	}
+	const secret = typeof credential.secret === 'string' ? credential.secret : '';
+	if (secret === '') {
+		throw new InputError(
+			'credential.secret',
+			'is empty, so no delivery could be verified',
+			'Edit the Storefront Webhook credential and paste the signing secret the storefront shows for this webhook.',
+		);
+	}
+	return { source: source as WebhookSource, secret };
+}
+
+/** Checked settings, or an InputError that names the parameter and says what to change. */
+export function triggerSettings(parameters: TriggerParameters): TriggerSettings {
+	const nodeSource = sourceOf(parameters.source);
+	const signing = parameters.credential ? signingOf(parameters.credential) : undefined;
+	if (signing && nodeSource !== 'auto' && nodeSource !== signing.source) {
+		throw new InputError(
+			'source',
+			`the node reads ${SOURCE_NAMES[nodeSource]} deliveries but the Storefront Webhook credential is for ${SOURCE_NAMES[signing.source]}`,
+			`Set Source to Auto (the credential decides), or select a Storefront Webhook credential for ${SOURCE_NAMES[nodeSource]}.`,
+		);
+	}
+	const options = recordOf(parameters.options, 'options');
+	return {
+		source: signing ? signing.source : nodeSource,
+		...(signing && { signing }),
+		eventTypes: eventTypesOf(parameters.events),
+		filters: filtersOf(parameters.filters),
+		includeRaw: options.includeRaw === true,
+		startDuplicates: parameters.testMode === true,
+	};
+}
+
+function sourceOf(value: unknown): DeliverySource {
+	const source = value === undefined || value === '' ? 'auto' : typeof value === 'string' ? value.trim().toLowerCase() : '';
+	if (!(TRIGGER_SOURCES as readonly string[]).includes(source)) {
+		throw new InputError('source', `${JSON.stringify(value)} is not a source`, 'Choose Auto, Generic, Shopify or WooCommerce.');
+	}
+	return source as DeliverySource;
+}
+
+function recordOf(value: unknown, field: string): Record<string, unknown> {
+	if (value === undefined || value === null) return {};
+	if (typeof value !== 'object' || Array.isArray(value)) {
+		throw new InputError(field, 'expected a collection of settings', 'Reset the field in the node.');
+	}
+	return value as Record<string, unknown>;
+}
+
+function eventTypesOf(value: unknown): 'any' | ReadonlySet<string> {
+	const list = value === undefined || value === null ? [] : Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : null;
+	if (list === null) {
+		throw new InputError('events', 'expected a list of event types', `Choose event types such as order.placed, or ${ANY_EVENT} for any.`);
+	}
+	const types = new Set<string>();
+	for (const entry of list) {
+		const name = typeof entry === 'string' ? entry.trim().toLowerCase() : '';
+		if (name === '') continue;
+		if (name === ANY_EVENT) return 'any';
+		if (!(EVENT_TYPES as readonly string[]).includes(name)) {
+			throw new InputError('events', `${JSON.stringify(entry)} is not an event type`, `Use any of: ${EVENT_TYPES.join(', ')}.`);
+		}
+		types.add(name);
+	}
+	return types;
+}
+
+/** Comma-separated labels, trimmed, lower case, blanks dropped. */
+function labels(value: unknown, field: string): string[] {
+	const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : null;
+	if (list === null) throw new InputError(field, 'expected a comma-separated list', 'Write values separated by commas, e.g. Shoes, Bags.');
+	const out: string[] = [];
+	for (const entry of list) {
+		if (typeof entry !== 'string' && typeof entry !== 'number') {
+			throw new InputError(field, 'expected a comma-separated list', 'Write values separated by commas, e.g. Shoes, Bags.');
+		}
+		const label = String(entry).trim().toLowerCase();
+		if (label !== '' && !out.includes(label)) out.push(label);
+	}
+	return out;
+}
+
+function blank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+const URL_FILTERS: ReadonlyArray<[string, UrlMatch]> = [
+	['urlContains', 'contains'],
+	['urlEquals', 'equals'],
+	['urlStartsWith', 'startsWith'],
+];
+
+/** The Filters collection: a filter left blank is no filter, except the code filter (blank = any code). */
+export function filtersOf(value: unknown): EventFilters {
+	const raw = recordOf(value, 'filters');
+	const filters: EventFilters = {};
+	if (!blank(raw.minimumTotal)) {
+		const amount = normalizeDecimal(raw.minimumTotal, 'filters.minimumTotal');
+		if (amount.startsWith('-')) {
+			throw new InputError('filters.minimumTotal', `${amount} is below zero`, 'Use an amount of 0 or more, e.g. 50.');
+		}
+		filters.minimumTotal = amount;
+	}
+	if (!blank(raw.currency)) filters.currency = normalizeCurrency(raw.currency, 'filters.currency');
+	if (!blank(raw.categories)) {
+		const categories = labels(raw.categories, 'filters.categories');
+		if (categories.length > 0) filters.categories = categories;
+	}
+	for (const [key, match] of URL_FILTERS) {
+		const text = raw[key];
+		if (blank(text)) continue;
+		if (typeof text !== 'string') {
+			throw new InputError(`filters.${key}`, 'expected text', 'Write part of a URL, e.g. /sale/.');
+		}
+		(filters.url ??= []).push({ match, value: text.trim().toLowerCase() });
+	}
+	if (Object.prototype.hasOwnProperty.call(raw, 'codeApplied')) {
+		const codes = blank(raw.codeApplied) ? [] : labels(raw.codeApplied, 'filters.codeApplied');
+		filters.codes = codes.length === 0 ? 'any' : codes;
+	}
+	return filters;
+}
+
+// ---------------------------------------------------------------- decisions
+
+/** The order, else the cart: what the money and currency filters look at. */
+function basketOf(event: CanonicalEvent): { total: string; currency: string } | undefined {
+	return event.order ?? event.cart;
+}
+
+function categoriesOf(event: CanonicalEvent): Set<string> {
+	const found = new Set<string>();
+	const lines = [...(event.order?.lines ?? []), ...(event.cart?.lines ?? [])];
+	for (const line of lines) for (const category of line.categories) found.add(category.trim().toLowerCase());
+	for (const category of event.product?.categories ?? []) found.add(category.trim().toLowerCase());
+	return found;
+}
+
+function urlMatches(url: string, condition: { match: UrlMatch; value: string }): boolean {
+	const text = url.toLowerCase();
+	switch (condition.match) {
+		case 'equals':
+			return text === condition.value;
+		case 'startsWith':
+			return text.startsWith(condition.value);
+		default:
+			return text.includes(condition.value);
+	}
+}
+
+/**
+ * The first filter the event does not meet (a label for the response), or undefined when it
+ * meets them all. An event without the part a filter looks at does not meet it: a minimum order
+ * total lets only orders and carts through, a URL filter only page visits and product views.
+ */
+export function unmetFilter(event: CanonicalEvent, filters: EventFilters): string | undefined {
+	const basket = basketOf(event);
+	if (filters.currency !== undefined && basket?.currency !== filters.currency) return 'currency';
+	if (filters.minimumTotal !== undefined) {
+		if (!basket || compareAmounts(basket.total, filters.minimumTotal, basket.currency) < 0) return 'minimum order total';
+	}
+	if (filters.categories) {
+		const found = categoriesOf(event);
+		if (!filters.categories.some((category) => found.has(category))) return 'categories';
+	}
+	if (filters.url) {
+		const url = event.page?.url ?? event.product?.url;
+		if (url === undefined || !filters.url.every((condition) => urlMatches(url, condition))) return 'URL';
+	}
+	if (filters.codes !== undefined) {
+		const applied = [...(event.order?.couponCodes ?? []), ...(event.order?.promotions ?? [])].map((code) => code.trim().toLowerCase());
+		const wanted = filters.codes;
+		if (wanted === 'any' ? applied.length === 0 : !applied.some((code) => wanted.includes(code))) return 'promotion or coupon code';
+	}
+	return undefined;
+}
+
+export type StartDecision = { start: true } | { start: false; reason: string };
+
+/** Whether a recorded event starts the workflow: its type is selected and it meets every filter. */
+export function startDecision(event: CanonicalEvent, settings: Pick<TriggerSettings, 'eventTypes' | 'filters'>): StartDecision {
+	if (settings.eventTypes !== 'any') {
+		if (settings.eventTypes.size === 0) return { start: false, reason: 'no event type is selected to start on (record only)' };
+		if (!settings.eventTypes.has(event.type)) return { start: false, reason: `event type ${event.type} is not selected` };
+	}
+	const unmet = unmetFilter(event, settings.filters);
+	return unmet === undefined ? { start: true } : { start: false, reason: `filter not met: ${unmet}` };
+}
+
+/**
+ * The dedup policy (see the file comment): Shopify order.placed events are keyed on the order, so
+ * orders/create and orders/paid for one order record and start once. Other events keep their id.
+ */
+export function withDedupKey(event: CanonicalEvent): CanonicalEvent {
+	if (event.type !== 'order.placed' || event.source !== 'shopify' || !event.order) return event;
+	const id = `shopify:order.placed:${event.order.id}`;
+	return id === event.id ? event : { ...event, id };
+}
+
+// ---------------------------------------------------------------- one delivery
+
+export interface Delivery {
+	headers: HeaderMap;
+	/** The request body bytes exactly as received. */
+	rawBody: Buffer | Uint8Array | string;
+}
+
+export type TriggerStatus = 'started' | 'recorded' | 'duplicate' | 'ignored' | 'ping' | 'unauthorized' | 'invalid';
+
+/** The JSON body of every answer. */
+export interface TriggerResponseBody {
+	status: TriggerStatus;
+	message?: string;
+	eventId?: string;
+	type?: EventType | string;
+	/** Why a recorded event started nothing. */
+	reason?: string;
+	/** The bad field of an invalid delivery, and what to change. */
+	field?: string;
+	hint?: string;
+	topic?: string;
+	/** Test mode started on a redelivery. */
+	duplicate?: boolean;
+}
+
+export type TriggerOutcome =
+	| { kind: 'respond'; status: 200 | 400 | 401; body: TriggerResponseBody }
+	| { kind: 'start'; event: CanonicalEvent; item: CanonicalEvent & { raw?: unknown }; body: TriggerResponseBody };
+
+/** Records one event in the store (one call, one transaction); the shell opens the store lazily. */
+export type RecordEvent = (event: CanonicalEvent) => Promise<RecordOutcome>;
+
+const respond = (status: 200 | 400 | 401, body: TriggerResponseBody): TriggerOutcome => ({ kind: 'respond', status, body });
+
+type Admission = { ok: true; source: WebhookSource } | { ok: false; message: string; hint: string };
+
+/** Step 2: the signature when a credential is set, else only Generic deliveries are admitted. */
+export function admit(delivery: Delivery, settings: Pick<TriggerSettings, 'source' | 'signing'>): Admission {
+	const { headers, rawBody } = delivery;
+	const { signing } = settings;
+	if (signing) {
+		const names = signatureHeadersOf(signing.source);
+		const hint = `Sign deliveries with the secret of the Storefront Webhook credential (${SOURCE_NAMES[signing.source]}), or select the credential that holds this sender's secret.`;
+		if (!names.some((name) => headerValue(headers, name) !== undefined)) {
+			return { ok: false, message: `the ${names[0]} signature header is missing`, hint };
+		}
+		if (!verifyDeliverySignature({ source: signing.source, secret: signing.secret, headers, rawBody })) {
+			return { ok: false, message: `the ${names[0]} signature does not match the body`, hint };
+		}
+		return { ok: true, source: signing.source };
+	}
+	const source = settings.source === 'auto' ? detectSource(headers) : settings.source;
+	if (source === 'generic') return { ok: true, source };
+	return {
+		ok: false,
+		message: `unsigned ${SOURCE_NAMES[source]} deliveries are refused: this trigger has no Storefront Webhook credential`,
+		hint: `Select a Storefront Webhook credential with source ${SOURCE_NAMES[source]} and the webhook's signing secret.`,
+	};
+}
+
+/**
+ * One delivery, start to end. Only `record` touches the store, once, and only for a delivery that
+ * is admitted and normalized; a rejected delivery records nothing. Store failures are thrown (the
+ * node turns them into a 500, so the storefront retries later).
+ */
+export async function receiveDelivery(delivery: Delivery, settings: TriggerSettings, record: RecordEvent): Promise<TriggerOutcome> {
+	const { headers, rawBody } = delivery;
+	if ((settings.source === 'auto' || settings.source === 'woocommerce') && isWooCommercePing(headers, rawBody)) {
+		return respond(200, { status: 'ping', message: 'WooCommerce webhook ping received' });
+	}
+
+	const admission = admit(delivery, settings);
+	if (!admission.ok) return respond(401, { status: 'unauthorized', message: admission.message, hint: admission.hint });
+
+	let event: CanonicalEvent;
+	try {
+		const normalized = normalizeDelivery({ source: admission.source, headers, rawBody });
+		if (normalized.kind === 'ping') return respond(200, { status: 'ping', message: 'WooCommerce webhook ping received' });
+		event = withDedupKey(normalized.event);
+	} catch (error) {
+		if (error instanceof UnsupportedTopicError) {
+			return respond(200, { status: 'ignored', topic: error.topic, message: error.message, hint: error.hint });
+		}
+		if (error instanceof InputError) return respond(400, invalid(error));
+		throw error;
+	}
+
+	let outcome: RecordOutcome;
+	try {
+		outcome = await record(event);
+	} catch (error) {
+		// The store refused the event's content (nothing was written): the sender's mistake.
+		if (error instanceof InputError) return respond(400, invalid(error));
+		throw error;
+	}
+	const ids = { eventId: event.id, type: event.type };
+	if (!outcome.recorded && !settings.startDuplicates) {
+		return respond(200, { status: 'duplicate', ...ids, message: 'This event was received before; it starts nothing again' });
+	}
+
+	const decision = startDecision(event, settings);
+	if (!decision.start) return respond(200, { status: 'recorded', ...ids, reason: decision.reason });
+
+	const item: CanonicalEvent & { raw?: unknown } = settings.includeRaw ? { ...event, raw: parseJsonBody(rawBody) } : event;
+	return { kind: 'start', event, item, body: { status: 'started', ...ids, ...(!outcome.recorded && { duplicate: true }) } };
+}
+
+function invalid(error: InputError): TriggerResponseBody {
+	return { status: 'invalid', field: error.field, message: error.message, ...(error.hint !== undefined && { hint: error.hint }) };
+}

@@ -1,0 +1,402 @@
+/**
+ * core/trigger.ts: settings, filters, the event-type choice, the dedup policy and one delivery end
+ * to end over a recorder fake (the node tests run the same flow over a real SQLite store).
+ */
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { CanonicalEvent } from '../../core/event';
+import { InputError } from '../../core/errors';
+import type { RecordOutcome } from '../../core/store';
+import {
+	ANY_EVENT,
+	admit,
+	filtersOf,
+	receiveDelivery,
+	startDecision,
+	triggerSettings,
+	unmetFilter,
+	withDedupKey,
+	type TriggerOutcome,
+	type TriggerSettings,
+} from '../../core/trigger';
+import { fixtureBytes } from './events/helpers';
+
+const SECRET = 'shh-its-a-secret';
+const sign = (body: Buffer | string, secret = SECRET) => createHmac('sha256', secret).update(body).digest('base64');
+
+const order = (extra: Partial<NonNullable<CanonicalEvent['order']>> = {}): NonNullable<CanonicalEvent['order']> => ({
+	id: 'o-1',
+	total: '80.00',
+	currency: 'EUR',
+	couponCodes: [],
+	promotions: [],
+	lines: [{ productId: 'p-1', categories: ['Shoes'], quantity: 1, price: '80.00' }],
+	...extra,
+});
+
+const event = (extra: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
+	id: 'evt-1',
+	type: 'order.placed',
+	occurredAt: '2026-03-02T09:00:00.000Z',
+	source: 'generic',
+	customer: { id: 'c-1' },
+	order: order(),
+	...extra,
+});
+
+function expectInputError(fn: () => unknown, field: string, pattern?: RegExp): void {
+	assert.throws(fn, (error: unknown) => {
+		assert.ok(error instanceof InputError, `expected an InputError, got ${String(error)}`);
+		assert.equal(error.field, field);
+		if (pattern) assert.match(error.message, pattern);
+		assert.ok(error.hint && error.hint.length > 0, 'the error says what to change');
+		return true;
+	});
+}
+
+describe('triggerSettings', () => {
+	it('defaults: Auto source, no signing, record only, no filters', () => {
+		const settings = triggerSettings({});
+		assert.equal(settings.source, 'auto');
+		assert.equal(settings.signing, undefined);
+		assert.deepEqual([...(settings.eventTypes as Set<string>)], []);
+		assert.deepEqual(settings.filters, {});
+		assert.equal(settings.includeRaw, false);
+		assert.equal(settings.startDuplicates, false);
+	});
+
+	it('the credential decides the source when the node says Auto', () => {
+		const settings = triggerSettings({ source: 'auto', credential: { source: 'woocommerce', secret: SECRET } });
+		assert.equal(settings.source, 'woocommerce');
+		assert.deepEqual(settings.signing, { source: 'woocommerce', secret: SECRET });
+	});
+
+	it('the same source on node and credential is fine', () => {
+		assert.equal(triggerSettings({ source: 'shopify', credential: { source: 'shopify', secret: SECRET } }).source, 'shopify');
+	});
+
+	it('a node source that differs from the credential is an error naming both', () => {
+		expectInputError(
+			() => triggerSettings({ source: 'shopify', credential: { source: 'woocommerce', secret: SECRET } }),
+			'source',
+			/Shopify.*WooCommerce/,
+		);
+	});
+
+	it('refuses an unknown source, a credential without a secret or with an unknown source', () => {
+		expectInputError(() => triggerSettings({ source: 'magento' }), 'source');
+		expectInputError(() => triggerSettings({ credential: { source: 'shopify', secret: '' } }), 'credential.secret');
+		expectInputError(() => triggerSettings({ credential: { source: 'magento', secret: SECRET } }), 'credential.source');
+	});
+
+	it('event types: a set, any, or an unknown type refused', () => {
+		const settings = triggerSettings({ events: ['order.placed', 'cart.updated'] });
+		assert.deepEqual([...(settings.eventTypes as Set<string>)].sort(), ['cart.updated', 'order.placed']);
+		assert.equal(triggerSettings({ events: ['order.placed', ANY_EVENT] }).eventTypes, 'any');
+		expectInputError(() => triggerSettings({ events: ['order.shipped'] }), 'events', /order\.shipped/);
+	});
+
+	it('options and test mode', () => {
+		assert.equal(triggerSettings({ options: { includeRaw: true } }).includeRaw, true);
+		assert.equal(triggerSettings({ testMode: true }).startDuplicates, true);
+	});
+});
+
+describe('filtersOf', () => {
+	it('reads every filter; blanks are no filter', () => {
+		assert.deepEqual(
+			filtersOf({
+				minimumTotal: 49.9,
+				currency: 'eur',
+				categories: ' Shoes, bags ,,SHOES',
+				urlContains: '/Sale/',
+				urlEquals: '',
+				urlStartsWith: 'https://shop.example.com',
+				codeApplied: 'welcome10, Summer Sale',
+			}),
+			{
+				minimumTotal: '49.9',
+				currency: 'EUR',
+				categories: ['shoes', 'bags'],
+				url: [
+					{ match: 'contains', value: '/sale/' },
+					{ match: 'startsWith', value: 'https://shop.example.com' },
+				],
+				codes: ['welcome10', 'summer sale'],
+			},
+		);
+		assert.deepEqual(filtersOf({ categories: '', currency: ' ', minimumTotal: '' }), {});
+	});
+
+	it('an added but empty code filter means any code or promotion', () => {
+		assert.equal(filtersOf({ codeApplied: '' }).codes, 'any');
+		assert.equal(filtersOf({}).codes, undefined);
+	});
+
+	it('refuses a negative or non-decimal minimum and a bad currency, naming the field', () => {
+		expectInputError(() => filtersOf({ minimumTotal: -5 }), 'filters.minimumTotal');
+		expectInputError(() => filtersOf({ minimumTotal: 'fifty' }), 'filters.minimumTotal');
+		expectInputError(() => filtersOf({ currency: 'euro' }), 'filters.currency');
+		expectInputError(() => filtersOf({ urlContains: 42 }), 'filters.urlContains');
+	});
+});
+
+describe('unmetFilter', () => {
+	const unmet = (e: CanonicalEvent, filters: Record<string, unknown>) => unmetFilter(e, filtersOf(filters));
+
+	it('no filters: everything passes', () => {
+		assert.equal(unmet(event({ type: 'customer.registered', order: undefined }), {}), undefined);
+	});
+
+	it('minimum order total: exact decimal comparison, order else cart, nothing else passes', () => {
+		assert.equal(unmet(event(), { minimumTotal: 80 }), undefined);
+		assert.equal(unmet(event(), { minimumTotal: '80.01' }), 'minimum order total');
+		assert.equal(unmet(event({ order: order({ total: '0.30' }) }), { minimumTotal: '0.3' }), undefined);
+		const cart = { id: 'k-1', total: '120', currency: 'USD', lines: [] };
+		assert.equal(unmet(event({ type: 'cart.updated', order: undefined, cart }), { minimumTotal: 100 }), undefined);
+		assert.equal(unmet(event({ type: 'customer.registered', order: undefined }), { minimumTotal: 0 }), 'minimum order total');
+	});
+
+	it('currency: only orders and carts in it', () => {
+		assert.equal(unmet(event(), { currency: 'EUR', minimumTotal: 50 }), undefined);
+		assert.equal(unmet(event(), { currency: 'usd', minimumTotal: 50 }), 'currency');
+		assert.equal(unmet(event({ type: 'page.visited', order: undefined, page: { url: 'https://x.test/' } }), { currency: 'EUR' }), 'currency');
+	});
+
+	it('categories: any of them, in order, cart or product, ignoring case', () => {
+		assert.equal(unmet(event(), { categories: 'bags, SHOES' }), undefined);
+		assert.equal(unmet(event(), { categories: 'bags' }), 'categories');
+		const cart = { id: 'k', total: '5', currency: 'EUR', lines: [{ productId: 'p', categories: ['Bags'], quantity: 1, price: '5' }] };
+		assert.equal(unmet(event({ type: 'cart.updated', order: undefined, cart }), { categories: 'bags' }), undefined);
+		const product = { id: 'p-9', categories: ['Hats'] };
+		assert.equal(unmet(event({ type: 'product.viewed', order: undefined, product }), { categories: 'hats' }), undefined);
+		assert.equal(unmet(event({ type: 'customer.registered', order: undefined }), { categories: 'hats' }), 'categories');
+	});
+
+	it('URL contains / equals / starts with, ignoring case; every one added must hold', () => {
+		const visit = event({ type: 'page.visited', order: undefined, page: { url: 'https://Shop.example.com/Sale/summer' } });
+		assert.equal(unmet(visit, { urlContains: '/sale/' }), undefined);
+		assert.equal(unmet(visit, { urlContains: '/winter' }), 'URL');
+		assert.equal(unmet(visit, { urlEquals: 'https://shop.example.com/sale/summer' }), undefined);
+		assert.equal(unmet(visit, { urlEquals: 'https://shop.example.com/sale' }), 'URL');
+		assert.equal(unmet(visit, { urlStartsWith: 'https://shop.example.com/sale' }), undefined);
+		assert.equal(unmet(visit, { urlStartsWith: '/sale' }), 'URL');
+		assert.equal(unmet(visit, { urlContains: 'sale', urlStartsWith: 'http://' }), 'URL');
+		const view = event({ type: 'product.viewed', order: undefined, product: { id: 'p', url: 'https://shop.example.com/sale/p' } });
+		assert.equal(unmet(view, { urlContains: '/sale/' }), undefined);
+		assert.equal(unmet(event(), { urlContains: '/sale/' }), 'URL');
+	});
+
+	it('promotion or coupon code: any, or one of the listed, ignoring case', () => {
+		const withCode = event({ order: order({ couponCodes: ['WELCOME10'] }) });
+		const withPromotion = event({ order: order({ promotions: ['Summer Sale'] }) });
+		assert.equal(unmet(withCode, { codeApplied: '' }), undefined);
+		assert.equal(unmet(withPromotion, { codeApplied: '' }), undefined);
+		assert.equal(unmet(event(), { codeApplied: '' }), 'promotion or coupon code');
+		assert.equal(unmet(withCode, { codeApplied: 'welcome10' }), undefined);
+		assert.equal(unmet(withPromotion, { codeApplied: 'summer sale, VIP' }), undefined);
+		assert.equal(unmet(withCode, { codeApplied: 'VIP' }), 'promotion or coupon code');
+	});
+});
+
+describe('startDecision', () => {
+	const settings = (events: unknown, filters: Record<string, unknown> = {}) => triggerSettings({ events, filters });
+
+	it('starts on a selected type that meets the filters', () => {
+		assert.deepEqual(startDecision(event(), settings(['order.placed'])), { start: true });
+		assert.deepEqual(startDecision(event(), settings([ANY_EVENT])), { start: true });
+	});
+
+	it('a type not selected, record-only and an unmet filter say why', () => {
+		assert.deepEqual(startDecision(event(), settings(['cart.updated'])), { start: false, reason: 'event type order.placed is not selected' });
+		const recordOnly = startDecision(event(), settings([]));
+		assert.equal(recordOnly.start, false);
+		assert.match((recordOnly as { reason: string }).reason, /record only/);
+		assert.deepEqual(startDecision(event(), settings(['order.placed'], { minimumTotal: 100 })), {
+			start: false,
+			reason: 'filter not met: minimum order total',
+		});
+	});
+});
+
+describe('withDedupKey', () => {
+	it('keys Shopify order.placed on the order, whichever topic sent it', () => {
+		const created = event({ id: 'shopify:orders/create:42', source: 'shopify', order: order({ id: '42' }) });
+		const paid = event({ id: 'shopify:orders/paid:42', source: 'shopify', order: order({ id: '42', status: 'paid' }) });
+		assert.equal(withDedupKey(created).id, 'shopify:order.placed:42');
+		assert.equal(withDedupKey(paid).id, 'shopify:order.placed:42');
+		assert.equal(created.id, 'shopify:orders/create:42', 'the input is not changed');
+	});
+
+	it('leaves every other event alone', () => {
+		const generic = event({ id: 'my-order-42' });
+		assert.equal(withDedupKey(generic), generic);
+		const woo = event({ id: 'woocommerce:order.created:42', source: 'woocommerce' });
+		assert.equal(withDedupKey(woo), woo);
+		const updated = event({ id: 'shopify:orders/updated:42:x', type: 'order.updated', source: 'shopify' });
+		assert.equal(withDedupKey(updated), updated);
+	});
+});
+
+describe('admit', () => {
+	const body = '{"hello":"world"}';
+	const signing = (source: 'generic' | 'shopify' | 'woocommerce') => ({ source, signing: { source, secret: SECRET } });
+
+	it('accepts the right signature in each source\'s header', () => {
+		assert.deepEqual(admit({ headers: { 'x-dialogue-signature': sign(body) }, rawBody: body }, signing('generic')), { ok: true, source: 'generic' });
+		assert.deepEqual(admit({ headers: { 'X-Shopify-Hmac-Sha256': sign(body) }, rawBody: body }, signing('shopify')), { ok: true, source: 'shopify' });
+		assert.deepEqual(admit({ headers: { 'x-wc-webhook-signature': sign(body) }, rawBody: body }, signing('woocommerce')), {
+			ok: true,
+			source: 'woocommerce',
+		});
+	});
+
+	it('refuses a missing or wrong signature, and one in another source\'s header', () => {
+		const missing = admit({ headers: {}, rawBody: body }, signing('shopify'));
+		assert.equal(missing.ok, false);
+		assert.match((missing as { message: string }).message, /X-Shopify-Hmac-Sha256 signature header is missing/);
+		const wrong = admit({ headers: { 'x-shopify-hmac-sha256': sign(body, 'other') }, rawBody: body }, signing('shopify'));
+		assert.match((wrong as { message: string }).message, /does not match/);
+		const elsewhere = admit({ headers: { 'x-wc-webhook-signature': sign(body) }, rawBody: body }, signing('shopify'));
+		assert.equal(elsewhere.ok, false);
+	});
+
+	it('without a credential: Generic only', () => {
+		assert.deepEqual(admit({ headers: {}, rawBody: body }, { source: 'auto' }), { ok: true, source: 'generic' });
+		assert.deepEqual(admit({ headers: {}, rawBody: body }, { source: 'generic' }), { ok: true, source: 'generic' });
+		const shopify = admit({ headers: { 'x-shopify-topic': 'orders/create' }, rawBody: body }, { source: 'auto' });
+		assert.equal(shopify.ok, false);
+		assert.match((shopify as { message: string }).message, /unsigned Shopify deliveries are refused/);
+		assert.equal(admit({ headers: {}, rawBody: body }, { source: 'woocommerce' }).ok, false);
+	});
+});
+
+describe('receiveDelivery', () => {
+	/** A recorder over a Set of event ids: what the store does with event ids. */
+	function recorder(options: { fail?: Error } = {}) {
+		const ids = new Set<string>();
+		const calls: CanonicalEvent[] = [];
+		const record = async (e: CanonicalEvent): Promise<RecordOutcome> => {
+			calls.push(e);
+			if (options.fail) throw options.fail;
+			const recorded = !ids.has(e.id);
+			ids.add(e.id);
+			return { id: e.id, recorded, newCustomer: recorded };
+		};
+		return { record, calls };
+	}
+
+	const settingsFor = (extra: Parameters<typeof triggerSettings>[0] = {}): TriggerSettings =>
+		triggerSettings({ events: ['order.placed'], ...extra });
+	const genericBody = (extra: Record<string, unknown> = {}) =>
+		JSON.stringify({
+			id: 'evt-1',
+			type: 'order.placed',
+			occurredAt: '2026-03-02T09:00:00Z',
+			customer: { id: 'c-1' },
+			order: { id: 'o-1', total: '80.00', currency: 'EUR', lines: [{ productId: 'p-1', categories: ['Shoes'], quantity: 1, price: '80.00' }] },
+			...extra,
+		});
+	const responded = (outcome: TriggerOutcome) => {
+		assert.equal(outcome.kind, 'respond');
+		return outcome as Extract<TriggerOutcome, { kind: 'respond' }>;
+	};
+
+	it('starts on a selected Generic event, and a redelivery is a duplicate', async () => {
+		const { record, calls } = recorder();
+		const first = await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor(), record);
+		assert.equal(first.kind, 'start');
+		assert.deepEqual(first.body, { status: 'started', eventId: 'evt-1', type: 'order.placed' });
+		const second = responded(await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor(), record));
+		assert.equal(second.status, 200);
+		assert.equal(second.body.status, 'duplicate');
+		assert.equal(calls.length, 2);
+	});
+
+	it('in test mode a redelivery starts again (marked duplicate), still recorded once', async () => {
+		const { record } = recorder();
+		await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor({ testMode: true }), record);
+		const again = await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor({ testMode: true }), record);
+		assert.equal(again.kind, 'start');
+		assert.equal(again.body.duplicate, true);
+	});
+
+	it('records but does not start an unselected type or an unmet filter', async () => {
+		const { record, calls } = recorder();
+		const unselected = responded(
+			await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor({ events: ['cart.updated'] }), record),
+		);
+		assert.deepEqual(unselected.body, { status: 'recorded', eventId: 'evt-1', type: 'order.placed', reason: 'event type order.placed is not selected' });
+		const filtered = responded(
+			await receiveDelivery({ headers: {}, rawBody: genericBody({ id: 'evt-2' }) }, settingsFor({ filters: { minimumTotal: 100 } }), record),
+		);
+		assert.equal(filtered.body.status, 'recorded');
+		assert.equal(filtered.body.reason, 'filter not met: minimum order total');
+		assert.equal(calls.length, 2);
+	});
+
+	it('adds the raw payload under the option, digits kept', async () => {
+		const { record } = recorder();
+		const raw = fixtureBytes('shopify-orders-create.json');
+		const headers = { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign(raw) };
+		const settings = settingsFor({ credential: { source: 'shopify', secret: SECRET }, options: { includeRaw: true } });
+		const outcome = await receiveDelivery({ headers, rawBody: raw }, settings, record);
+		assert.equal(outcome.kind, 'start');
+		const item = (outcome as Extract<TriggerOutcome, { kind: 'start' }>).item;
+		assert.equal(item.id, 'shopify:order.placed:820982911946154508');
+		assert.equal((item.raw as { id: unknown }).id, '820982911946154508');
+	});
+
+	it('a WooCommerce ping is answered 200 without recording, unsigned', async () => {
+		const { record, calls } = recorder();
+		for (const settings of [settingsFor(), settingsFor({ credential: { source: 'woocommerce', secret: SECRET } })]) {
+			const ping = responded(await receiveDelivery({ headers: { 'user-agent': 'WooCommerce/9.0 Hookshot' }, rawBody: 'webhook_id=12' }, settings, record));
+			assert.equal(ping.status, 200);
+			assert.equal(ping.body.status, 'ping');
+		}
+		assert.equal(calls.length, 0);
+	});
+
+	it('401 for a bad signature and for unsigned vendor deliveries, nothing recorded', async () => {
+		const { record, calls } = recorder();
+		const raw = fixtureBytes('shopify-orders-create.json');
+		const signed = settingsFor({ credential: { source: 'shopify', secret: SECRET } });
+		const bad = responded(await receiveDelivery({ headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign(raw, 'nope') }, rawBody: raw }, signed, record));
+		assert.equal(bad.status, 401);
+		assert.equal(bad.body.status, 'unauthorized');
+		const unsigned = responded(await receiveDelivery({ headers: { 'x-shopify-topic': 'orders/create' }, rawBody: raw }, settingsFor(), record));
+		assert.equal(unsigned.status, 401);
+		assert.ok(unsigned.body.hint?.includes('Storefront Webhook credential'));
+		assert.equal(calls.length, 0);
+	});
+
+	it('400 names what is wrong and records nothing; an unsupported topic is ignored with 200', async () => {
+		const { record, calls } = recorder();
+		const malformed = responded(await receiveDelivery({ headers: {}, rawBody: '{"id": "evt-1",' }, settingsFor(), record));
+		assert.equal(malformed.status, 400);
+		assert.equal(malformed.body.field, 'body');
+		assert.match(malformed.body.message ?? '', /not valid JSON/);
+		const shape = responded(await receiveDelivery({ headers: {}, rawBody: genericBody({ customer: undefined }) }, settingsFor(), record));
+		assert.equal(shape.status, 400);
+		assert.equal(shape.body.field, 'customer');
+		const raw = '{"id": 1}';
+		const signed = settingsFor({ credential: { source: 'woocommerce', secret: SECRET } });
+		const topic = responded(
+			await receiveDelivery({ headers: { 'x-wc-webhook-topic': 'product.updated', 'x-wc-webhook-signature': sign(raw) }, rawBody: raw }, signed, record),
+		);
+		assert.equal(topic.status, 200);
+		assert.equal(topic.body.status, 'ignored');
+		assert.equal(topic.body.topic, 'product.updated');
+		assert.equal(calls.length, 0);
+	});
+
+	it('a store that refuses the content is a 400; a store failure is thrown', async () => {
+		const refusing = recorder({ fail: new InputError('order.total', 'is out of range', 'Send a smaller amount.') });
+		const refused = responded(await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor(), refusing.record));
+		assert.equal(refused.status, 400);
+		assert.equal(refused.body.field, 'order.total');
+		const down = recorder({ fail: new Error('database is locked') });
+		await assert.rejects(receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor(), down.record), /database is locked/);
+	});
+});
