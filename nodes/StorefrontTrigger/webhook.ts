@@ -1,0 +1,96 @@
+/**
+ * The Storefront Trigger's n8n side: reads parameters, credential and request, hands the delivery
+ * to core/trigger.ts, and answers. Every delivery that starts nothing (ping, refused, invalid,
+ * ignored, duplicate, filtered out) is answered here without an execution; only a delivery that
+ * starts the workflow returns workflowData.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IHookFunctions,
+	type INode,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import { InputError } from '../../core/errors';
+import { receiveDelivery, triggerSettings, type TriggerSettings } from '../../core/trigger';
+import { nodeClock, openStore } from '../shared/store';
+import { WEBHOOK_CREDENTIAL } from './description';
+
+type TriggerContext = IWebhookFunctions | IHookFunctions;
+
+/** Core errors as n8n shows them: the message, and what to change as the description. */
+export function triggerError(node: INode, error: unknown): NodeOperationError {
+	if (error instanceof NodeOperationError) return error;
+	const err = error instanceof Error ? error : new Error(String(error));
+	return new NodeOperationError(node, err, {
+		message: err.message,
+		description: error instanceof InputError ? error.hint : undefined,
+	});
+}
+
+/** The node's settings, checked; a misconfigured node is a NodeOperationError naming the field. */
+export async function readSettings(ctx: TriggerContext, testMode: boolean): Promise<TriggerSettings> {
+	const node = ctx.getNode();
+	try {
+		const credential = node.credentials?.[WEBHOOK_CREDENTIAL] ? await ctx.getCredentials(WEBHOOK_CREDENTIAL) : undefined;
+		return triggerSettings({
+			source: ctx.getNodeParameter('source', 'auto'),
+			events: ctx.getNodeParameter('events', []),
+			filters: ctx.getNodeParameter('filters', {}),
+			options: ctx.getNodeParameter('options', {}),
+			credential,
+			testMode,
+		});
+	} catch (error) {
+		throw triggerError(node, error);
+	}
+}
+
+/**
+ * The body bytes as received. n8n 2.x reads them into req.rawBody while parsing the body (for
+ * every content type it parses); otherwise req.readRawBody() reads them on demand.
+ */
+async function rawBodyOf(ctx: IWebhookFunctions): Promise<Buffer | undefined> {
+	const req = ctx.getRequestObject();
+	if (req.rawBody === undefined && typeof req.readRawBody === 'function') {
+		try {
+			await req.readRawBody();
+		} catch {
+			return undefined;
+		}
+	}
+	return Buffer.isBuffer(req.rawBody) ? req.rawBody : undefined;
+}
+
+export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const settings = await readSettings(this, this.getMode() === 'manual');
+	const res = this.getResponseObject();
+	const rawBody = await rawBodyOf(this);
+	if (rawBody === undefined) {
+		res.status(400).json({
+			status: 'invalid',
+			field: 'body',
+			message: 'body: could not be read',
+			hint: 'Send the event as JSON in the request body, with Content-Type: application/json.',
+		});
+		return { noWebhookResponse: true };
+	}
+	const headers = this.getHeaderData();
+	let outcome;
+	try {
+		outcome = await receiveDelivery({ headers, rawBody }, settings, async (event) => {
+			const store = await openStore(this);
+			const [recorded] = await store.recordEvents([event], nodeClock().now());
+			return recorded;
+		});
+	} catch (error) {
+		// The store could not be reached: n8n answers 500 and the storefront retries later.
+		throw triggerError(this.getNode(), error);
+	}
+	if (outcome.kind === 'start') {
+		return { workflowData: [[{ json: outcome.item as unknown as IDataObject }]], webhookResponse: outcome.body };
+	}
+	res.status(outcome.status).json(outcome.body);
+	return { noWebhookResponse: true };
+}
