@@ -3,7 +3,7 @@ import { InputError } from './errors';
 
 export function requireText(value: unknown, field: string, hint?: string): string {
 	const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
-	if (!text) throw new InputError(field, value === undefined || value === null || value === '' ? 'is empty' : `expected text, got ${typeof value}`, hint);
+	if (!text) throw new InputError(field, typeof value === 'string' || value === undefined || value === null ? 'is empty' : `expected text, got ${typeof value}`, hint);
 	return text;
 }
 
@@ -18,18 +18,24 @@ export function customerIdOf(value: unknown, field = 'customerId'): string {
 export function wholeNumber(value: unknown, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-		throw new InputError(field, `"${String(value)}" is not a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}`);
+		const range = `${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}`;
+		throw new InputError(field, `"${String(value)}" is not a whole number from ${range}`, `Enter a whole number from ${range}.`);
 	}
 	return n;
 }
 
 export function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
 	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-	throw new InputError(field, `"${String(value)}" is not one of ${allowed.join(', ')}`);
+	throw new InputError(field, `"${String(value)}" is not one of ${allowed.join(', ')}`, `Choose one of: ${allowed.join(', ')}.`);
 }
 
-/** A list from an array or a comma/newline separated string; trimmed, empties dropped, unique. */
-export function textList(value: unknown): string[] {
+/** A list from an array or a comma/newline separated string; trimmed, empties dropped, repeats kept. */
+export function textItems(value: unknown): string[] {
 	const raw = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\n,]/) : value === undefined || value === null ? [] : [value];
-	return [...new Set(raw.map((v) => String(v).trim()).filter(Boolean))];
+	return raw.map((v) => String(v).trim()).filter(Boolean);
+}
+
+/** textItems without repeats. */
+export function textList(value: unknown): string[] {
+	return [...new Set(textItems(value))];
 }

@@ -2,7 +2,7 @@
  * Coupon pools: generate, import, assign exactly once, status, redeem.
  */
 import { randomInt } from 'node:crypto';
-import { customerIdOf, oneOf, requireText, textList, wholeNumber } from './check';
+import { customerIdOf, oneOf, requireText, textItems, wholeNumber } from './check';
 import { InputError } from './errors';
 import { normalizeCurrency, normalizeDecimal } from './money';
 import type { ClaimOutcome, ClaimRequest, CodeInput, Store } from './store';
@@ -36,11 +36,17 @@ export function parseDiscount(raw: { kind?: unknown; value?: unknown; currency?:
 	const discountKind = oneOf(raw.kind, ['percent', 'fixed'] as const, 'discountKind');
 	const discountValue = normalizeDecimal(raw.value, 'discountValue');
 	if (discountKind === 'percent' && (Number(discountValue) <= 0 || Number(discountValue) > 100)) {
-		throw new InputError('discountValue', `${discountValue}% is not a percentage from 0 to 100`);
+		throw new InputError('discountValue', `${discountValue}% is not a percentage from 0 to 100`, 'Enter a percentage above 0 and at most 100, e.g. 20.');
+	}
+	if (discountKind === 'fixed' && Number(discountValue) <= 0) {
+		throw new InputError('discountValue', `${discountValue} is not a discount`, 'Enter an amount above 0, e.g. 5.00.');
 	}
 	const currency = raw.currency ? normalizeCurrency(raw.currency, 'currency') : undefined;
 	if (discountKind === 'fixed' && !currency) throw new InputError('currency', 'is needed for a fixed-amount discount', 'Enter the store currency, e.g. EUR.');
 	const minimumOrder = raw.minimumOrder === undefined || raw.minimumOrder === '' ? undefined : normalizeDecimal(raw.minimumOrder, 'minimumOrder');
+	if (minimumOrder !== undefined && minimumOrder.startsWith('-')) {
+		throw new InputError('minimumOrder', `${minimumOrder} is below zero`, 'Enter 0 or more, or leave it empty.');
+	}
 	return { discountKind, discountValue, currency, minimumOrder };
 }
 
@@ -89,7 +95,7 @@ export async function importCodes(
 	input: { pool: unknown; codes: unknown; discount?: Discount; validUntil?: unknown; createPool: boolean },
 ): Promise<{ pool: string; added: number; skipped: number; skippedCodes: string[] }> {
 	const pool = poolName(input.pool);
-	const list = textList(input.codes);
+	const list = textItems(input.codes);
 	if (list.length === 0) throw new InputError('codes', 'no code to import', 'Paste codes one per line or separated by commas, or map a field of the items.');
 	const validUntil = input.validUntil === undefined || input.validUntil === '' ? undefined : parseInstant(input.validUntil, 'validUntil');
 	const codes: CodeInput[] = list.map((c, i) => ({ code: normalizeCode(c, `codes[${i}]`), ...input.discount, validUntil }));
@@ -124,6 +130,10 @@ export function prepareAssign(input: AssignInput, now: number): ClaimRequest {
 		const unit = oneOf(input.expiry.unit, [...TIME_UNITS, 'years'] as const, 'expiryUnit') as TimeUnit | 'years';
 		expiresAt = addDuration(now, normalizeAmount(input.expiry.amount, 'expiresAfter'), unit, input.zone || 'UTC', 'expiresAfter');
 	}
+	if (expiresAt !== undefined && expiresAt <= now) {
+		const field = input.expiry.kind === 'at' ? 'expiresAt' : 'expiresAfter';
+		throw new InputError(field, 'the code would be expired when it is handed out', 'Choose an expiry in the future.');
+	}
 	return { customerId, key, expiresAt };
 }
 
@@ -135,9 +145,11 @@ export interface CouponResult {
 	expiresAt?: string;
 	discount?: Discount;
 	reused?: boolean;
+	/** A code handed out earlier (same customer or key) whose expiry has passed. */
+	expired?: boolean;
 }
 
-export function describeClaim(outcome: ClaimOutcome): CouponResult {
+export function describeClaim(outcome: ClaimOutcome, now?: number): CouponResult {
 	if (!outcome.assigned) return { assigned: false, pool: outcome.pool };
 	return {
 		assigned: true,
@@ -149,5 +161,6 @@ export function describeClaim(outcome: ClaimOutcome): CouponResult {
 			? { discountKind: outcome.discountKind, discountValue: outcome.discountValue, currency: outcome.currency, minimumOrder: outcome.minimumOrder }
 			: undefined,
 		reused: outcome.reused,
+		expired: now !== undefined && outcome.expiresAt !== undefined && outcome.expiresAt <= now,
 	};
 }

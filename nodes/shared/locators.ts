@@ -25,7 +25,7 @@ export const poolLocator = (description = 'The coupon pool, from the store or by
 export async function searchSegments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const store = await openStore(this);
 	const rows = await store.listSegments(filter);
-	return { results: rows.map((r) => ({ name: `${r.name} (${r.members} members)`, value: r.name })) };
+	return { results: rows.map((r) => ({ name: `${r.name} (${r.members} ${r.members === 1 ? 'member' : 'members'})`, value: r.name })) };
 }
 
 export async function searchPools(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {

@@ -41,7 +41,7 @@ export async function claimFreeCodes(
 		), free AS (
 			SELECT id, row_number() OVER (ORDER BY id) AS n FROM (
 				SELECT id FROM coupon_codes
-				WHERE pool_id = $1 AND assigned_to IS NULL AND (valid_until IS NULL OR valid_until > $2)
+				WHERE pool_id = $1 AND assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $2)
 				ORDER BY id LIMIT $6 FOR UPDATE SKIP LOCKED
 			) AS picked
 		)

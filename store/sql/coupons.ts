@@ -12,7 +12,7 @@ import type {
 } from '../../core/store';
 import type { Dialect, Querier, Row } from '../driver';
 import { claimFreeCodes } from '../postgres/claims';
-import { inKeyOrder, nil, num, opt, str } from './util';
+import { inKeyOrder, likePattern, nil, num, opt, str } from './util';
 
 const toPool = (row: Row): PoolRow => ({ id: Number(row.id), name: String(row.name), createdAt: Number(row.created_at) });
 
@@ -28,8 +28,8 @@ export async function poolId(q: Querier, name: string): Promise<number> {
 }
 
 export async function listPools(q: Querier, search = ''): Promise<PoolRow[]> {
-	const rows = await q.all('SELECT id, name, created_at FROM coupon_pools WHERE lower(name) LIKE $1 ORDER BY name LIMIT 500', [
-		`%${search.toLowerCase().replace(/[%_]/g, '')}%`,
+	const rows = await q.all(`SELECT id, name, created_at FROM coupon_pools WHERE lower(name) LIKE $1 ESCAPE '\\' ORDER BY name LIMIT 500`, [
+		likePattern(search),
 	]);
 	return rows.map(toPool);
 }
@@ -112,7 +112,7 @@ export async function claimCodes(
 			`UPDATE coupon_codes SET assigned_to = $1, assignment_key = $2, assigned_at = $3, expires_at = $4
 			WHERE id = (
 				SELECT id FROM coupon_codes
-				WHERE pool_id = $5 AND assigned_to IS NULL AND (valid_until IS NULL OR valid_until > $3)
+				WHERE pool_id = $5 AND assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $3)
 				ORDER BY id LIMIT 1
 			)
 			RETURNING ${CODE_COLUMNS}`,
@@ -126,10 +126,10 @@ export async function poolStatus(q: Querier, pool: string, now: Millis): Promise
 	const id = await poolId(q, pool);
 	const row = (await q.get(
 		`SELECT COUNT(*) AS total,
-			SUM(CASE WHEN assigned_to IS NULL AND (valid_until IS NULL OR valid_until > $2) THEN 1 ELSE 0 END) AS free,
+			SUM(CASE WHEN assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $2) THEN 1 ELSE 0 END) AS free,
 			SUM(CASE WHEN assigned_to IS NOT NULL THEN 1 ELSE 0 END) AS assigned,
 			SUM(CASE WHEN redeemed_at IS NOT NULL THEN 1 ELSE 0 END) AS redeemed,
-			SUM(CASE WHEN (assigned_to IS NULL AND valid_until IS NOT NULL AND valid_until <= $2)
+			SUM(CASE WHEN (assigned_to IS NULL AND redeemed_at IS NULL AND valid_until IS NOT NULL AND valid_until <= $2)
 				OR (assigned_to IS NOT NULL AND redeemed_at IS NULL AND expires_at IS NOT NULL AND expires_at <= $2)
 				THEN 1 ELSE 0 END) AS expired
 		FROM coupon_codes WHERE pool_id = $1`,

@@ -1,7 +1,7 @@
 import { InputError, NotFoundError } from '../../core/errors';
 import type { Millis, MembershipRow, SegmentAdd, SegmentRow } from '../../core/store';
 import type { Querier, Row } from '../driver';
-import { opt } from './util';
+import { likePattern, opt } from './util';
 
 const toSegment = (row: Row): SegmentRow => ({
 	id: Number(row.id),
@@ -29,8 +29,8 @@ export async function segmentId(q: Querier, name: string): Promise<number> {
 
 export async function listSegments(q: Querier, search = ''): Promise<SegmentRow[]> {
 	const rows = await q.all(
-		`SELECT ${SEGMENT_COLUMNS} FROM segments s WHERE lower(s.name) LIKE $1 ORDER BY s.name LIMIT 500`,
-		[`%${search.toLowerCase().replace(/[%_]/g, '')}%`],
+		`SELECT ${SEGMENT_COLUMNS} FROM segments s WHERE lower(s.name) LIKE $1 ESCAPE '\\' ORDER BY s.name LIMIT 500`,
+		[likePattern(search)],
 	);
 	return rows.map(toSegment);
 }

@@ -5,6 +5,11 @@ export function placeholders(start: number, count: number): string {
 	return Array.from({ length: count }, (_, i) => `$${start + i}`).join(', ');
 }
 
+/** A case-insensitive "contains" LIKE pattern; %, _ and backslash in the search are literal (ESCAPE backslash). */
+export function likePattern(search = ''): string {
+	return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** Open bounds of time windows, inside Number's exact range and any BIGINT column. */
 export const MIN_TIME = -8_640_000_000_000_000;
 export const MAX_TIME = 8_640_000_000_000_000;

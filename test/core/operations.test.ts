@@ -157,6 +157,18 @@ describe('domain operations', () => {
 			assert.equal(describeClaim(a).expiresAt, new Date(T0 + 14 * DAY).toISOString());
 			const [c, d] = await store.claimCodes('assign', [each('e1'), each('e2')], T0);
 			assert.ok(c.assigned && d.assigned && c.code !== d.code && c.code !== a.code);
+			assert.equal(describeClaim(a, T0 + 13 * DAY).expired, false);
+			const [later] = await store.claimCodes('assign', [per('e9')], T0 + 15 * DAY);
+			assert.equal(describeClaim(later, T0 + 15 * DAY).expired, true, 'one code per customer: the old code comes back, flagged expired');
+		});
+
+		it('never hands out a code that was already redeemed, and searches names literally', async () => {
+			await importCodes(store, T0, { pool: 'used_up', codes: ['U1', 'U2'], createPool: true });
+			await store.redeemCodes([{ code: 'U1' }], T0);
+			const [claim] = await store.claimCodes('used_up', [{ customerId: 'u', key: 'u' }], T0);
+			assert.ok(claim.assigned && claim.code === 'U2');
+			assert.deepEqual((await store.listPools('used_')).map((p) => p.name), ['used_up']);
+			assert.deepEqual((await store.listPools('used%')).map((p) => p.name), []);
 		});
 
 		it('bad input: typed errors naming the field, nothing written', async () => {
@@ -170,6 +182,9 @@ describe('domain operations', () => {
 			assert.equal((await store.listPools('never-made')).length, 0);
 			assert.throws(() => parseDiscount({ kind: 'percent', value: 150 }), isInputError('discountValue'));
 			assert.throws(() => parseDiscount({ kind: 'fixed', value: 5 }), isInputError('currency'));
+			assert.throws(() => parseDiscount({ kind: 'fixed', value: -5, currency: 'EUR' }), isInputError('discountValue'));
+			assert.throws(() => parseDiscount({ kind: 'percent', value: 10, minimumOrder: '-1' }), isInputError('minimumOrder'));
+			assert.throws(() => prepareAssign({ customerId: 'c', key: 'k', mode: 'each', expiry: { kind: 'at', at: new Date(T0 - 1).toISOString() } }, T0), isInputError('expiresAt'));
 			assert.throws(() => prepareAssign({ customerId: 'c', key: '', mode: 'each', expiry: { kind: 'never' } }, T0), isInputError('assignmentKey'));
 			assert.throws(() => prepareAssign({ customerId: 'c', key: 'k', mode: 'each', expiry: { kind: 'at', at: 'soon' } }, T0), isInputError('expiresAt'));
 			assert.throws(

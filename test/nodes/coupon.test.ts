@@ -200,6 +200,7 @@ describe('Coupon node: Assign From Pool', () => {
 			assignedAt: T0,
 			discount: { discountKind: 'percent', discountValue: '20' },
 			reused: false,
+			expired: false,
 			customerId: 'c1',
 		});
 		assert.equal(second.code, codes[1]);

@@ -139,7 +139,7 @@ describe('Customer Segment: node description', () => {
 		const found = await new CustomerSegment().methods.listSearch.searchSegments.call(ctx, 'dropdown');
 		assert.deepEqual(found.results, [
 			{ name: 'Dropdown A (0 members)', value: 'Dropdown A' },
-			{ name: 'Dropdown B (1 members)', value: 'Dropdown B' },
+			{ name: 'Dropdown B (1 member)', value: 'Dropdown B' },
 		]);
 	});
 });

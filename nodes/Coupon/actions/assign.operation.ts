@@ -153,7 +153,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const assigned: INodeExecutionData[] = [...failed, ...storeFailed];
 	const empty: INodeExecutionData[] = [];
 	for (const { itemIndex, value, result } of results) {
-		const claim = describeClaim(result);
+		const claim = describeClaim(result, now);
 		const coupon = compact({ ...claim, discount: claim.discount && compact(claim.discount), customerId: value.request.customerId });
 		(result.assigned ? assigned : empty).push({ json: { ...items[itemIndex].json, coupon }, pairedItem: { item: itemIndex } });
 	}

@@ -84,7 +84,7 @@ export function locatorValue(ctx: IExecuteFunctions, name: string, itemIndex: nu
 	return ctx.getNodeParameter(name, itemIndex, '', { extractValue: true });
 }
 
-/** What to change, for the core's checks that name a field but give no hint. */
+/** What to change, in the editor's words, for the core's checks that name a field. */
 const FIELD_HINTS: Record<string, string> = {
 	count: 'Set Count to a whole number from 1 to 100,000.',
 	length: 'Set Random Characters to a whole number from 4 to 32.',
@@ -95,9 +95,9 @@ const FIELD_HINTS: Record<string, string> = {
 	expiryUnit: 'Pick a unit: minutes, hours, days, weeks, months or years.',
 };
 
-/** Adds the field's hint to an InputError that has none (it becomes the error's description). */
+/** Gives an InputError the node's wording for its field (it becomes the error's description). */
 export function withFieldHint(error: unknown): unknown {
-	if (error instanceof InputError && !error.hint && FIELD_HINTS[error.field]) {
+	if (error instanceof InputError && FIELD_HINTS[error.field]) {
 		(error as { hint?: string }).hint = FIELD_HINTS[error.field];
 	}
 	return error;

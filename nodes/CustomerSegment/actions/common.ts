@@ -44,7 +44,7 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 	const message = error instanceof NotFoundError ? reason : `${LABELS[error.field] ?? error.field}: ${reason}`;
 	return new NodeOperationError(ctx.getNode(), message, {
 		itemIndex,
-		description: error.hint ?? HINTS[error.field],
+		description: HINTS[error.field] ?? error.hint,
 	});
 }
 

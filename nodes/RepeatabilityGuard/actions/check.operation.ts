@@ -27,6 +27,6 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		const out = { json: { ...items[itemIndex].json, guard }, pairedItem: { item: itemIndex } };
 		(guard.entered ? enter : skip).push(out);
 	});
-	await hintUnknownCustomers(this, store, prepared.map((p) => p.value.customerId));
+	if (results.length) await hintUnknownCustomers(this, store, prepared.map((p) => p.value.customerId));
 	return [enter, skip];
 }

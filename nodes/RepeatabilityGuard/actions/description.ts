@@ -30,7 +30,7 @@ export const description: INodeTypeDescription = {
 					action: 'Check whether the customer may enter the activity',
 					description: 'Enter output if the policy allows it (the entry is recorded), Skip output if not',
 				},
-				{ name: 'Reset Customer', value: 'reset', action: 'Allow a customer to enter again', description: 'Forget the customer\'s entries so far for this activity' },
+				{ name: 'Reset Customer', value: 'reset', action: 'Allow a customer to enter again', description: 'Let the customer enter this activity again as if never entered; the entry history is kept' },
 				{ name: 'Entry History', value: 'history', action: 'List entries into an activity', description: 'One item per entry, newest first' },
 			],
 			default: 'check',
