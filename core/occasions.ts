@@ -1,0 +1,318 @@
+/**
+ * Occasions: time-based moments the storefront never sends as events (a birthday, a cart left
+ * behind, a registration without an order, a customer who stopped ordering), found in the store.
+ *
+ * findOccasions() asks the store for due candidates this consumer has not claimed yet, checks
+ * birthdays precisely in each customer's time zone, CLAIMS what it found (the database decides,
+ * so two pollers, a restart or a retried poll never emit the same occasion twice) and returns one
+ * canonical event per occasion won.
+ *
+ * | kind                                 | due when                                              | once per          |
+ * | ------------------------------------ | ----------------------------------------------------- | ----------------- |
+ * | customer.birthday                    | local date (customer's zone) = birthday - daysBefore  | customer and year |
+ * | cart.abandoned                       | cart updated at least `after` ago, open and not empty | cart version      |
+ * | customer.no_order_since_registration | registered at least `after` ago, no order yet         | customer          |
+ * | customer.lapsed                      | last order more than `after` ago                      | last order (lapse)|
+ *
+ * Event ids are `occasion:<kind>:<customer id>:<occurrence>`, the same for every consumer, so a
+ * Repeatability Guard keyed on the event id treats two workflows' copies as one occasion.
+ */
+import { DateTime } from 'luxon';
+import { oneOf, requireText, wholeNumber } from './check';
+import { InputError } from './errors';
+import { OCCASION_TYPES, type CanonicalEvent, type Cart, type Line, type OccasionType } from './event';
+import { customerOf } from './ledger';
+import { fromMinor } from './money';
+import type { CartRow, OccasionCandidate, OccasionClaim, Store } from './store';
+import { addDuration, birthdayDue, isoUtc, normalizeAmount, normalizeZone, resolveWindow, startOfLocalDay, TIME_UNITS, type TimeUnit } from './time';
+
+export type OccasionKind = OccasionType;
+export const OCCASION_KINDS = OCCASION_TYPES;
+
+/** Most occasions one call returns (and claims). */
+export const MAX_OCCASION_LIMIT = 10_000;
+/** Birthday candidates read per store call at most, while looking past those not due in their own zone. */
+const MAX_BIRTHDAY_SCAN = 100_000;
+
+export interface OccasionOptions {
+	kind: OccasionKind;
+	/** Who consumes the occasions, e.g. workflow id + node name: each consumer gets each occasion once. */
+	consumer: string;
+	/** cart.abandoned, customer.no_order_since_registration, customer.lapsed: how long after the cart update, registration or last order. */
+	after?: { amount: number; unit: TimeUnit };
+	/** customer.birthday: 0 on the day, 7 a week before. */
+	daysBefore?: number;
+	/** The zone for customers without one, and for calendar units of `after`. Default UTC. */
+	zone?: string;
+	/** Most occasions returned. Default 100. */
+	limit?: number;
+	/**
+	 * Only occasions that became due after this instant (epoch ms): what was already due when the
+	 * trigger was switched on is not emitted. Undefined: everything due.
+	 */
+	since?: number;
+	/** false: report what is due without claiming it (the editor's test run). Default true. */
+	claim?: boolean;
+}
+
+export interface OccasionDetails {
+	kind: OccasionKind;
+	/** The occurrence key: birthday year, `<cart id>:<version>`, 'once', or the last order's epoch ms. */
+	occurrence: string;
+	/** When the occasion became due (ISO 8601 UTC). */
+	dueAt: string;
+	/** customer.birthday: the birthday's date this year, the lead and the zone it was judged in. */
+	birthday?: { date: string; daysBefore: number; timezone: string };
+	cartUpdatedAt?: string;
+	registeredAt?: string;
+	lastOrderAt?: string;
+	/** The delay the occasion waited for (all kinds but birthdays). */
+	after?: { amount: number; unit: TimeUnit };
+}
+
+/** The canonical event of an occasion, plus what the occasion is about. */
+export type OccasionEvent = CanonicalEvent & { type: OccasionKind; occasion: OccasionDetails };
+
+interface Settings {
+	kind: OccasionKind;
+	consumer: string;
+	after?: { amount: number; unit: TimeUnit };
+	daysBefore: number;
+	zone: string;
+	limit: number;
+	since?: number;
+	claim: boolean;
+}
+
+interface Found {
+	candidate: OccasionCandidate;
+	occurrence: string;
+	dueAt: number;
+	birthday?: OccasionDetails['birthday'];
+}
+
+/** Validates the options; every error is an InputError naming the option. */
+export function occasionSettings(options: OccasionOptions): Settings {
+	const kind = oneOf(options.kind, OCCASION_KINDS, 'kind');
+	const consumer = requireText(options.consumer, 'consumer', 'Pass the workflow ID and node name, e.g. "wf1:Occasion Trigger".');
+	const zone = normalizeZone(options.zone === undefined || options.zone === '' ? 'UTC' : options.zone, 'zone');
+	const limit = wholeNumber(options.limit ?? 100, 'limit', 1, MAX_OCCASION_LIMIT);
+	let since: number | undefined;
+	if (options.since !== undefined && options.since !== null) {
+		if (typeof options.since !== 'number' || !Number.isFinite(options.since)) {
+			throw new InputError('since', `"${String(options.since)}" is not an instant in epoch milliseconds`);
+		}
+		since = options.since;
+	}
+	const settings: Settings = { kind, consumer, zone, limit, since, claim: options.claim !== false, daysBefore: 0 };
+	if (kind === 'customer.birthday') {
+		settings.daysBefore = wholeNumber(options.daysBefore ?? 0, 'daysBefore', 0, 366);
+	} else {
+		if (!options.after) throw new InputError('after', `is required for ${kind}`, 'Say how long to wait, e.g. { amount: 3, unit: "days" }.');
+		const amount = normalizeAmount(options.after.amount, 'after.amount');
+		const unit = oneOf(options.after.unit, TIME_UNITS, 'after.unit');
+		settings.after = { amount, unit };
+	}
+	return settings;
+}
+
+/**
+ * The occasions of one kind that are due at `now` and not yet claimed by this consumer, claimed
+ * (unless `claim: false`) and returned as canonical events, at most `limit`. Oldest first
+ * (birthdays: by customer id). A candidate another consumer call claimed first is left out, so
+ * concurrent calls for the same consumer return disjoint sets.
+ */
+export async function findOccasions(store: Store, now: number, options: OccasionOptions): Promise<OccasionEvent[]> {
+	if (typeof now !== 'number' || !Number.isFinite(now)) throw new InputError('now', `"${String(now)}" is not an instant`);
+	const settings = occasionSettings(options);
+	const found = settings.kind === 'customer.birthday' ? await dueBirthdays(store, now, settings) : await dueAfterDelay(store, now, settings);
+	if (found.length === 0) return [];
+	let won = found;
+	if (settings.claim) {
+		const claims: OccasionClaim[] = found.map((f) => ({
+			consumer: settings.consumer,
+			kind: settings.kind,
+			customerId: f.candidate.customer.id,
+			occurrence: f.occurrence,
+		}));
+		const outcomes = await store.claimOccasions(claims, now);
+		won = found.filter((_, i) => outcomes[i]);
+	}
+	return won.map((f) => occasionEvent(settings, f, now));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Carts, registrations, lapses: the store's query is exact
+// ---------------------------------------------------------------------------------------------
+
+/** `instant` minus the delay (calendar units in the zone). */
+function minusDelay(instant: number, settings: Settings): number {
+	const after = settings.after!;
+	return resolveWindow({ kind: 'last', amount: after.amount, unit: after.unit }, instant, settings.zone).from!;
+}
+
+async function dueAfterDelay(store: Store, now: number, settings: Settings): Promise<Found[]> {
+	const threshold = minusDelay(now, settings);
+	// "at least N ago" (carts, registrations) includes the threshold; "more than N ago" (lapses) does not.
+	const before = settings.kind === 'customer.lapsed' ? threshold : threshold + 1;
+	// Became due after `since`: the relevant instant is later than since minus the delay.
+	const after = settings.since === undefined ? undefined : minusDelay(settings.since, settings) + 1;
+	if (after !== undefined && after >= before) return [];
+	const query = { after, before, limit: settings.limit, consumer: settings.consumer, kind: settings.kind };
+	const candidates =
+		settings.kind === 'cart.abandoned'
+			? await store.dueAbandonedCarts(query)
+			: settings.kind === 'customer.no_order_since_registration'
+				? await store.dueRegisteredWithoutOrder(query)
+				: await store.dueLapsed(query);
+	const found: Found[] = [];
+	for (const candidate of candidates) {
+		if (candidate.at === undefined) continue;
+		const occurrence =
+			settings.kind === 'cart.abandoned'
+				? candidate.cart
+					? `${candidate.cart.id}:${candidate.cart.version}`
+					: undefined
+				: settings.kind === 'customer.lapsed'
+					? String(candidate.at)
+					: 'once';
+		if (occurrence === undefined) continue;
+		const { amount, unit } = settings.after!;
+		found.push({ candidate, occurrence, dueAt: addDuration(candidate.at, amount, unit, settings.zone, 'after.amount') });
+	}
+	return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Birthdays: the store pre-filters on month-day, each candidate is judged in its own zone
+// ---------------------------------------------------------------------------------------------
+
+function isLeapYear(year: number): boolean {
+	return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/**
+ * The birthday dates that can be due at `now` in some time zone, grouped by the year of the
+ * occurrence (the claim key): local dates are the UTC date or the day before or after, each
+ * shifted by daysBefore; 29 February birthdays fall on 28 February in other years. (The same
+ * dates as candidateMonthDays, with their years, so that a 1 January birthday claimed last year
+ * is not mistaken for this year's.)
+ */
+function birthdayDates(now: number, daysBefore: number): Map<number, string[]> {
+	const utc = DateTime.fromMillis(now, { zone: 'utc' }).startOf('day');
+	const byYear = new Map<number, string[]>();
+	for (const offset of [-1, 0, 1]) {
+		const d = utc.plus({ days: offset + daysBefore });
+		const days = byYear.get(d.year) ?? [];
+		const md = d.toFormat('MM-dd');
+		days.push(md);
+		if (md === '02-28' && !isLeapYear(d.year)) days.push('02-29');
+		byYear.set(d.year, days);
+	}
+	return byYear;
+}
+
+/** The zone a customer's birthday is judged in: their own when it is valid, else the default. */
+function zoneOf(timezone: string | undefined, fallback: string): string {
+	if (timezone) {
+		try {
+			return normalizeZone(timezone, 'customer.timezone');
+		} catch {
+			// an unreadable stored zone: judge the birthday in the default zone
+		}
+	}
+	return fallback;
+}
+
+function judgeBirthday(candidate: OccasionCandidate, year: number, now: number, settings: Settings): Found | undefined {
+	const { birthday, timezone } = candidate.customer;
+	if (!birthday) return undefined;
+	const zone = zoneOf(timezone, settings.zone);
+	let due: ReturnType<typeof birthdayDue>;
+	try {
+		due = birthdayDue(birthday, now, zone, settings.daysBefore);
+	} catch {
+		return undefined; // an unreadable stored birthday is never due
+	}
+	if (!due.due || due.year !== year) return undefined;
+	const dueAt = startOfLocalDay(now, zone);
+	// Already due when the trigger was switched on: not a new occasion.
+	if (settings.since !== undefined && dueAt <= settings.since) return undefined;
+	return {
+		candidate,
+		occurrence: String(due.year),
+		dueAt,
+		birthday: { date: due.date, daysBefore: settings.daysBefore, timezone: zone },
+	};
+}
+
+async function dueBirthdays(store: Store, now: number, settings: Settings): Promise<Found[]> {
+	const found: Found[] = [];
+	for (const [year, monthDays] of birthdayDates(now, settings.daysBefore)) {
+		const wanted = settings.limit - found.length;
+		if (wanted <= 0) break;
+		// Candidates come ordered by customer id and include customers whose birthday is not due
+		// yet (or any more) in their own zone; read further until enough are due or none are left.
+		let scan = Math.min(MAX_BIRTHDAY_SCAN, Math.max(settings.limit * 4, 500));
+		let due: Found[];
+		for (;;) {
+			const candidates = await store.dueBirthdays({
+				monthDays,
+				years: [String(year)],
+				limit: scan,
+				consumer: settings.consumer,
+				kind: settings.kind,
+			});
+			due = candidates.map((c) => judgeBirthday(c, year, now, settings)).filter((f): f is Found => f !== undefined);
+			if (due.length >= wanted || candidates.length < scan || scan >= MAX_BIRTHDAY_SCAN) break;
+			scan = Math.min(MAX_BIRTHDAY_SCAN, scan * 4);
+		}
+		found.push(...due.slice(0, wanted));
+	}
+	return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event
+// ---------------------------------------------------------------------------------------------
+
+function cartOf(row: CartRow): Cart {
+	const currency = row.currency ?? 'XXX';
+	const cart: Cart = {
+		id: row.id,
+		total: row.totalMinor === undefined ? '0' : fromMinor(row.totalMinor, currency),
+		currency,
+		lines: row.lines as Line[],
+	};
+	if (row.recoveryUrl !== undefined) cart.recoveryUrl = row.recoveryUrl;
+	return cart;
+}
+
+/** The id of an occasion: the same for every consumer. */
+export function occasionId(kind: OccasionKind, customerId: string, occurrence: string): string {
+	return `occasion:${kind}:${customerId}:${occurrence}`;
+}
+
+function occasionEvent(settings: Settings, found: Found, now: number): OccasionEvent {
+	const { candidate, occurrence } = found;
+	const customer = customerOf(candidate.customer);
+	const occasion: OccasionDetails = { kind: settings.kind, occurrence, dueAt: isoUtc(found.dueAt) };
+	if (found.birthday) occasion.birthday = found.birthday;
+	if (settings.after) {
+		const at = isoUtc(candidate.at!);
+		if (settings.kind === 'cart.abandoned') occasion.cartUpdatedAt = at;
+		else if (settings.kind === 'customer.lapsed') occasion.lastOrderAt = at;
+		else occasion.registeredAt = at;
+		occasion.after = { ...settings.after };
+	}
+	const event: OccasionEvent = {
+		id: occasionId(settings.kind, customer.id, occurrence),
+		type: settings.kind,
+		occurredAt: isoUtc(now),
+		source: 'ledger',
+		customer,
+		occasion,
+	};
+	if (candidate.cart) event.cart = cartOf(candidate.cart);
+	return event;
+}
