@@ -88,7 +88,7 @@ function refuseOccasion(event: CanonicalEvent): CanonicalEvent {
  * - canonical: the item is a canonical event (source defaults to "ledger");
  * - shopifyOrders / shopifyCustomers: a Shopify order / customer resource, as n8n's Shopify node
  *   (or a Shopify webhook) gives it; ids as the Storefront Trigger would give them
- *   (shopify:orders/create:<id>), so a later webhook for the same order is a duplicate;
+ *   (shopify:order.placed:<id>), so a later webhook for the same order is a duplicate;
  * - woocommerceOrders / woocommerceCustomers: the same for WooCommerce's REST resources.
  * Errors are InputErrors naming the field.
  */

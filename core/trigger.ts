@@ -13,11 +13,11 @@
  *  5. event type selected and every filter met                    -> start, else 200 recorded
  *
  * Dedup policy for "order placed": Shopify sends orders/create when an order is created and
- * orders/paid when it is paid; both normalize to order.placed, with ids that name the topic. The
- * trigger keys Shopify order.placed events on the order instead (shopify:order.placed:<order id>),
- * so whichever of the two arrives first is the placement and starts the workflow, and the other is
- * answered as a duplicate and records nothing. Subscribing to either topic, or to both, starts the
- * workflow once per order.
+ * orders/paid when it is paid; both normalize to order.placed keyed on the order
+ * (shopify:order.placed:<order id>, core/events/shopify.ts), so whichever of the two arrives first
+ * is the placement and starts the workflow, and the other is answered as a duplicate and records
+ * nothing. Subscribing to either topic, or to both, starts the workflow once per order, and a
+ * Ledger backfill of the same order agrees.
  */
 import type { CanonicalEvent, EventType } from './event';
 import { EVENT_TYPES } from './event';
@@ -297,16 +297,6 @@ export function startDecision(event: CanonicalEvent, settings: Pick<TriggerSetti
 	return unmet === undefined ? { start: true } : { start: false, reason: `filter not met: ${unmet}` };
 }
 
-/**
- * The dedup policy (see the file comment): Shopify order.placed events are keyed on the order, so
- * orders/create and orders/paid for one order record and start once. Other events keep their id.
- */
-export function withDedupKey(event: CanonicalEvent): CanonicalEvent {
-	if (event.type !== 'order.placed' || event.source !== 'shopify' || !event.order) return event;
-	const id = `shopify:order.placed:${event.order.id}`;
-	return id === event.id ? event : { ...event, id };
-}
-
 // ---------------------------------------------------------------- one delivery
 
 export interface Delivery {
@@ -386,7 +376,7 @@ export async function receiveDelivery(delivery: Delivery, settings: TriggerSetti
 	try {
 		const normalized = normalizeDelivery({ source: admission.source, headers, rawBody });
 		if (normalized.kind === 'ping') return respond(200, { status: 'ping', message: 'WooCommerce webhook ping received' });
-		event = withDedupKey(normalized.event);
+		event = normalized.event;
 	} catch (error) {
 		if (error instanceof UnsupportedTopicError) {
 			return respond(200, { status: 'ignored', topic: error.topic, message: error.message, hint: error.hint });

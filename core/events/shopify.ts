@@ -5,7 +5,7 @@
  * | ----------------------------------- | ---------------- | ----------------------------------------------- |
  * | customers/create                    | customer.registered | shopify:customers/create:<customer id>       |
  * | customers/update                    | customer.updated | shopify:customers/update:<customer id>:<updated_at> |
- * | orders/create, orders/paid          | order.placed     | shopify:<topic>:<order id>                      |
+ * | orders/create, orders/paid          | order.placed     | shopify:order.placed:<order id>              |
  * | orders/cancelled                    | order.updated    | shopify:orders/cancelled:<order id>             |
  * | orders/updated                      | order.updated    | shopify:orders/updated:<order id>:<updated_at>  |
  * | checkouts/create                    | cart.updated     | shopify:checkouts/create:<token>                |
@@ -307,7 +307,11 @@ function orderEvent(topic: ShopifyTopic, payload: JsonObject, headers: HeaderMap
 	const placed = topic === 'orders/create' || topic === 'orders/paid';
 	const status = orderStatus(topic, payload);
 	const eventId =
-		topic === 'orders/updated' ? `shopify:${topic}:${id}:${stateStamp(payload, headers)}` : `shopify:${topic}:${id}`;
+		topic === 'orders/updated'
+			? `shopify:${topic}:${id}:${stateStamp(payload, headers)}`
+			: placed
+				? `shopify:order.placed:${id}`
+				: `shopify:${topic}:${id}`;
 	const occurredAt = placed
 		? requireInstant(payload, ['processed_at', 'created_at', 'updated_at'])
 		: topic === 'orders/cancelled'

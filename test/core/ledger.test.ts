@@ -57,7 +57,7 @@ describe('ledger', () => {
 	describe('items to events', () => {
 		it("n8n's Shopify node output: an order, with the Storefront Trigger's event id", () => {
 			const event = eventFromItem('shopifyOrders', shopifyOrder());
-			assert.equal(event.id, 'shopify:orders/create:820982911946154508', 'the rounded id is recovered from admin_graphql_api_id');
+			assert.equal(event.id, 'shopify:order.placed:820982911946154508', 'the rounded id is recovered from admin_graphql_api_id');
 			assert.equal(event.type, 'order.placed');
 			assert.equal(event.source, 'shopify');
 			assert.equal(event.customer.id, '115310627314723954');

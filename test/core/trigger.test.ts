@@ -16,7 +16,6 @@ import {
 	startDecision,
 	triggerSettings,
 	unmetFilter,
-	withDedupKey,
 	type TriggerOutcome,
 	type TriggerSettings,
 } from '../../core/trigger';
@@ -220,24 +219,6 @@ describe('startDecision', () => {
 	});
 });
 
-describe('withDedupKey', () => {
-	it('keys Shopify order.placed on the order, whichever topic sent it', () => {
-		const created = event({ id: 'shopify:orders/create:42', source: 'shopify', order: order({ id: '42' }) });
-		const paid = event({ id: 'shopify:orders/paid:42', source: 'shopify', order: order({ id: '42', status: 'paid' }) });
-		assert.equal(withDedupKey(created).id, 'shopify:order.placed:42');
-		assert.equal(withDedupKey(paid).id, 'shopify:order.placed:42');
-		assert.equal(created.id, 'shopify:orders/create:42', 'the input is not changed');
-	});
-
-	it('leaves every other event alone', () => {
-		const generic = event({ id: 'my-order-42' });
-		assert.equal(withDedupKey(generic), generic);
-		const woo = event({ id: 'woocommerce:order.created:42', source: 'woocommerce' });
-		assert.equal(withDedupKey(woo), woo);
-		const updated = event({ id: 'shopify:orders/updated:42:x', type: 'order.updated', source: 'shopify' });
-		assert.equal(withDedupKey(updated), updated);
-	});
-});
 
 describe('admit', () => {
 	const body = '{"hello":"world"}';

@@ -28,7 +28,7 @@ function paidOrder(): Json {
 describe('normalizeShopify: orders', () => {
 	it('orders/create: the sample order, with every id at its full 18 digits', () => {
 		const event = normalizeShopify('orders/create', order(), {});
-		assert.equal(event.id, 'shopify:orders/create:820982911946154508');
+		assert.equal(event.id, 'shopify:order.placed:820982911946154508');
 		assert.equal(event.type, 'order.placed');
 		assert.equal(event.source, 'shopify');
 		assert.equal(event.occurredAt, '2022-01-01T00:00:00.000Z'); // processed_at 2021-12-31T19:00:00-05:00
@@ -94,11 +94,12 @@ describe('normalizeShopify: orders', () => {
 		assert.throws(() => normalizeShopify('orders/create', body, {}), inputError('customer', /neither a customer id nor an email/));
 	});
 
-	it('orders/paid is order.placed with its own stable id', () => {
+	it('orders/paid is order.placed keyed on the order, like orders/create (one placement per order)', () => {
 		const first = normalizeShopify('orders/paid', paidOrder(), {});
 		const again = normalizeShopify('orders/paid', paidOrder(), {});
 		assert.equal(first.type, 'order.placed');
-		assert.equal(first.id, 'shopify:orders/paid:820982911946154508');
+		assert.equal(first.id, 'shopify:order.placed:820982911946154508');
+		assert.equal(normalizeShopify('orders/create', paidOrder(), {}).id, first.id);
 		assert.deepEqual(again, first);
 	});
 
@@ -268,7 +269,7 @@ describe('normalizeShopify: topics', () => {
 	});
 
 	it('reads topics case-insensitively', () => {
-		assert.equal(normalizeShopify(' Orders/Create ', order(), {}).id, 'shopify:orders/create:820982911946154508');
+		assert.equal(normalizeShopify(' Orders/Create ', order(), {}).id, 'shopify:order.placed:820982911946154508');
 	});
 
 	it('reads a minimal customer body with a small numeric id', () => {
