@@ -84,6 +84,32 @@ function killGroup(pgid, signal) {
 	}
 }
 
+// n8n runs in its own process group (so stop() reaches its task runner), which also means a
+// Ctrl-C in the terminal does not reach it. So: when this process exits, or is ended by SIGINT,
+// SIGTERM or SIGHUP, the groups of the instances not yet stopped are signalled too. If nothing else
+// in this process listens for that signal, the process then dies of it as it would have without
+// this hook; otherwise the host's own handler decides (e.g. npm start stops n8n gracefully).
+// A SIGKILL of this process cannot be caught: n8n would be left running.
+const liveGroups = new Set();
+let hooksInstalled = false;
+function installExitHooks() {
+	if (hooksInstalled) return;
+	hooksInstalled = true;
+	process.on('exit', () => {
+		for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
+	});
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		const onSignal = () => {
+			for (const pgid of liveGroups) killGroup(pgid, 'SIGTERM');
+			if (process.listenerCount(signal) === 1) {
+				process.removeListener(signal, onSignal);
+				process.kill(process.pid, signal);
+			}
+		};
+		process.on(signal, onSignal);
+	}
+}
+
 /** The environment that keeps an instance local and quiet (shared/TOOLCHAIN.md, "n8n"). */
 function quietEnv({ port, brokerPort, userFolder }) {
 	return {
@@ -162,8 +188,8 @@ async function startN8n({ userFolder, port, env = {}, log = () => {}, n8nBin, re
 		});
 	});
 	// If our process ends without stop(), do not leave n8n running.
-	const onExit = () => killGroup(pid, 'SIGKILL');
-	process.on('exit', onExit);
+	installExitHooks();
+	liveGroups.add(pid);
 
 	let stopping = null;
 	const stop = () => {
@@ -182,7 +208,7 @@ async function startN8n({ userFolder, port, env = {}, log = () => {}, n8nBin, re
 			}
 			if (groupPids(pid).length) killGroup(pid, 'SIGKILL');
 			if (!exited) await Promise.race([exitPromise, sleep(5_000)]);
-			process.removeListener('exit', onExit);
+			liveGroups.delete(pid);
 		})();
 		return stopping;
 	};
@@ -192,7 +218,7 @@ async function startN8n({ userFolder, port, env = {}, log = () => {}, n8nBin, re
 	let lastNote = started;
 	for (;;) {
 		if (exited) {
-			process.removeListener('exit', onExit);
+			await stop();
 			throw new Error(
 				`n8n exited before it was ready (${exited.error ? exited.error.message : `exit ${exited.code ?? exited.signal}`}).\n` +
 					`Last lines of ${logFile}:\n${tailOf(logFile)}`,
