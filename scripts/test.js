@@ -47,6 +47,13 @@ function testFiles(dir) {
 }
 
 const layers = only.length ? only : ['core', 'store', 'nodes', 'workflow', 'e2e'];
+// End-to-end tests install the packed package into a real n8n: build dist/ first (npm pack runs
+// no prepack here, since .npmrc sets ignore-scripts).
+if (layers.includes('e2e')) {
+	fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+	run('build the package (tsc)', bin('tsc'), ['-p', 'tsconfig.json']);
+	run('build the package (icons)', bin('gulp'), ['build:icons']);
+}
 const files = layers.flatMap((layer) => testFiles(path.join(root, 'build', 'test', layer)));
 if (files.length === 0) {
 	console.error('no test files found');
