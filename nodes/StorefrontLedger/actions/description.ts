@@ -1,0 +1,56 @@
+import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
+import { storeCredentials } from '../../shared/store';
+import * as forget from './forget.operation';
+import * as profile from './profile.operation';
+import * as record from './record.operation';
+
+export const description: INodeTypeDescription = {
+	displayName: 'Storefront Ledger',
+	name: 'storefrontLedger',
+	icon: { light: 'file:storefrontLedger.svg', dark: 'file:storefrontLedger.dark.svg' },
+	group: ['transform'],
+	version: 1,
+	subtitle: '={{ ({ record: "Record events", profile: "Get customer profile", forget: "Forget customer" })[$parameter["operation"]] }}',
+	description:
+		"The activity store's ledger: record storefront events from items (backfill order history from n8n's Shopify or WooCommerce node or a CSV, so purchase checks are right from day one), look up a customer's profile (orders summary, segments, coupons held, activities entered), or erase a customer (right to erasure)",
+	defaults: { name: 'Storefront Ledger' },
+	usableAsTool: true,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: storeCredentials,
+	properties: [
+		{
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Forget Customer',
+					value: 'forget',
+					action: 'Erase a customer from the activity store',
+					description:
+						"Permanently erases the customer's personal data and history (events, orders, carts, segment memberships, activity entries) from every table; coupon codes they were given stay used but no longer name them. Outputs what was removed.",
+				},
+				{
+					name: 'Get Customer Profile',
+					value: 'profile',
+					action: 'Get what the store knows about a customer',
+					description:
+						'Returns the customer (contact details, birthday, time zone), all-time purchases (order count, amount spent per currency, categories, products, coupon codes and promotions used), current segments, coupon codes held and activities entered',
+				},
+				{
+					name: 'Record Events',
+					value: 'record',
+					action: 'Record storefront events in the activity store',
+					description:
+						'Records each input item as an event (an order, a customer) in one transaction; events recorded before are skipped, so running it again changes nothing',
+				},
+			],
+			default: 'record',
+		},
+		...record.properties,
+		...profile.properties,
+		...forget.properties,
+	],
+};

@@ -1,0 +1,22 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { Store } from '../../../core/store';
+import { openStore } from '../../shared/store';
+import * as forget from './forget.operation';
+import * as profile from './profile.operation';
+import * as record from './record.operation';
+
+type Operation = (this: IExecuteFunctions, store: Store, items: INodeExecutionData[]) => Promise<INodeExecutionData[][]>;
+
+const operations: Record<'record' | 'profile' | 'forget', Operation> = {
+	record: record.execute,
+	profile: profile.execute,
+	forget: forget.execute,
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
+	const execute = operations[operation];
+	if (!execute) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known`);
+	const store = await openStore(this);
+	return execute.call(this, store, this.getInputData());
+}
