@@ -30,7 +30,7 @@ export const OCCASION_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 export type OccasionType = (typeof OCCASION_TYPES)[number];
 
-export type EventSource = 'generic' | 'shopify' | 'woocommerce' | 'ledger';
+export type EventSource = 'generic' | 'shopify' | 'woocommerce' | 'ledger' | 'occasion';
 
 export interface Customer {
 	id: string;

@@ -249,25 +249,25 @@ function judgeBirthday(candidate: OccasionCandidate, year: number, now: number, 
 async function dueBirthdays(store: Store, now: number, settings: Settings): Promise<Found[]> {
 	const found: Found[] = [];
 	for (const [year, monthDays] of birthdayDates(now, settings.daysBefore)) {
-		const wanted = settings.limit - found.length;
-		if (wanted <= 0) break;
+		if (found.length >= settings.limit) break;
 		// Candidates come ordered by customer id and include customers whose birthday is not due
-		// yet (or any more) in their own zone; read further until enough are due or none are left.
-		let scan = Math.min(MAX_BIRTHDAY_SCAN, Math.max(settings.limit * 4, 500));
-		let due: Found[];
-		for (;;) {
+		// yet (or any more) in their own zone: page on with the id cursor until enough are due.
+		const page = Math.max(settings.limit * 4, 500);
+		let afterCustomerId: string | undefined;
+		for (let scanned = 0; found.length < settings.limit && scanned < MAX_BIRTHDAY_SCAN; scanned += page) {
 			const candidates = await store.dueBirthdays({
 				monthDays,
 				years: [String(year)],
-				limit: scan,
+				limit: page,
+				afterCustomerId,
 				consumer: settings.consumer,
 				kind: settings.kind,
 			});
-			due = candidates.map((c) => judgeBirthday(c, year, now, settings)).filter((f): f is Found => f !== undefined);
-			if (due.length >= wanted || candidates.length < scan || scan >= MAX_BIRTHDAY_SCAN) break;
-			scan = Math.min(MAX_BIRTHDAY_SCAN, scan * 4);
+			const due = candidates.map((c) => judgeBirthday(c, year, now, settings)).filter((f): f is Found => f !== undefined);
+			found.push(...due.slice(0, settings.limit - found.length));
+			if (candidates.length < page) break;
+			afterCustomerId = candidates[candidates.length - 1].customer.id;
 		}
-		found.push(...due.slice(0, wanted));
 	}
 	return found;
 }
@@ -309,7 +309,7 @@ function occasionEvent(settings: Settings, found: Found, now: number): OccasionE
 		id: occasionId(settings.kind, customer.id, occurrence),
 		type: settings.kind,
 		occurredAt: isoUtc(now),
-		source: 'ledger',
+		source: 'occasion',
 		customer,
 		occasion,
 	};

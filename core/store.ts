@@ -242,6 +242,8 @@ export interface BirthdayQuery {
 	monthDays: string[];
 	/** Occurrence keys (birthday years) already claimed by this consumer are skipped. */
 	years: string[];
+	/** Cursor: only customers with an id after this one (candidates come ordered by id). */
+	afterCustomerId?: string;
 	limit: number;
 	consumer: string;
 	kind: string;

@@ -20,7 +20,7 @@
  * Ledger backfill of the same order agrees.
  */
 import type { CanonicalEvent, EventType } from './event';
-import { EVENT_TYPES } from './event';
+import { EVENT_TYPES, OCCASION_TYPES } from './event';
 import { InputError } from './errors';
 import {
 	UnsupportedTopicError,
@@ -377,6 +377,11 @@ export async function receiveDelivery(delivery: Delivery, settings: TriggerSetti
 		const normalized = normalizeDelivery({ source: admission.source, headers, rawBody });
 		if (normalized.kind === 'ping') return respond(200, { status: 'ping', message: 'WooCommerce webhook ping received' });
 		event = normalized.event;
+		if ((OCCASION_TYPES as readonly string[]).includes(event.type)) {
+			// Occasions are found in the store, never posted: a posted cart.abandoned would make a new
+			// cart version, due again, for ever.
+			throw new InputError('type', `"${event.type}" is an occasion, found by the Storefront Occasion Trigger, not sent as an event`, `Send one of: ${EVENT_TYPES.join(', ')}.`);
+		}
 	} catch (error) {
 		if (error instanceof UnsupportedTopicError) {
 			return respond(200, { status: 'ignored', topic: error.topic, message: error.message, hint: error.hint });

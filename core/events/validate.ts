@@ -42,7 +42,7 @@ import {
 	type JsonObject,
 } from './fields';
 
-export const EVENT_SOURCES: readonly EventSource[] = ['generic', 'shopify', 'woocommerce', 'ledger'];
+export const EVENT_SOURCES: readonly EventSource[] = ['generic', 'shopify', 'woocommerce', 'ledger', 'occasion'];
 
 const ALL_TYPES: readonly string[] = [...EVENT_TYPES, ...OCCASION_TYPES];
 

@@ -56,7 +56,8 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	const zone = String(this.getNodeParameter('timezone', '') ?? '').trim() || this.getTimezone();
 	const options: OccasionOptions = {
 		kind,
-		consumer: `${this.getWorkflow().id ?? ''}:${node.name}`,
+		// The node id survives renames, so renaming the trigger never re-emits what it emitted.
+		consumer: `${this.getWorkflow().id ?? ''}:${node.id}`,
 		zone,
 		limit: manual ? Math.min(Number(limit) || MANUAL_SAMPLE, MANUAL_SAMPLE) : limit,
 		claim: !manual,

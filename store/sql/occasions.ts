@@ -12,14 +12,14 @@ const candidates = (rows: Row[], at?: string): OccasionCandidate[] =>
 
 export async function dueBirthdays(q: Querier, query: BirthdayQuery): Promise<OccasionCandidate[]> {
 	if (query.monthDays.length === 0) return [];
-	const days = placeholders(4, query.monthDays.length);
-	const years = placeholders(4 + query.monthDays.length, query.years.length);
+	const days = placeholders(5, query.monthDays.length);
+	const years = placeholders(5 + query.monthDays.length, query.years.length);
 	const rows = await q.all(
-		`SELECT c.* FROM customers c WHERE c.birth_md IN (${days})
+		`SELECT c.* FROM customers c WHERE c.birth_md IN (${days}) AND c.id > $4
 		AND NOT EXISTS (SELECT 1 FROM occasion_claims o WHERE o.consumer = $1 AND o.kind = $2 AND o.customer_id = c.id
 			AND o.occurrence IN (${years || "''"}))
 		ORDER BY c.id LIMIT $3`,
-		[query.consumer, query.kind, query.limit, ...query.monthDays, ...query.years],
+		[query.consumer, query.kind, query.limit, query.afterCustomerId ?? '', ...query.monthDays, ...query.years],
 	);
 	return candidates(rows);
 }

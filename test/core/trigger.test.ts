@@ -369,6 +369,11 @@ describe('receiveDelivery', () => {
 		assert.equal(topic.status, 200);
 		assert.equal(topic.body.status, 'ignored');
 		assert.equal(topic.body.topic, 'product.updated');
+		const occasion = responded(
+			await receiveDelivery({ headers: {}, rawBody: genericBody({ type: 'cart.abandoned', order: undefined, cart: { id: 'k', total: '1', currency: 'EUR', lines: [] } }) }, settingsFor(), record),
+		);
+		assert.equal(occasion.status, 400, 'occasions are found in the store, never posted');
+		assert.equal(occasion.body.field, 'type');
 		assert.equal(calls.length, 0);
 	});
 

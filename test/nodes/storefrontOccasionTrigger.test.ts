@@ -60,7 +60,8 @@ function activeWorkflow(
 	{ workflowId = 'wf-occasions', nodeName = 'Occasions', timezone = 'UTC', restartFrom }: { workflowId?: string; nodeName?: string; timezone?: string; restartFrom?: IDataObject } = {},
 ): Poller {
 	const node: INode = {
-		id: 'node-1',
+		// Consumers are workflow id + node id; another node is another id.
+		id: `node-${nodeName}`,
 		name: nodeName,
 		type: TYPE,
 		typeVersion: 1,

@@ -475,6 +475,11 @@ export function storeContract(factory: StoreFactory): void {
 				assert.equal((await store.dueAbandonedCarts({ ...q, kind: 'cart.abandoned', before: T0 })).length, 0);
 				assert.equal((await store.dueBirthdays({ ...q, kind: 'customer.birthday', monthDays: ['03-02'], years: ['2026'] })).length, 0);
 				assert.equal((await store.dueBirthdays({ ...q, kind: 'customer.birthday', monthDays: ['03-02'], years: ['2027'] })).length, 1);
+				assert.equal(
+					(await store.dueBirthdays({ ...q, kind: 'customer.birthday', monthDays: ['03-02'], years: ['2027'], afterCustomerId: 'occ-new' })).length,
+					0,
+					'the cursor pages past customers already read',
+				);
 				assert.equal((await store.dueLapsed({ ...q, kind: 'customer.lapsed', before: T0 - 90 * DAY })).length, 0);
 				assert.equal(
 					(await store.dueAbandonedCarts({ ...q, consumer: 'wf2', kind: 'cart.abandoned', before: T0 })).length,
