@@ -4,30 +4,13 @@
  * ignored, duplicate, filtered out) is answered here without an execution; only a delivery that
  * starts the workflow returns workflowData.
  */
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IHookFunctions,
-	type INode,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
-} from 'n8n-workflow';
-import { InputError } from '../../core/errors';
+import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { receiveDelivery, triggerSettings, type TriggerSettings } from '../../core/trigger';
+import { nodeError } from '../shared/errors';
 import { nodeClock, openStore } from '../shared/store';
 import { WEBHOOK_CREDENTIAL } from './description';
 
 type TriggerContext = IWebhookFunctions | IHookFunctions;
-
-/** Core errors as n8n shows them: the message, and what to change as the description. */
-export function triggerError(node: INode, error: unknown): NodeOperationError {
-	if (error instanceof NodeOperationError) return error;
-	const err = error instanceof Error ? error : new Error(String(error));
-	return new NodeOperationError(node, err, {
-		message: err.message,
-		description: error instanceof InputError ? error.hint : undefined,
-	});
-}
 
 /** The node's settings, checked; a misconfigured node is a NodeOperationError naming the field. */
 export async function readSettings(ctx: TriggerContext, testMode: boolean): Promise<TriggerSettings> {
@@ -43,7 +26,7 @@ export async function readSettings(ctx: TriggerContext, testMode: boolean): Prom
 			testMode,
 		});
 	} catch (error) {
-		throw triggerError(node, error);
+		throw nodeError(ctx, error);
 	}
 }
 
@@ -86,7 +69,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		});
 	} catch (error) {
 		// The store could not be reached: n8n answers 500 and the storefront retries later.
-		throw triggerError(this.getNode(), error);
+		throw nodeError(this, error);
 	}
 	if (outcome.kind === 'start') {
 		return { workflowData: [[{ json: outcome.item as unknown as IDataObject }]], webhookResponse: outcome.body };

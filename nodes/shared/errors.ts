@@ -1,8 +1,8 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INode, type INodeExecutionData } from 'n8n-workflow';
 import { InputError } from '../../core/errors';
 
-/** The core's errors as n8n shows them: message, item index, and what to change. */
-export function nodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: number): NodeOperationError {
+/** The core's errors as n8n shows them: message, item index, and what to change. Any node context (execute, poll, webhook) will do. */
+export function nodeError(ctx: { getNode(): INode }, error: unknown, itemIndex?: number): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;
 	const err = error instanceof Error ? error : new Error(String(error));
 	return new NodeOperationError(ctx.getNode(), err, {
