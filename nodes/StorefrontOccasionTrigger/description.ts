@@ -1,13 +1,12 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 import { storeCredentials } from '../shared/store';
+import { unitOptions, type Unit } from '../shared/units';
 
 const forKind = (kind: string) => ({ show: { occasion: [kind] } });
 
-const unitOptions = (units: Array<'minutes' | 'hours' | 'days' | 'weeks' | 'months'>) =>
-	units.map((unit) => ({ name: unit.charAt(0).toUpperCase() + unit.slice(1), value: unit }));
 
 /** An amount + unit pair shown for one occasion kind. */
-function delay(kind: string, name: string, displayName: string, amount: number, unit: string, units: Parameters<typeof unitOptions>[0], description: string): INodeProperties[] {
+function delay(kind: string, name: string, displayName: string, amount: number, unit: string, units: Unit[], description: string): INodeProperties[] {
 	return [
 		{
 			displayName,

@@ -8,9 +8,9 @@ import { customerIdField } from '../../shared/locators';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { forOperations, hinted, locatorValue } from './fields';
 import { compact, runByGroup } from './groups';
+import { unitOptions } from '../../shared/units';
 
 const show = forOperations('assign');
-const unitName = (unit: string) => unit.charAt(0).toUpperCase() + unit.slice(1);
 
 export const properties: INodeProperties[] = [
 	customerIdField(show),
@@ -80,7 +80,7 @@ export const properties: INodeProperties[] = [
 		displayName: 'Unit',
 		name: 'expiresAfterUnit',
 		type: 'options',
-		options: DURATION_UNITS.map((unit) => ({ name: unitName(unit), value: unit })),
+		options: unitOptions(DURATION_UNITS),
 		default: 'days',
 		displayOptions: { show: { operation: ['assign'], expiry: ['after'] } },
 	},

@@ -4,6 +4,7 @@ import { prepareAdd, type MembershipLength } from '../../../core/segments';
 import type { Store } from '../../../core/store';
 import { isoUtc } from '../../../core/time';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
+import { unitOptions } from '../../shared/units';
 import { bySegment, instantIn, membershipJson, prepare, runGroups, segmentOf } from './common';
 
 const show = (extra: Record<string, string[]> = {}) => ({ show: { resource: ['membership'], operation: ['add'], ...extra } });
@@ -43,14 +44,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Duration Unit',
 		name: 'durationUnit',
 		type: 'options',
-		options: [
-			{ name: 'Days', value: 'days' },
-			{ name: 'Hours', value: 'hours' },
-			{ name: 'Minutes', value: 'minutes' },
-			{ name: 'Months', value: 'months' },
-			{ name: 'Weeks', value: 'weeks' },
-			{ name: 'Years', value: 'years' },
-		],
+		options: unitOptions(['minutes', 'hours', 'days', 'weeks', 'months', 'years']),
 		default: 'days',
 		description: "Days and longer are calendar units in the workflow's time zone",
 		displayOptions: show({ membership: ['for'] }),

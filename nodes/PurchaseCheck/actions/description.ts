@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 import { customerIdField } from '../../shared/locators';
 import { storeCredentials } from '../../shared/store';
+import { unitOptions } from '../../shared/units';
 
 const comparing = ['orderCount', 'amountSpent', 'averageOrderValue'];
 const money = ['amountSpent', 'averageOrderValue'];
@@ -187,13 +188,7 @@ export const description: INodeTypeDescription = {
 			displayName: 'Window Unit',
 			name: 'windowUnit',
 			type: 'options',
-			options: [
-				{ name: 'Days', value: 'days' },
-				{ name: 'Hours', value: 'hours' },
-				{ name: 'Minutes', value: 'minutes' },
-				{ name: 'Months', value: 'months' },
-				{ name: 'Weeks', value: 'weeks' },
-			],
+			options: unitOptions(['minutes', 'hours', 'days', 'weeks', 'months']),
 			default: 'days',
 			description: 'Days, weeks and months are calendar units in the time zone below',
 			displayOptions: windowIs('last'),

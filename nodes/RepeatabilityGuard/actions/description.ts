@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import { customerIdField } from '../../shared/locators';
 import { storeCredentials } from '../../shared/store';
+import { unitOptions } from '../../shared/units';
 
 const check = { show: { operation: ['check'] } };
 
@@ -77,12 +78,7 @@ export const description: INodeTypeDescription = {
 			displayName: 'Period Unit',
 			name: 'periodUnit',
 			type: 'options',
-			options: [
-				{ name: 'Minutes', value: 'minutes' },
-				{ name: 'Hours', value: 'hours' },
-				{ name: 'Days', value: 'days' },
-				{ name: 'Weeks', value: 'weeks' },
-			],
+			options: unitOptions(['minutes', 'hours', 'days', 'weeks']),
 			default: 'days',
 			displayOptions: { show: { operation: ['check'], policy: ['perPeriod'] } },
 		},
