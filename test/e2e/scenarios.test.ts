@@ -134,8 +134,14 @@ async function deliver(workflow: Imported, delivery: Delivery, kind = 'started',
 
 const held = async (customerId: string | number, pool?: string) =>
 	(await world.store.codesOf(String(customerId))).filter((code) => pool === undefined || code.pool === pool);
+/** The Repeatability Guard's activity in a workflow (the templates name theirs). */
+function activityOf(workflow: Imported): string {
+	const guard = workflow.workflow.nodes.find((node) => node.type === `${PACKAGE}.repeatabilityGuard`);
+	assert.ok(guard, `${workflow.name} has a Repeatability Guard`);
+	return String(guard.parameters.activity);
+}
 const entries = async (workflow: Imported, customerId: string | number) =>
-	world.store.guardHistory({ activity: workflow.id, customerId: String(customerId), limit: 100 });
+	world.store.guardHistory({ activity: activityOf(workflow), customerId: String(customerId), limit: 100 });
 const segmentsOf = async (customerId: string | number) =>
 	(await world.store.segmentsOf(String(customerId), Date.now())).map((row) => row.segment).sort();
 
@@ -286,6 +292,7 @@ describe('templates in a real n8n: what the customer receives', () => {
 				for (const [type, ref] of Object.entries(node.credentials ?? {})) {
 					assert.match(ref.id, /^choose-your-/, `${file}: ${node.name} ${type} credential is a placeholder`);
 				}
+				if (node.type === `${PACKAGE}.repeatabilityGuard`) assert.match(String(node.parameters.activity), /^[a-z][a-z-]+$/, `${file}: a named activity`);
 				if (node.type === 'n8n-nodes-base.wait') assert.deepEqual([node.parameters.amount, node.parameters.unit], [7, 'days'], `${file}: ${node.name}`);
 				if (node.type === 'n8n-nodes-base.emailSend') {
 					assert.match(String(node.parameters.toEmail), /^=\{\{ (\$json|\$\('Customer registered'\)\.item\.json)\.customer\.email \}\}$/);
