@@ -47,7 +47,9 @@ import { n8n } from './n8n';
 
 const DAY = 86_400_000;
 /** The Wait nodes of the copies: seconds instead of a week. */
-const WAIT_SECONDS = 4;
+const WAIT_SECONDS = 5;
+/** The second wait of one copy of template 6: long enough (over 65 s) for n8n to park the execution in its database. */
+const PARKED_SECONDS = 70;
 /** The Occasion Trigger copies poll at these seconds of every minute. */
 const POLL_AT = [0, 10, 20, 30, 40, 50];
 const POLL_INTERVAL_MS = 10_000;
@@ -168,6 +170,9 @@ const cart = {
 	alreadyDue: undefined as unknown as Person,
 };
 
+/** The customer of the parked copy of template 6. */
+const parked = { customer: undefined as unknown as Person, registeredAt: 0 };
+
 describe('templates in a real n8n: what the customer receives', () => {
 	before(
 		async () => {
@@ -236,6 +241,13 @@ describe('templates in a real n8n: what the customer receives', () => {
 			});
 			wf.thanksRetry = await copy('08-thank-you-coupon-first-order.json', { source: 'generic', label: 'SMTP fixed later', smtp: brokenSmtp });
 			wf.bigSpendersGeneric = await copy('02-big-spenders.json', { source: 'generic', label: 'Generic' });
+			wf.nudgeParked = await copy('06-nudge-after-signup.json', {
+				source: 'woocommerce',
+				label: 'parked',
+				edit: (node) => {
+					if (node.name === 'Wait another week') node.parameters = { ...node.parameters, amount: PARKED_SECONDS, unit: 'seconds' };
+				},
+			});
 
 			// Abandoned cart: a cart already abandoned for 4 days is in the store (recorded by another
 			// workflow's trigger) before the template is activated; it must not be emailed.
@@ -256,6 +268,12 @@ describe('templates in a real n8n: what the customer receives', () => {
 			}
 			const order = shopifyOrderCreated({ id: uniqueNumber(), customer: cart.orders, total: '88.00' });
 			expectStatus(await post(wf.cart.urls['Record carts and orders'], order), 200, 'recorded');
+
+			// Template 6 with its second wait long enough to be parked in n8n's database: started now,
+			// checked by a later test while the others run.
+			parked.customer = person('Paula');
+			expectStatus(await post(wf.nudgeParked.url, wooCustomerCreated(parked.customer)), 200, 'started');
+			parked.registeredAt = Date.now();
 		},
 		{ timeout: 20 * 60_000 },
 	);
@@ -561,6 +579,24 @@ describe('templates in a real n8n: what the customer receives', () => {
 		assert.equal((await entries(wf.socialOnce, sam.id)).length, 1);
 		assert.equal((await entries(wf.socialEvery, sue.id)).length, 2);
 	});
+
+	test('06 nudge (WooCommerce), the second week parked in n8n\'s database: the resumed execution still finds the customer and mails the 20% code', async () => {
+		const paula = parked.customer;
+		const tenPercent = await waitMail(paula.email, SUBJECTS.nudge10, 30_000);
+		await codeOf(tenPercent, paula.id, 'nudge-10');
+		const [waiting] = await eventually(async () => {
+			const list = await executionsOf(wf.nudgeParked);
+			return list.length === 1 && list[0].status === 'waiting' ? list : undefined;
+		}, 20_000, 'the execution to be parked (status waiting)');
+		assert.ok(waiting.waitTill, 'parked with a resume time');
+		const twentyPercent = await waitMail(paula.email, SUBJECTS.nudge20, Math.max(0, parked.registeredAt + (WAIT_SECONDS + PARKED_SECONDS) * 1000 - Date.now()) + 60_000);
+		assert.ok(Date.parse(twentyPercent.receivedAt) - Date.parse(tenPercent.receivedAt) >= (PARKED_SECONDS - 1) * 1000);
+		assert.match(twentyPercent.html, /Hello Paula,/);
+		assert.deepEqual(twentyPercent.envelope.to, [paula.email]);
+		await codeOf(twentyPercent, paula.id, 'nudge-20');
+		await settled(wf.nudgeParked, 1);
+		assert.equal(mailsTo(paula.email).length, 2);
+	}, 180_000);
 
 	test('03 abandoned cart (Occasion Trigger): fires once on the poll after the cart is due, never twice; not for a customer who ordered or a cart due before activation', async () => {
 		const mail = await waitMail(cart.leaves.email, SUBJECTS.cart, Math.max(cart.dueAt - Date.now(), 0) + 3 * POLL_INTERVAL_MS);
