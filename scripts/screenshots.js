@@ -1,0 +1,282 @@
+#!/usr/bin/env node
+'use strict';
+/* global document -- the functions given to page.evaluate() run in the browser */
+// `npm run screenshots`: pictures of the real n8n editor with this package, taken by headless
+// Chromium (Debian's chromium, driven by playwright-core):
+//
+//   1. builds the package (DIALOGUE_SKIP_BUILD=1 skips it) and installs it, packed, into a fresh
+//      n8n user folder in a temp folder, as a user install does (scripts/n8n/instance.js);
+//   2. starts the pinned n8n there (installed into the cache folder on first use), creates the
+//      owner, an API key and a stand-in credential of each type the templates name (SMTP, Twilio,
+//      Storefront Webhook: nothing is ever sent), and imports every templates/*.json with them;
+//   3. logs in through the sign-in page, opens each template and saves
+//        <out>/<template>.png                 the canvas, zoomed to fit
+//        <out>/<template>--<node>.png         the settings panel of each of this package's nodes
+//      and the same for "Dialogue nodes" (nodes.png, nodes--<node>.png): one of each node this
+//      package registers, with its defaults;
+//      out: docs/screenshots (DIALOGUE_SCREENSHOTS_DIR to change it).
+//
+// Options: --only=<text> takes the templates whose file name contains it (e.g. --only=06);
+// --canvas-only skips the panels. CHROMIUM_PATH overrides /usr/bin/chromium.
+// Everything listens on 127.0.0.1 and is stopped at the end; the temp folder is removed.
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '..');
+
+// Run under the repository's Node 24 even if started with the system node.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+	const node24 = path.join(root, 'node_modules', '.bin', 'node');
+	if (!fs.existsSync(node24)) {
+		console.error(`npm run screenshots needs Node >= 22.13; this is ${process.version}. Run \`npm install\` first (it brings Node 24).`);
+		process.exit(1);
+	}
+	const r = spawnSync(node24, [__filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+	process.exit(r.status ?? 1);
+}
+
+const { ensureN8n, PACKAGE_NAME } = require('./n8n/install.js');
+const n8n = require('./n8n/instance.js');
+
+const args = process.argv.slice(2);
+const only = (args.find((a) => a.startsWith('--only=')) || '').slice('--only='.length);
+const canvasOnly = args.includes('--canvas-only');
+const outDir = path.resolve(root, process.env.DIALOGUE_SCREENSHOTS_DIR || path.join('docs', 'screenshots'));
+const templatesDir = path.join(root, 'templates');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const OWNER = { email: 'owner@dialogue.local', password: 'Dialogue-Local-1', firstName: 'Screen', lastName: 'Shots' };
+
+const CANVAS_VIEWPORT = { width: 1600, height: 900 };
+const CANVAS_SCALE = 1.5;
+const PANEL_VIEWPORT = { width: 1600, height: 1300 };
+const PANEL_SCALE = 1.5;
+
+/** Stand-in credentials, one per type the templates name. They only need to exist. */
+const CREDENTIALS = {
+	smtp: { name: 'Shop mail server', data: { user: '', password: '', host: '127.0.0.1', port: 2525, secure: false, disableStartTls: true } },
+	twilioApi: { name: 'Twilio account', data: { authType: 'authToken', accountSid: 'AC00000000000000000000000000000000', authToken: 'not-a-real-token' } },
+	storefrontWebhookApi: { name: 'Shopify store', data: { source: 'shopify', secret: 'not-a-real-secret' } },
+};
+
+const log = (line) => console.log(line);
+const slug = (text) =>
+	text
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '');
+
+function build() {
+	if (process.env.DIALOGUE_SKIP_BUILD === '1') {
+		if (!fs.existsSync(path.join(root, 'dist'))) throw new Error('DIALOGUE_SKIP_BUILD=1 but dist/ does not exist; run `npm run build` first.');
+		return;
+	}
+	log('== Building the package (npm run build)');
+	const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+	if (r.status !== 0) throw new Error('`npm run build` failed (see above).');
+}
+
+function loadChromium() {
+	let chromium;
+	try {
+		({ chromium } = require('playwright-core'));
+	} catch {
+		throw new Error('playwright-core is not installed; run `npm install` first.');
+	}
+	if (!fs.existsSync(chromiumPath)) {
+		throw new Error(`Chromium not found at ${chromiumPath}. Install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+	}
+	return chromium;
+}
+
+function templateFiles() {
+	const files = fs.readdirSync(templatesDir).filter((f) => f.endsWith('.json') && f.includes(only)).sort();
+	if (files.length === 0) throw new Error(`no templates/*.json${only ? ` matching "${only}"` : ''}`);
+	return files;
+}
+
+/**
+ * "Dialogue nodes": one of each node this package registers, with its defaults, so that every
+ * node's canvas look (icon, subtitle, output names) and settings panel are pictured even when no
+ * template uses it.
+ */
+function galleryWorkflow() {
+	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+	const nodes = pkg.n8n.nodes.map((file, i) => {
+		const exported = require(path.join(root, file));
+		const description = new (Object.values(exported)[0])().description;
+		return {
+			id: `0d1a1060-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+			name: description.defaults.name || description.displayName,
+			type: `${PACKAGE_NAME}.${description.name}`,
+			typeVersion: Array.isArray(description.version) ? Math.max(...description.version) : description.version,
+			position: [(i % 4) * 320, Math.floor(i / 4) * 260],
+			parameters: {},
+			...(description.webhooks ? { webhookId: `0d1a1060-0000-4000-9000-${String(i + 1).padStart(12, '0')}` } : {}),
+		};
+	});
+	return { name: 'Dialogue nodes', nodes, connections: {}, settings: { executionOrder: 'v1' } };
+}
+
+/** The template with every credential reference pointed at the stand-in of its type. */
+function withCredentials(workflow, credentials) {
+	const copy = structuredClone(workflow);
+	for (const node of copy.nodes || []) {
+		for (const type of Object.keys(node.credentials || {})) {
+			if (credentials[type]) node.credentials[type] = credentials[type];
+		}
+	}
+	return copy;
+}
+
+// Editor chrome over the canvas that is not part of the workflow: hidden before a canvas picture.
+const HIDE_CHROME = `
+	[data-test-id="canvas-controls"], [data-test-id="canvas-minimap"], [data-test-id="node-creator-plus-button"],
+	[data-test-id="command-bar-button"], [data-test-id="add-sticky-button"], [data-test-id="toggle-focus-panel-button"],
+	[data-test-id="instance-ai-canvas-action-button"], [data-test-id="canvas-node-toolbar"], .tab-bar-container,
+	[class*="executionButtons"], [data-test-id="execute-workflow-button"] { visibility: hidden !important; }
+`;
+
+async function signIn(page, baseUrl) {
+	await page.goto(`${baseUrl}/signin`);
+	await page.fill('#emailOrLdapLoginId', OWNER.email);
+	await page.fill('#password', OWNER.password);
+	await page.click('[data-test-id="form-submit-button"]');
+	await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 30_000 });
+}
+
+async function openWorkflow(page, baseUrl, id) {
+	await page.goto(`${baseUrl}/workflow/${id}`);
+	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
+	// Let the canvas lay out and the node icons load.
+	await page.waitForLoadState('networkidle').catch(() => {});
+	await page.waitForTimeout(800);
+}
+
+/** The canvas zoomed to fit, cut to the workflow (nodes, their labels, stickies, edges) plus a margin. */
+async function canvasPicture(page, file) {
+	await page.click('[data-test-id="zoom-to-fit"]');
+	await page.waitForTimeout(600);
+	const style = await page.addStyleTag({ content: HIDE_CHROME });
+	await page.mouse.move(2, 2);
+	await page.waitForTimeout(300);
+	const clip = await page.evaluate(() => {
+		const wrapper = document.querySelector('[data-test-id="canvas-wrapper"]').getBoundingClientRect();
+		const box = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+		for (const el of document.querySelectorAll('.vue-flow__node, .vue-flow__node *, .vue-flow__edge-path')) {
+			const r = el.getBoundingClientRect();
+			if (r.width === 0 || r.height === 0) continue;
+			box.left = Math.min(box.left, r.left);
+			box.top = Math.min(box.top, r.top);
+			box.right = Math.max(box.right, r.right);
+			box.bottom = Math.max(box.bottom, r.bottom);
+		}
+		const margin = 16;
+		const left = Math.max(wrapper.left, box.left - margin);
+		const top = Math.max(wrapper.top, box.top - margin);
+		const right = Math.min(wrapper.right, box.right + margin);
+		const bottom = Math.min(wrapper.bottom, box.bottom + margin);
+		return { x: Math.floor(left), y: Math.floor(top), width: Math.ceil(right - left), height: Math.ceil(bottom - top) };
+	});
+	await page.screenshot({ path: file, clip });
+	await style.evaluate((el) => el.remove());
+}
+
+/** The settings column of the open node panel, cut to its content. */
+async function panelPicture(page, nodeName, file) {
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName.replace(/"/g, '\\"')}"]`).dblclick();
+	await page.waitForSelector('[data-test-id="node-parameters"]', { timeout: 15_000 });
+	await page.waitForTimeout(800);
+	const clip = await page.evaluate(() => {
+		const params = document.querySelector('[data-test-id="node-parameters"]');
+		const column = params.closest('.node-settings') || params.parentElement;
+		const c = column.getBoundingClientRect();
+		// The last field (or option list) ends the content; the column itself runs to the bottom.
+		let contentBottom = params.getBoundingClientRect().top;
+		for (const el of params.querySelectorAll('[data-test-id="parameter-item"], [data-test-id^="parameter-input"], .parameter-item, button')) {
+			const r = el.getBoundingClientRect();
+			if (r.height > 0) contentBottom = Math.max(contentBottom, r.bottom);
+		}
+		contentBottom += 24;
+		return { x: Math.floor(c.x), y: Math.floor(c.y), width: Math.ceil(c.width), height: Math.ceil(Math.min(c.bottom, contentBottom) - c.y) };
+	});
+	await page.mouse.move(2, 2);
+	await page.screenshot({ path: file, clip });
+	await page.keyboard.press('Escape');
+	await page.waitForSelector('[data-test-id="ndv"]', { state: 'hidden', timeout: 10_000 }).catch(() => page.click('[data-test-id="ndv-close-button"]'));
+}
+
+async function main() {
+	const chromium = loadChromium();
+	build();
+	const { n8nBin } = await ensureN8n({ log });
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-screenshots-'));
+	let instance;
+	let browser;
+	try {
+		n8n.installPackage(userFolder, root, { log });
+		instance = await n8n.startN8n({
+			userFolder,
+			n8nBin,
+			log,
+			env: { DIALOGUE_STORE_URL: path.join(userFolder, 'dialogue-activities.sqlite'), GENERIC_TIMEZONE: 'Europe/Berlin' },
+		});
+		log(`n8n ready on ${instance.baseUrl} in ${(instance.startupMs / 1000).toFixed(1)} s`);
+		const cookie = await n8n.setupOwner(instance.baseUrl, OWNER);
+		const api = new n8n.N8nApi(instance.baseUrl, await n8n.createApiKey(instance.baseUrl, cookie, { label: 'screenshots' }));
+		const credentials = {};
+		for (const [type, { name, data }] of Object.entries(CREDENTIALS)) {
+			const created = await api.createCredential({ name, type, data });
+			credentials[type] = { id: created.id, name: created.name };
+		}
+
+		const workflows = [];
+		const pictured = [...templateFiles().map((file) => ({ stem: path.basename(file, '.json'), file })), ...(only ? [] : [{ stem: 'nodes', file: null }])];
+		for (const { stem, file } of pictured) {
+			const workflow = file ? JSON.parse(fs.readFileSync(path.join(templatesDir, file), 'utf8')) : galleryWorkflow();
+			const created = await api.createWorkflow(withCredentials(workflow, credentials));
+			const ours = (workflow.nodes || []).filter((node) => node.type.startsWith(`${PACKAGE_NAME}.`)).map((node) => node.name);
+			workflows.push({ stem, id: created.id, ours });
+		}
+
+		fs.mkdirSync(outDir, { recursive: true });
+		browser = await chromium.launch({
+			executablePath: chromiumPath,
+			headless: true,
+			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		});
+		const canvasContext = await browser.newContext({ viewport: CANVAS_VIEWPORT, deviceScaleFactor: CANVAS_SCALE });
+		const canvasPage = await canvasContext.newPage();
+		await signIn(canvasPage, instance.baseUrl);
+		const panelContext = await browser.newContext({ viewport: PANEL_VIEWPORT, deviceScaleFactor: PANEL_SCALE, storageState: await canvasContext.storageState() });
+		const panelPage = await panelContext.newPage();
+
+		const written = [];
+		for (const { stem, id, ours } of workflows) {
+			await openWorkflow(canvasPage, instance.baseUrl, id);
+			const canvasFile = path.join(outDir, `${stem}.png`);
+			await canvasPicture(canvasPage, canvasFile);
+			written.push(canvasFile);
+			if (canvasOnly || ours.length === 0) continue;
+			await openWorkflow(panelPage, instance.baseUrl, id);
+			for (const nodeName of ours) {
+				const file = path.join(outDir, `${stem}--${slug(nodeName)}.png`);
+				await panelPicture(panelPage, nodeName, file);
+				written.push(file);
+			}
+		}
+		log(`\n${written.length} pictures in ${path.relative(process.cwd(), outDir) || '.'}:`);
+		for (const file of written) log(`  ${path.basename(file)}  (${Math.round(fs.statSync(file).size / 1024)} kB)`);
+	} finally {
+		if (browser) await browser.close().catch(() => {});
+		if (instance) await instance.stop();
+		fs.rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
+main().catch((err) => {
+	console.error(`\nnpm run screenshots failed: ${err.stack || err.message}`);
+	process.exit(1);
+});
