@@ -79,6 +79,16 @@ export interface Cart {
 	recoveryUrl?: string;
 }
 
+/** Order statuses that are not a purchase: such orders count for nothing and start nothing. */
+export const UNCOUNTED_ORDER_STATUSES: ReadonlySet<string> = new Set(['cancelled', 'canceled', 'refunded', 'failed', 'voided', 'trash']);
+
+export function isCountedOrder(order: Pick<Order, 'status'>): boolean {
+	return !order.status || !UNCOUNTED_ORDER_STATUSES.has(order.status.toLowerCase());
+}
+
+/** Event types whose `order` is an order of the shop (others may carry one for context only). */
+export const ORDER_EVENT_TYPES: ReadonlySet<string> = new Set(['order.placed', 'order.updated']);
+
 export interface CanonicalEvent {
 	id: string;
 	type: EventType | OccasionType;

@@ -20,7 +20,7 @@
  * Ledger backfill of the same order agrees.
  */
 import type { CanonicalEvent, EventType } from './event';
-import { EVENT_TYPES, OCCASION_TYPES } from './event';
+import { EVENT_TYPES, isCountedOrder, OCCASION_TYPES } from './event';
 import { InputError } from './errors';
 import {
 	UnsupportedTopicError,
@@ -293,6 +293,9 @@ export function startDecision(event: CanonicalEvent, settings: Pick<TriggerSetti
 		if (settings.eventTypes.size === 0) return { start: false, reason: 'no event type is selected to start on (record only)' };
 		if (!settings.eventTypes.has(event.type)) return { start: false, reason: `event type ${event.type} is not selected` };
 	}
+	if (event.type === 'order.placed' && event.order && !isCountedOrder(event.order)) {
+		return { start: false, reason: `the order is ${event.order.status}` };
+	}
 	const unmet = unmetFilter(event, settings.filters);
 	return unmet === undefined ? { start: true } : { start: false, reason: `filter not met: ${unmet}` };
 }
@@ -330,6 +333,12 @@ export type TriggerOutcome =
 /** Records one event in the store (one call, one transaction); the shell opens the store lazily. */
 export type RecordEvent = (event: CanonicalEvent) => Promise<RecordOutcome>;
 
+/**
+ * Claims "this trigger starts for this event" in the store, atomically: true for the first claim
+ * only. An event is recorded once per store, but every trigger that listens to it starts once.
+ */
+export type ClaimStart = (event: CanonicalEvent) => Promise<boolean>;
+
 const respond = (status: 200 | 400 | 401, body: TriggerResponseBody): TriggerOutcome => ({ kind: 'respond', status, body });
 
 type Admission = { ok: true; source: WebhookSource } | { ok: false; message: string; hint: string };
@@ -359,11 +368,17 @@ export function admit(delivery: Delivery, settings: Pick<TriggerSettings, 'sourc
 }
 
 /**
- * One delivery, start to end. Only `record` touches the store, once, and only for a delivery that
- * is admitted and normalized; a rejected delivery records nothing. Store failures are thrown (the
+ * One delivery, start to end. Only `record` (and `claimStart`, for a delivery that would start)
+ * touch the store, and only for a delivery that is admitted and normalized; a rejected delivery
+ * records nothing. Store failures are thrown (the
  * node turns them into a 500, so the storefront retries later).
  */
-export async function receiveDelivery(delivery: Delivery, settings: TriggerSettings, record: RecordEvent): Promise<TriggerOutcome> {
+export async function receiveDelivery(
+	delivery: Delivery,
+	settings: TriggerSettings,
+	record: RecordEvent,
+	claimStart?: ClaimStart,
+): Promise<TriggerOutcome> {
 	const { headers, rawBody } = delivery;
 	if ((settings.source === 'auto' || settings.source === 'woocommerce') && isWooCommercePing(headers, rawBody)) {
 		return respond(200, { status: 'ping', message: 'WooCommerce webhook ping received' });
@@ -399,12 +414,14 @@ export async function receiveDelivery(delivery: Delivery, settings: TriggerSetti
 		throw error;
 	}
 	const ids = { eventId: event.id, type: event.type };
-	if (!outcome.recorded && !settings.startDuplicates) {
-		return respond(200, { status: 'duplicate', ...ids, message: 'This event was received before; it starts nothing again' });
-	}
-
+	const duplicate = () => respond(200, { status: 'duplicate', ...ids, message: 'This event was received before; it starts nothing again' });
 	const decision = startDecision(event, settings);
-	if (!decision.start) return respond(200, { status: 'recorded', ...ids, reason: decision.reason });
+	if (!decision.start) return outcome.recorded ? respond(200, { status: 'recorded', ...ids, reason: decision.reason }) : duplicate();
+	// Test mode starts again on a redelivery and claims nothing, so testing never uses up a start.
+	// Otherwise the start is claimed per trigger: another workflow's trigger that recorded the event
+	// first does not stop this one, and a redelivery to this trigger starts nothing.
+	// Without a claimer, the first recording is the start.
+	if (!settings.startDuplicates && !(claimStart ? await claimStart(event) : outcome.recorded)) return duplicate();
 
 	const item: CanonicalEvent & { raw?: unknown } = settings.includeRaw ? { ...event, raw: parseJsonBody(rawBody) } : event;
 	return { kind: 'start', event, item, body: { status: 'started', ...ids, ...(!outcome.recorded && { duplicate: true }) } };

@@ -62,11 +62,16 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const headers = this.getHeaderData();
 	let outcome;
 	try {
-		outcome = await receiveDelivery({ headers, rawBody }, settings, async (event) => {
-			const store = await openStore(this);
-			const [recorded] = await store.recordEvents([event], nodeClock().now());
-			return recorded;
-		});
+		const store = await openStore(this);
+		// Starts are claimed per trigger: workflow id + node id (stable across renames).
+		const consumer = `trigger:${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+		outcome = await receiveDelivery(
+			{ headers, rawBody },
+			settings,
+			async (event) => (await store.recordEvents([event], nodeClock().now()))[0],
+			async (event) =>
+				(await store.claimOccasions([{ consumer, kind: 'trigger.start', customerId: event.customer.id, occurrence: event.id }], nodeClock().now()))[0],
+		);
 	} catch (error) {
 		// The store could not be reached: n8n answers 500 and the storefront retries later.
 		throw nodeError(this, error);

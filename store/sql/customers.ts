@@ -1,10 +1,9 @@
-import type { CanonicalEvent, Customer, Line } from '../../core/event';
+import { isCountedOrder, ORDER_EVENT_TYPES, type CanonicalEvent, type Customer, type Line } from '../../core/event';
 import { toMinor } from '../../core/money';
 import type { CartRow, CustomerRow, ForgetReport, Millis, RecordOutcome } from '../../core/store';
 import type { Querier, Row } from '../driver';
 import { nil, opt, str } from './util';
 
-const UNCOUNTED_STATUSES = new Set(['cancelled', 'canceled', 'refunded', 'failed', 'voided', 'trash']);
 
 export function toCustomer(row: Row): CustomerRow {
 	return {
@@ -81,7 +80,7 @@ function lineRows(lines: Line[], currency: string) {
 async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis): Promise<void> {
 	const order = event.order!;
 	const customerId = event.customer.id;
-	const counted = order.status && UNCOUNTED_STATUSES.has(order.status.toLowerCase()) ? 0 : 1;
+	const counted = isCountedOrder(order) ? 1 : 0;
 	const inserted = await q.get(
 		`INSERT INTO orders (id, customer_id, placed_at, currency, total_minor, status, counted)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -184,7 +183,8 @@ export async function recordEvents(q: Querier, events: CanonicalEvent[], now: Mi
 					? occurredAt
 					: undefined;
 		const newCustomer = await upsertCustomer(q, event.customer, registeredAt, now);
-		if (event.order) await recordOrder(q, event, occurredAt);
+		// Only order events record a purchase; an order on e.g. checkout.promotion_applied is context.
+		if (event.order && ORDER_EVENT_TYPES.has(event.type)) await recordOrder(q, event, occurredAt);
 		if (event.cart) await recordCart(q, event, occurredAt);
 		outcomes.push({ id: event.id, recorded: true, newCustomer });
 	}

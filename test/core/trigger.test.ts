@@ -19,7 +19,7 @@ import {
 	type TriggerOutcome,
 	type TriggerSettings,
 } from '../../core/trigger';
-import { fixtureBytes } from './events/helpers';
+import { fixtureBytes, openShopifyOrderBytes } from './events/helpers';
 
 const SECRET = 'shh-its-a-secret';
 const sign = (body: Buffer | string, secret = SECRET) => createHmac('sha256', secret).update(body).digest('base64');
@@ -319,7 +319,7 @@ describe('receiveDelivery', () => {
 
 	it('adds the raw payload under the option, digits kept', async () => {
 		const { record } = recorder();
-		const raw = fixtureBytes('shopify-orders-create.json');
+		const raw = openShopifyOrderBytes();
 		const headers = { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign(raw) };
 		const settings = settingsFor({ credential: { source: 'shopify', secret: SECRET }, options: { includeRaw: true } });
 		const outcome = await receiveDelivery({ headers, rawBody: raw }, settings, record);

@@ -23,12 +23,13 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { parseJsonBody } from '../../core/events/json';
 import { ManualClock, systemClock } from '../../core/clock';
 import type { Store } from '../../core/store';
 import { setNodeClock } from '../../nodes/shared/store';
 import { StorefrontTrigger } from '../../nodes/StorefrontTrigger/StorefrontTrigger.node';
 import { closeAllStores, storeFor, type StoreCredential } from '../../store/open';
-import { fixture, fixtureBytes, toVendorJson, type FixtureFile } from '../core/events/helpers';
+import { fixture, fixtureBytes, openShopifyOrderBytes, toVendorJson, type FixtureFile } from '../core/events/helpers';
 
 const SECRET = 'whsec-0123456789abcdef';
 const T0 = '2026-03-02T09:00:00.000Z';
@@ -94,6 +95,8 @@ interface Setup {
 	webhook?: { source: Source; secret: string };
 	/** 'manual' is the editor's test URL. */
 	mode?: 'webhook' | 'manual';
+	/** The workflow the trigger is in (each trigger claims its own starts). */
+	workflowId?: string;
 }
 
 interface Request {
@@ -170,6 +173,7 @@ async function deliver(setup: Setup, request: Request): Promise<Answer> {
 	};
 	const ctx = {
 		getNode: () => node,
+		getWorkflow: () => ({ id: setup.workflowId ?? 'wf-trigger', active: true }),
 		getMode: () => setup.mode ?? 'webhook',
 		getNodeParameter: getNodeParameter(node),
 		getCredentials: getCredentials(setup),
@@ -251,9 +255,14 @@ const FIXTURE_TOPIC: Record<FixtureFile, [Exclude<Source, 'generic'>, string]> =
 	'woocommerce-customer-created.json': ['woocommerce', 'customer.created'],
 };
 
+/** The Shopify sample as an open, paid order, parsed without losing digits. */
+const openShopifyOrder = () => parseJsonBody(openShopifyOrderBytes()) as IDataObject;
+
+/** A fixture as its vendor delivers it; the Shopify order as an open, paid one (see openShopifyOrderBytes). */
 function fixtureDelivery(name: FixtureFile, secret: string | null = SECRET): Request {
 	const [source, topic] = FIXTURE_TOPIC[name];
-	return vendorDelivery(source, topic, fixtureBytes(name), secret);
+	const bytes = name === 'shopify-orders-create.json' ? openShopifyOrderBytes() : fixtureBytes(name);
+	return vendorDelivery(source, topic, bytes, secret);
 }
 
 interface GenericOptions {
@@ -467,11 +476,27 @@ describe('Storefront Trigger: duplicates', () => {
 		clock.set(T0);
 	});
 
+	it('one store, several workflows: each trigger starts once per event; a record-only trigger uses up no start', async () => {
+		const ts = newStore();
+		const webhook = { source: 'shopify' as const, secret: SECRET };
+		const recordOnly = { store: ts, webhook, workflowId: 'wf-record-only', parameters: { events: [] } };
+		const thankYou = { store: ts, webhook, workflowId: 'wf-thank-you' };
+		const bigSpenders = { store: ts, webhook, workflowId: 'wf-big-spenders' };
+		assertAnswered(await deliver(recordOnly, fixtureDelivery('shopify-orders-create.json')), 200, 'recorded');
+		const once = counts(ts);
+		assertStarted(await deliver(thankYou, fixtureDelivery('shopify-orders-create.json')));
+		assertStarted(await deliver(bigSpenders, fixtureDelivery('shopify-orders-create.json')));
+		assertAnswered(await deliver(thankYou, fixtureDelivery('shopify-orders-create.json')), 200, 'duplicate');
+		assertAnswered(await deliver(bigSpenders, fixtureDelivery('shopify-orders-create.json')), 200, 'duplicate');
+		assertAnswered(await deliver(recordOnly, fixtureDelivery('shopify-orders-create.json')), 200, 'duplicate');
+		assert.deepEqual(counts(ts), once, 'recorded once, whatever the number of triggers');
+	});
+
 	it('Shopify orders/create then orders/paid for one order: one placement, one execution', async () => {
 		const ts = newStore();
 		const setup = { store: ts, webhook: { source: 'shopify' as const, secret: SECRET } };
 		assertStarted(await deliver(setup, fixtureDelivery('shopify-orders-create.json')));
-		const paidBody = fixture('shopify-orders-create.json');
+		const paidBody = openShopifyOrder();
 		paidBody.financial_status = 'paid';
 		const paid = await deliver(setup, vendorDelivery('shopify', 'orders/paid', toVendorJson(paidBody)));
 		assertAnswered(paid, 200, 'duplicate');
@@ -479,10 +504,18 @@ describe('Storefront Trigger: duplicates', () => {
 		assert.equal(counts(ts).events, 1);
 	});
 
+	it('the published Shopify sample, a cancelled and voided order, is recorded but starts nothing', async () => {
+		const ts = newStore();
+		const setup = { store: ts, webhook: { source: 'shopify' as const, secret: SECRET } };
+		const answer = assertAnswered(await deliver(setup, vendorDelivery('shopify', 'orders/create', fixtureBytes('shopify-orders-create.json'))), 200, 'recorded');
+		assert.equal(answer.reason, 'the order is cancelled');
+		assert.equal(counts(ts).orders, 1);
+	});
+
 	it('Shopify orders/paid alone also starts once per order', async () => {
 		const ts = newStore();
 		const setup = { store: ts, webhook: { source: 'shopify' as const, secret: SECRET } };
-		const paidBody = toVendorJson(fixture('shopify-orders-create.json'));
+		const paidBody = toVendorJson(openShopifyOrder());
 		assert.equal(assertStarted(await deliver(setup, vendorDelivery('shopify', 'orders/paid', paidBody))).id, 'shopify:order.placed:820982911946154508');
 		assertAnswered(await deliver(setup, vendorDelivery('shopify', 'orders/paid', paidBody)), 200, 'duplicate');
 	});
@@ -529,7 +562,7 @@ describe('Storefront Trigger: malformed and wrong-shape bodies', () => {
 	it('Shopify, a signed body that does not fit the topic: 400, nothing recorded', async () => {
 		const ts = newStore();
 		const setup = { store: ts, webhook: { source: 'shopify' as const, secret: SECRET } };
-		const noCustomer = fixture('shopify-orders-create.json');
+		const noCustomer = openShopifyOrder();
 		delete noCustomer.customer;
 		delete noCustomer.email;
 		delete noCustomer.contact_email;
@@ -640,7 +673,7 @@ describe('Storefront Trigger: event types and filters', () => {
 	});
 
 	it('filter: categories from Shopify product type and tags', async () => {
-		const body = fixture('shopify-orders-create.json');
+		const body = openShopifyOrder();
 		const lines = body.line_items as IDataObject[];
 		lines[0].product_type = 'Sunglasses';
 		const setup = { store: newStore(), parameters: { filters: { categories: 'sunglasses' } }, webhook: { source: 'shopify' as const, secret: SECRET } };

@@ -162,6 +162,14 @@ export function storeContract(factory: StoreFactory): void {
 				assert.deepEqual(stats.totals, []);
 			});
 
+			it('only order events record a purchase: an order carried by another event is context', async () => {
+				const checkout = { ...orderEvent('ctx-1', T0, '99.00', { promotions: ['Online furniture clearance'] }), id: 'test:checkout:ctx-1', type: 'checkout.promotion_applied' as const };
+				const [outcome] = await store.recordEvents([checkout], T0);
+				assert.equal(outcome.recorded, true);
+				const [stats] = await store.purchases([{ customerId: 'ctx-1' }]);
+				assert.deepEqual(stats.totals, []);
+			});
+
 			it('a customer with no orders has empty stats; unknown customers are not known', async () => {
 				await store.recordEvents([registerEvent('empty-1', T0)], T0);
 				const [stats] = await store.purchases([{ customerId: 'empty-1' }]);

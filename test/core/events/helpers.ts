@@ -33,6 +33,21 @@ export function fixtureBytes(name: FixtureFile): Buffer {
 	return readFileSync(path.join(FIXTURES, name));
 }
 
+/**
+ * Shopify's published orders/create sample is an order that was later cancelled and voided, which
+ * starts nothing. This is the same bytes as an open, paid order (ids untouched), for tests of
+ * what an order starts.
+ */
+export function openShopifyOrderBytes(): Buffer {
+	const text = fixtureBytes('shopify-orders-create.json').toString('utf8');
+	const open = text
+		.replace(/"cancelled_at": "[^"]*"/, '"cancelled_at": null')
+		.replace(/"cancel_reason": "[^"]*"/, '"cancel_reason": null')
+		.replace(/"financial_status": "[^"]*"/, '"financial_status": "paid"');
+	if (open === text) throw new Error('the Shopify sample changed: update openShopifyOrderBytes');
+	return Buffer.from(open);
+}
+
 /** The fixture parsed without losing digits; a fresh copy on every call, free to modify. */
 export function fixture(name: FixtureFile): Record<string, unknown> {
 	return parseJsonBody(fixtureBytes(name)) as Record<string, unknown>;
