@@ -620,11 +620,9 @@ describe('templates in a real n8n: what the customer receives', () => {
 		assert.ok(Date.now() - cart.activatedAt > 4 * POLL_INTERVAL_MS, 'several polls ran');
 	});
 
-	// Known bug (reported, not fixed here): the trigger drops a delivery as a duplicate when ANY
-	// trigger recorded its event before, so of two workflows subscribed to the same shop topic
-	// (02 and 04 both start on orders) only the first to receive an order starts. Marked todo so
-	// the suite shows it without failing; it passes once duplicates are detected per trigger.
-	it('one order delivered to two activities\' webhooks starts both', { todo: 'Storefront Trigger deduplicates per store, not per workflow', timeout: 60_000 }, async () => {
+	// Two workflows subscribed to the same shop topic (02 and 04 both start on orders): the event is
+	// recorded once, and each trigger claims its own start.
+	it('one order delivered to two activities\' webhooks starts both', { timeout: 60_000 }, async () => {
 		const kit = { id: `g-${uniqueNumber()}`, email: `kit.${uniqueNumber()}@customers.test`, firstName: 'Kit' };
 		const order = genericOrder({ id: `o-${uniqueNumber()}`, customer: kit, lines: [{ productId: 'shirt-4', name: 'Shirt', categories: ['Boys'], price: '19.00' }] });
 		const first = await post(wf.kids.url, order);
