@@ -59,6 +59,11 @@ if (files.length === 0) {
 	console.error('no test files found');
 	process.exit(1);
 }
-run('tests', process.execPath, ['--test', '--test-concurrency=1', '--enable-source-maps', ...files], {
-	N8N_USER_FOLDER: process.env.N8N_USER_FOLDER || fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dialogue-n8n-')),
-});
+// A user folder of its own for the in-process n8n engine, removed when the run ends.
+let userFolder = process.env.N8N_USER_FOLDER;
+if (!userFolder) {
+	userFolder = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dialogue-n8n-'));
+	const made = userFolder;
+	process.on('exit', () => fs.rmSync(made, { recursive: true, force: true }));
+}
+run('tests', process.execPath, ['--test', '--test-concurrency=1', '--enable-source-maps', ...files], { N8N_USER_FOLDER: userFolder });
