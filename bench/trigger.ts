@@ -5,12 +5,13 @@
  * One n8n (the pinned version, the packed package installed as a user install, the store in a
  * SQLite file of a temp folder) runs two active workflows:
  *   bare:  Webhook -> NoOp                                                   (n8n's floor)
+ *   exprs: Webhook -> Edit Fields (the 5 expressions our Guard and Coupon evaluate) -> NoOp
  *   ours:  Storefront Trigger (signed Generic, order.placed) -> Repeatability Guard (repeatable)
  *          -> Coupon (a new code per event, from a pool filled beforehand) -> NoOp
  * Load comes from a second process on 127.0.0.1 (this file, forked with --load): BENCH_CONNECTIONS
  * keep-alive connections (default 16), each sending its next request when the last one answered,
  * for BENCH_SECONDS per phase (default 15), at most BENCH_MAX_REQUESTS requests per phase.
- * Phases alternate (bare, ours, bare, ours, BENCH_ROUNDS rounds, default 2) after a warm-up, and
+ * Phases alternate (bare, exprs, ours; BENCH_ROUNDS rounds, default 2) after a warm-up, and
  * the instance drains its executions between phases, so neither side inherits the other's backlog.
  *
  * Then the no-execution path, against the same bare figures: deliveries the Storefront Trigger
@@ -41,6 +42,7 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const SECRET = 'bench-generic-signing-secret';
 const POOL = 'bench-trigger';
 const BARE_PATH = 'bench-bare';
+const EXPRS_PATH = 'bench-expressions';
 const OURS_WEBHOOK_ID = '5e1d0b7a-7c61-4b0e-a0f4-0b3c7d2e9a01';
 const CUSTOMERS = 1000;
 /** BENCH_SIGNED=0: no Storefront Webhook credential, unsigned Generic deliveries (shows what reading the credential costs). */
@@ -48,7 +50,7 @@ const SIGNED = process.env.BENCH_SIGNED !== '0';
 /** Extra environment for n8n as JSON, e.g. BENCH_N8N_ENV='{"N8N_EXPRESSION_ENGINE":"legacy"}'. */
 const N8N_ENV = JSON.parse(process.env.BENCH_N8N_ENV || '{}') as Record<string, string>;
 
-type Kind = 'bare' | 'ours' | 'duplicate' | 'filtered';
+type Kind = 'bare' | 'exprs' | 'ours' | 'duplicate' | 'filtered';
 
 interface LoadConfig {
 	kind: Kind;
@@ -84,8 +86,8 @@ function signed(body: string): Record<string, string> {
 }
 
 function bodyFor(config: LoadConfig, n: number): { body: string; headers: Record<string, string> } {
-	if (config.kind === 'bare') {
-		const body = JSON.stringify({ n, run: config.run });
+	if (config.kind === 'bare' || config.kind === 'exprs') {
+		const body = JSON.stringify({ id: `${config.run}-${n}`, customer: { id: `bench-customer-${n % CUSTOMERS}` } });
 		return { body, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } };
 	}
 	const customer = { id: `bench-customer-${n % CUSTOMERS}`, email: `c${n % CUSTOMERS}@example.test` };
@@ -261,6 +263,37 @@ async function bench(): Promise<void> {
 			connections: { Webhook: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
 			settings: { executionOrder: 'v1' },
 		});
+		// The same five expressions our Guard and Coupon read (activity, customer and entry key; customer
+		// and assignment key), in n8n's own Edit Fields node: what n8n's expression engine costs alone.
+		const field = (name: string, value: string) => ({ id: `f-${name}`, name, value, type: 'string' });
+		const exprs = await api.createWorkflow({
+			name: 'Bench: Webhook -> Edit Fields (5 expressions)',
+			nodes: [
+				{ id: 'c0000000-0000-4000-8000-000000000001', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'c0000000-0000-4000-8000-0000000000cc', parameters: { httpMethod: 'POST', path: EXPRS_PATH, options: {} } },
+				{
+					id: 'c0000000-0000-4000-8000-000000000002',
+					name: 'Edit Fields',
+					type: 'n8n-nodes-base.set',
+					typeVersion: 3.4,
+					position: [240, 0],
+					parameters: {
+						assignments: {
+							assignments: [
+								field('activity', '={{ $workflow.id }}'),
+								field('customer', '={{ $json.body.customer.id }}'),
+								field('entryKey', '={{ $json.body.id }}'),
+								field('couponCustomer', '={{ $json.body.customer.id }}'),
+								field('assignmentKey', '={{ $json.body.id }}'),
+							],
+						},
+						options: {},
+					},
+				},
+				noOp('c0000000-0000-4000-8000-000000000003', 480),
+			],
+			connections: { Webhook: { main: [[{ node: 'Edit Fields', type: 'main', index: 0 }]] }, 'Edit Fields': { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		});
 		const ours = await api.createWorkflow({
 			name: 'Bench: Storefront Trigger, guard, coupon',
 			nodes: [
@@ -300,10 +333,13 @@ async function bench(): Promise<void> {
 			settings: { executionOrder: 'v1' },
 		});
 		await api.activateWorkflow(bare.id);
+		await api.activateWorkflow(exprs.id);
 		await api.activateWorkflow(ours.id);
 		const bareUrl = `${instance.baseUrl}/webhook/${BARE_PATH}`;
+		const exprsUrl = `${instance.baseUrl}/webhook/${EXPRS_PATH}`;
 		const oursUrl = `${instance.baseUrl}/webhook/${OURS_WEBHOOK_ID}/storefront`;
 		const probe = await n8n.waitForWebhook(bareUrl, { body: { probe: true } });
+		await n8n.waitForWebhook(exprsUrl, { body: { id: 'probe', customer: { id: 'probe' } } });
 		const probeOurs = await n8n.waitForWebhook(oursUrl, { body: '{}', headers: signed('{}') });
 		if (probe.status !== 200) throw new Error(`the bare webhook answered ${probe.status}: ${JSON.stringify(probe.body)}`);
 		if (probeOurs.status !== 400) throw new Error(`the Storefront Trigger should refuse an empty event (400), answered ${probeOurs.status}: ${JSON.stringify(probeOurs.body)}`);
@@ -315,16 +351,23 @@ async function bench(): Promise<void> {
 		console.log(`\nWarm-up: ${WARMUP_SECONDS} s each`);
 		await phase('bare', bareUrl, WARMUP_SECONDS, 'warm-bare');
 		await drain(api);
+		await phase('exprs', exprsUrl, WARMUP_SECONDS, 'warm-exprs');
+		await drain(api);
 		const warmOurs = await phase('ours', oursUrl, WARMUP_SECONDS, 'warm-ours');
 		await drain(api);
 
 		const bares: LoadResult[] = [];
+		const exprses: LoadResult[] = [];
 		const ourses: LoadResult[] = [];
 		for (let round = 1; round <= ROUNDS; round++) {
 			const b = await phase('bare', bareUrl, SECONDS, `bare-${round}`);
 			await drain(api);
 			console.log(line(`round ${round}: bare Webhook -> NoOp`, b));
 			bares.push(b);
+			const e = await phase('exprs', exprsUrl, SECONDS, `exprs-${round}`);
+			await drain(api);
+			console.log(line(`round ${round}: Webhook -> Edit Fields (5 expr.)`, e));
+			exprses.push(e);
 			const o = await phase('ours', oursUrl, SECONDS, `ours-${round}`);
 			await drain(api);
 			console.log(line(`round ${round}: Storefront Trigger -> Guard -> Coupon`, o));
@@ -341,6 +384,7 @@ async function bench(): Promise<void> {
 
 		const bareAll = merge(bares);
 		const oursAll = merge(ourses);
+		const exprsAll = merge(exprses);
 		const started = (warmOurs.answers.started ?? 0) + (oursAll.answers.started ?? 0) + 1;
 		const handedOut = (await store.poolStatus(POOL, Date.now())).assigned;
 		const cpus = os.cpus();
@@ -351,16 +395,18 @@ async function bench(): Promise<void> {
 		console.log(`Storefront deliveries ${SIGNED ? 'signed (Storefront Webhook credential)' : 'unsigned Generic (no credential)'}${Object.keys(N8N_ENV).length ? `; n8n env ${JSON.stringify(N8N_ENV)}` : ''}; load average before: ${loadBefore}`);
 		console.log('-'.repeat(100));
 		console.log(line('bare Webhook -> NoOp (baseline)', bareAll));
+		console.log(line('Webhook -> Edit Fields (5 expressions) -> NoOp', exprsAll));
 		console.log(line('Storefront Trigger -> Guard -> Coupon -> NoOp', oursAll));
 		console.log(line('no execution: duplicate deliveries', duplicate));
 		console.log(line('no execution: filtered out (recorded only)', filtered));
 		console.log('-'.repeat(100));
 		console.log(`ours / bare (requests/s):            ${(rate(oursAll) / rate(bareAll)).toFixed(3)}x   (target >= 0.9x)`);
+		console.log(`ours / Edit Fields with the same expressions (requests/s): ${(rate(oursAll) / rate(exprsAll)).toFixed(3)}x`);
 		console.log(`ours / bare (p50 latency):           ${(percentile(oursAll.latencies, 50) / percentile(bareAll.latencies, 50)).toFixed(3)}x`);
 		console.log(`duplicates / bare (requests/s):      ${(rate(duplicate) / rate(bareAll)).toFixed(1)}x   (target >= 25x)`);
 		console.log(`filtered out / bare (requests/s):    ${(rate(filtered) / rate(bareAll)).toFixed(1)}x   (target >= 25x)`);
 		console.log(`exactly once: ${started} deliveries started an execution, ${handedOut} codes were handed out` + (started === handedOut ? ' (equal)' : ' (DIFFERENT)'));
-		const errors = [...bareAll.errors, ...oursAll.errors, ...duplicate.errors, ...filtered.errors];
+		const errors = [...bareAll.errors, ...exprsAll.errors, ...oursAll.errors, ...duplicate.errors, ...filtered.errors];
 		if (errors.length) console.log(`first errors:\n  ${errors.slice(0, 8).join('\n  ')}`);
 		console.log('='.repeat(100));
 		if (started !== handedOut) process.exitCode = 1;
