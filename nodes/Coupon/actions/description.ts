@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import { poolLocator } from '../../shared/locators';
 import { storeCredentials } from '../../shared/store';
+import { gateOutputs } from '../../shared/outputs';
 import * as assign from './assign.operation';
 import * as generate from './generate.operation';
 import * as importCodes from './import.operation';
@@ -20,7 +21,7 @@ export const description: INodeTypeDescription = {
 	defaults: { name: 'Coupon' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
-	outputs: `={{ $parameter["operation"] === "assign" ? [{ "type": "main", "displayName": "Assigned" }, { "type": "main", "displayName": "Pool Empty" }] : [{ "type": "main" }] }}`,
+	outputs: gateOutputs('$parameter["operation"] === "assign"', 'Assigned', 'Pool Empty'),
 	credentials: storeCredentials,
 	properties: [
 		{

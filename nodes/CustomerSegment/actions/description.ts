@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import { customerIdField, segmentLocator } from '../../shared/locators';
 import { storeCredentials } from '../../shared/store';
+import { gateOutputs } from '../../shared/outputs';
 import * as add from './add.operation';
 import * as create from './create.operation';
 import * as list from './list.operation';
@@ -19,7 +20,7 @@ export const description: INodeTypeDescription = {
 	defaults: { name: 'Customer Segment' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
-	outputs: `={{ $parameter["resource"] !== "segment" && $parameter["operation"] === "check" ? [{ "type": "main", "displayName": "In" }, { "type": "main", "displayName": "Not in" }] : [{ "type": "main" }] }}`,
+	outputs: gateOutputs('$parameter["resource"] !== "segment" && $parameter["operation"] === "check"', 'In', 'Not in'),
 	credentials: storeCredentials,
 	properties: [
 		{

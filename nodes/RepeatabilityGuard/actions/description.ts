@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import { customerIdField } from '../../shared/locators';
 import { storeCredentials } from '../../shared/store';
+import { gateOutputs } from '../../shared/outputs';
 import { unitOptions } from '../../shared/units';
 
 const check = { show: { operation: ['check'] } };
@@ -16,7 +17,7 @@ export const description: INodeTypeDescription = {
 	defaults: { name: 'Repeatability Guard' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
-	outputs: `={{ $parameter["operation"] === "check" ? [{ "type": "main", "displayName": "Enter" }, { "type": "main", "displayName": "Skip" }] : [{ "type": "main" }] }}`,
+	outputs: gateOutputs('$parameter["operation"] === "check"', 'Enter', 'Skip'),
 	credentials: storeCredentials,
 	properties: [
 		{
