@@ -7,6 +7,8 @@ import { InputError } from './errors';
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
+const MAX_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
+
 const exponentCache = new Map<string, number>();
 
 /** Minor-unit exponent of an ISO 4217 currency (EUR 2, JPY 0, KWD 3), from Intl. */
@@ -64,6 +66,10 @@ export function toMinor(amount: string, currency: string, field = 'amount'): big
 	let minor = BigInt(whole + kept);
 	const next = fraction.charAt(exponent);
 	if (next !== '' && next >= '5') minor += 1n;
+	// Stored as a 64-bit integer and summed per customer: keep within Number's exact range.
+	if (minor > MAX_MINOR) {
+		throw new InputError(field, `${text} ${currency} is too large an amount`, 'Check the amount: at most 15 digits before the decimal point are stored.');
+	}
 	return negative ? -minor : minor;
 }
 

@@ -16,7 +16,8 @@ describe('money', () => {
 		assert.equal(toMinor('1500', 'JPY'), 1500n);
 		assert.equal(toMinor('1.005', 'EUR'), 101n, 'half rounds away from zero');
 		assert.equal(toMinor('-2.50', 'EUR'), -250n);
-		assert.equal(toMinor('99999999999999999.99', 'EUR'), 9999999999999999999n);
+		assert.equal(toMinor('90071992547409.91', 'EUR'), 9007199254740991n, 'the largest amount stored exactly');
+		assert.throws(() => toMinor('99999999999999999.99', 'EUR', 'order.total'), (e: unknown) => e instanceof InputError && e.field === 'order.total');
 	});
 
 	it('formats minor units back', () => {
