@@ -265,7 +265,10 @@ describe('real n8n: birthday templates send SMS through the Twilio node and a bi
 		const started = executions.flatMap((e) => outputOf(e, 'On the birthday').map(customerIdOf)).sort();
 		assert.deepEqual(started, [ada.id, ben.id, cem.id, dora.id, gus.id].sort(), 'each birthday started the workflow once; Eve (in 7 days) and Fay did not');
 		const gusRun = executions.find((e) => outputOf(e, 'On the birthday').some((json) => customerIdOf(json) === gus.id))!;
-		assert.deepEqual(outputOf(gusRun, 'On the birthday').map(customerIdOf), [gus.id], "Gus's poll emitted only Gus");
+		// The poll that found Gus emitted nobody an earlier poll had emitted (which customers the first
+		// poll saw depends on when it ran against the registrations, so that is not asserted).
+		const earlier = executions.filter((e) => e !== gusRun).flatMap((e) => outputOf(e, 'On the birthday').map(customerIdOf));
+		assert.deepEqual(outputOf(gusRun, 'On the birthday').map(customerIdOf).filter((id) => earlier.includes(id)), [], "Gus's poll emitted nobody twice");
 		const filteredOut = executions.flatMap((e) => outputOf(e, 'Has mobile and consent?', 1).map(customerIdOf)).sort();
 		assert.deepEqual(filteredOut, [cem.id, dora.id], 'no phone (Cem) and no consent (Dora) take the false branch');
 		const smsResults = executions.flatMap((e) => outputOf(e, 'Send birthday SMS'));
@@ -335,7 +338,8 @@ describe('real n8n: birthday templates send SMS through the Twilio node and a bi
 		const executions = await api.waitForExecutions(workflowId, { count: 2 });
 		for (const execution of executions) assert.equal(execution.status, 'success', `execution ${execution.id}: ${JSON.stringify(execution.data?.resultData.error)}`);
 		const skipped = executions.flatMap((e) => outputOf(e, 'One birthday SMS a year', 1).map(customerIdOf)).sort();
-		assert.deepEqual(skipped, [ada.id, ben.id, gus.id].sort(), 'the guard skips those the other template greeted');
+		// Scenario 5's workflow is still active and may greet Hal first; then 07's guard skips Hal too.
+		assert.deepEqual(skipped.filter((id) => id !== hal.id), [ada.id, ben.id, gus.id].sort(), 'the guard skips those the other template greeted');
 		const cards = executions.flatMap((e) => outputOf(e, '7 days before the birthday').map(customerIdOf)).sort();
 		assert.deepEqual(cards, [eve.id, ivy.id, jo.id].sort(), 'the 7-day trigger started once per customer');
 		const days = executions.flatMap((e) => outputOf(e, 'On the birthday').map(customerIdOf)).sort();
