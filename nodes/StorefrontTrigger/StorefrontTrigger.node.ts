@@ -1,4 +1,5 @@
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { forgetCredentials } from '../shared/credentials';
 import { dialogueStoreTest } from '../shared/store';
 import { storefrontWebhookTest } from './credentialTest';
 import { description } from './description';
@@ -11,7 +12,8 @@ export class StorefrontTrigger implements INodeType {
 
 	// Nothing is registered at the storefront: the user pastes the URL into Shopify, WooCommerce or
 	// their own system. Activation only checks the settings, so a mistake shows when the workflow
-	// is activated rather than as a failed delivery.
+	// is activated rather than as a failed delivery. Activation and deactivation also drop the
+	// credentials the webhook cached (nodes/shared/credentials.ts).
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
@@ -19,10 +21,12 @@ export class StorefrontTrigger implements INodeType {
 				return true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
+				forgetCredentials(this);
 				await readSettings(this, false);
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
+				forgetCredentials(this);
 				return true;
 			},
 		},

@@ -12,7 +12,12 @@ export const description: INodeTypeDescription = {
 	name: 'storefrontTrigger',
 	icon: { light: 'file:storefrontTrigger.svg', dark: 'file:storefrontTrigger.dark.svg' },
 	group: ['trigger'],
-	version: 1,
+	// 1.1 behaves exactly as 1. Before calling webhook(), n8n evaluates a legacy expression for every
+	// version-1 webhook node (its Webhook node v1's binaryData option), which takes an expression
+	// isolate per request when n8n acquires isolates lazily (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE);
+	// from 1.1 on n8n skips it, and deliveries answered without an execution cost no isolate at all.
+	version: [1, 1.1],
+	defaultVersion: 1.1,
 	subtitle: '={{ ($parameter["events"] || []).join(", ") || "record only" }}',
 	description:
 		'Starts the workflow on storefront events (Shopify, WooCommerce or your own JSON): verifies signatures, drops duplicate deliveries and records every event in the activity store',

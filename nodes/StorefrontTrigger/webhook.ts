@@ -6,25 +6,30 @@
  */
 import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { receiveDelivery, triggerSettings, type TriggerSettings } from '../../core/trigger';
+import { cachedCredentials } from '../shared/credentials';
 import { nodeError } from '../shared/errors';
 import { nodeClock, openStore } from '../shared/store';
 import { WEBHOOK_CREDENTIAL } from './description';
 
 type TriggerContext = IWebhookFunctions | IHookFunctions;
 
+/** How the node's credentials are read: fresh (activation, test runs) or through the cache. */
+type CredentialMode = 'fresh' | 'cached';
+
 /** The node's settings, checked; a misconfigured node is a NodeOperationError naming the field. */
-export async function readSettings(ctx: TriggerContext, testMode: boolean): Promise<TriggerSettings> {
+export async function readSettings(ctx: TriggerContext, testMode: boolean, mode: CredentialMode = 'fresh'): Promise<TriggerSettings & { credentialCached: boolean }> {
 	const node = ctx.getNode();
 	try {
-		const credential = node.credentials?.[WEBHOOK_CREDENTIAL] ? await ctx.getCredentials(WEBHOOK_CREDENTIAL) : undefined;
-		return triggerSettings({
+		const read = node.credentials?.[WEBHOOK_CREDENTIAL] ? await cachedCredentials(ctx, WEBHOOK_CREDENTIAL, { fresh: mode === 'fresh' }) : undefined;
+		const settings = triggerSettings({
 			source: ctx.getNodeParameter('source', 'auto'),
 			events: ctx.getNodeParameter('events', []),
 			filters: ctx.getNodeParameter('filters', {}),
 			options: ctx.getNodeParameter('options', {}),
-			credential,
+			credential: read?.value,
 			testMode,
 		});
+		return { ...settings, credentialCached: read?.cached ?? false };
 	} catch (error) {
 		throw nodeError(ctx, error);
 	}
@@ -47,7 +52,9 @@ async function rawBodyOf(ctx: IWebhookFunctions): Promise<Buffer | undefined> {
 }
 
 export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const settings = await readSettings(this, this.getMode() === 'manual');
+	// Test runs read the credential as it is now; an active workflow reads it through the cache.
+	const testMode = this.getMode() === 'manual';
+	let settings = await readSettings(this, testMode, testMode ? 'fresh' : 'cached');
 	const res = this.getResponseObject();
 	const rawBody = await rawBodyOf(this);
 	if (rawBody === undefined) {
@@ -62,16 +69,24 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const headers = this.getHeaderData();
 	let outcome;
 	try {
-		const store = await openStore(this);
+		const store = await openStore(this, async (type) => (await cachedCredentials(this, type, { fresh: testMode })).value);
 		// Starts are claimed per trigger: workflow id + node id (stable across renames).
 		const consumer = `trigger:${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-		outcome = await receiveDelivery(
-			{ headers, rawBody },
-			settings,
-			async (event) => (await store.recordEvents([event], nodeClock().now()))[0],
-			async (event) =>
-				(await store.claimOccasions([{ consumer, kind: 'trigger.start', customerId: event.customer.id, occurrence: event.id }], nodeClock().now()))[0],
-		);
+		const deliver = async (using: TriggerSettings) =>
+			await receiveDelivery(
+				{ headers, rawBody },
+				using,
+				async (event) => (await store.recordEvents([event], nodeClock().now()))[0],
+				async (event) =>
+					(await store.claimOccasions([{ consumer, kind: 'trigger.start', customerId: event.customer.id, occurrence: event.id }], nodeClock().now()))[0],
+			);
+		outcome = await deliver(settings);
+		// Refused with a cached secret: the secret may have been rotated since it was read. A refusal
+		// records nothing, so reading the credential again and deciding again is safe.
+		if (outcome.kind === 'respond' && outcome.status === 401 && settings.credentialCached) {
+			settings = await readSettings(this, testMode, 'fresh');
+			outcome = await deliver(settings);
+		}
 	} catch (error) {
 		// The store could not be reached: n8n answers 500 and the storefront retries later.
 		throw nodeError(this, error);

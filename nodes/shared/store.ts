@@ -2,6 +2,7 @@
  * Which store a node uses, and the clock it reads: the only place node shells touch either.
  */
 import type {
+	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IExecuteFunctions,
@@ -19,10 +20,16 @@ export const STORE_CREDENTIAL = 'dialogueStoreApi';
 
 type NodeContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | IPollFunctions;
 
-/** The credential selected on the node, else the instance default, else the embedded SQLite file. */
-export async function openStore(ctx: NodeContext): Promise<Store> {
+/**
+ * The credential selected on the node, else the instance default, else the embedded SQLite file.
+ * `read` reads the credential (a webhook passes its cached read, nodes/shared/credentials.ts).
+ */
+export async function openStore(
+	ctx: NodeContext,
+	read: (type: string) => Promise<ICredentialDataDecryptedObject> = async (type) => await ctx.getCredentials(type),
+): Promise<Store> {
 	const selected = ctx.getNode().credentials?.[STORE_CREDENTIAL];
-	const credential = selected ? ((await ctx.getCredentials(STORE_CREDENTIAL)) as unknown as StoreCredential) : undefined;
+	const credential = selected ? ((await read(STORE_CREDENTIAL)) as unknown as StoreCredential) : undefined;
 	return storeFor(credential);
 }
 

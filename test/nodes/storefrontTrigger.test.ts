@@ -26,6 +26,7 @@ import {
 import { parseJsonBody } from '../../core/events/json';
 import { ManualClock, systemClock } from '../../core/clock';
 import type { Store } from '../../core/store';
+import { cachedCredentialCount, CREDENTIAL_CACHE_MS } from '../../nodes/shared/credentials';
 import { setNodeClock } from '../../nodes/shared/store';
 import { StorefrontTrigger } from '../../nodes/StorefrontTrigger/StorefrontTrigger.node';
 import { closeAllStores, storeFor, type StoreCredential } from '../../store/open';
@@ -93,6 +94,9 @@ interface Setup {
 	parameters?: INodeParameters;
 	/** The Storefront Webhook credential selected on the node. */
 	webhook?: { source: Source; secret: string };
+	/** The id of that credential (default: one per source and secret); reads are counted in `reads`. */
+	webhookCredentialId?: string;
+	reads?: { webhook: number; store: number };
 	/** 'manual' is the editor's test URL. */
 	mode?: 'webhook' | 'manual';
 	/** The workflow the trigger is in (each trigger claims its own starts). */
@@ -125,17 +129,25 @@ function nodeOf(setup: Setup): INode {
 		position: [0, 0],
 		webhookId: 'c0ffee00-0000-4000-8000-000000000002',
 		parameters: { ...DEFAULT_PARAMETERS, ...setup.parameters },
+		// A credential's id names its contents here, as it does in n8n: the trigger caches credentials
+		// by id between deliveries (nodes/shared/credentials.ts).
 		credentials: {
-			dialogueStoreApi: { id: 'store-1', name: 'Test store' },
-			...(setup.webhook && { storefrontWebhookApi: { id: 'hook-1', name: 'Storefront' } }),
+			dialogueStoreApi: { id: `store:${setup.store.file}`, name: 'Test store' },
+			...(setup.webhook && { storefrontWebhookApi: { id: setup.webhookCredentialId ?? `hook:${setup.webhook.source}:${setup.webhook.secret}`, name: 'Storefront' } }),
 		},
 	};
 }
 
 function getCredentials(setup: Setup) {
 	return async (type: string): Promise<ICredentialDataDecryptedObject> => {
-		if (type === 'dialogueStoreApi') return setup.store.credential as unknown as ICredentialDataDecryptedObject;
-		if (type === 'storefrontWebhookApi' && setup.webhook) return { ...setup.webhook };
+		if (type === 'dialogueStoreApi') {
+			if (setup.reads) setup.reads.store++;
+			return setup.store.credential as unknown as ICredentialDataDecryptedObject;
+		}
+		if (type === 'storefrontWebhookApi' && setup.webhook) {
+			if (setup.reads) setup.reads.webhook++;
+			return { ...setup.webhook };
+		}
 		throw new Error(`Node does not have any credentials set for "${type}"`);
 	};
 }
@@ -193,15 +205,16 @@ async function deliver(setup: Setup, request: Request): Promise<Answer> {
 	return { status: res.statusCode, body: res.body, started: undefined, result };
 }
 
-/** The activation hook, the way n8n calls it when the workflow is activated. */
-async function activate(setup: Setup): Promise<boolean> {
+/** An activation hook, the way n8n calls it when the workflow is activated (checkExists, create) or deactivated (delete). */
+async function activate(setup: Setup, method: 'checkExists' | 'create' | 'delete' = 'checkExists'): Promise<boolean> {
 	const node = nodeOf(setup);
 	const ctx = {
 		getNode: () => node,
+		getWorkflow: () => ({ id: setup.workflowId ?? 'wf-trigger', active: true }),
 		getNodeParameter: getNodeParameter(node),
 		getCredentials: getCredentials(setup),
 	} as unknown as IHookFunctions;
-	return trigger.webhookMethods.default.checkExists.call(ctx);
+	return trigger.webhookMethods.default[method].call(ctx);
 }
 
 // ---------------------------------------------------------------- deliveries
@@ -787,5 +800,89 @@ describe('Storefront Trigger: output and settings', () => {
 		assert.match(String(notice?.displayName), /only unsigned Generic events/);
 		const events = description.properties.find((p) => p.name === 'events');
 		assert.deepEqual(events?.default, ['order.placed']);
+	});
+});
+
+describe('Storefront Trigger: credentials are read once per activation, not per delivery', () => {
+	// n8n builds an expression isolate for every credential read outside an execution, so an active
+	// trigger keeps what it read (nodes/shared/credentials.ts) and reads again only when it must.
+	const events = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => genericEvent({ id: `${prefix}-${i}`, extra: { order: { id: `${prefix}-order-${i}`, total: '10.00', currency: 'EUR', lines: [] } } }));
+
+	it('ten deliveries read each credential once; concurrent first deliveries share that read', async () => {
+		const reads = { webhook: 0, store: 0 };
+		const setup: Setup = { store: newStore(), webhook: { source: 'generic', secret: SECRET }, webhookCredentialId: 'hook-once', reads, workflowId: 'wf-once' };
+		const answers = await Promise.all(events('once', 10).map((event) => deliver(setup, genericDelivery(event, SECRET))));
+		for (const answer of answers) assertStarted(answer);
+		assert.deepEqual(reads, { webhook: 1, store: 1 });
+		assertAnswered(await deliver(setup, genericDelivery(events('once', 1)[0], SECRET)), 200, 'duplicate');
+		assert.deepEqual(reads, { webhook: 1, store: 1 });
+	});
+
+	it('a rotated secret takes effect on its first delivery; the old secret is then refused', async () => {
+		const reads = { webhook: 0, store: 0 };
+		const setup: Setup = { store: newStore(), webhook: { source: 'generic', secret: 'old-secret' }, webhookCredentialId: 'hook-rotated', reads, workflowId: 'wf-rotated' };
+		const [first, second, third] = events('rotated', 3);
+		assertStarted(await deliver(setup, genericDelivery(first, 'old-secret')));
+		setup.webhook = { source: 'generic', secret: 'new-secret' }; // edited in n8n: same credential id
+		assertStarted(await deliver(setup, genericDelivery(second, 'new-secret')));
+		assert.equal(reads.webhook, 2, 'the refusal with the cached secret read the credential again');
+		assertAnswered(await deliver(setup, genericDelivery(third, 'old-secret')), 401, 'unauthorized');
+		assert.equal(reads.webhook, 3, 'a refused delivery is checked against a fresh read before it is refused');
+		assert.equal(counts(setup.store).events, 2, 'the refused delivery recorded nothing');
+	});
+
+	it('an edited credential is read again after the cache time, without a signature failing first', async () => {
+		const reads = { webhook: 0, store: 0 };
+		const storeA = newStore();
+		const storeB = newStore();
+		const setup: Setup = { store: storeA, reads, workflowId: 'wf-edited' };
+		// The same store credential id, first pointing at A, then edited to point at B.
+		const node = (s: Setup) => ({ ...s, store: { ...s.store, file: storeA.file } });
+		const [first, second, third] = events('edited', 3);
+		assertStarted(await deliver(node(setup), genericDelivery(first)));
+		setup.store = storeB;
+		assertStarted(await deliver(node(setup), genericDelivery(second)));
+		assert.equal(counts(storeA).events, 2, 'within the cache time the trigger still writes where it read');
+		clock.advance(CREDENTIAL_CACHE_MS);
+		assertStarted(await deliver(node(setup), genericDelivery(third)));
+		assert.equal(counts(storeB).events, 1, 'after the cache time the edit is in effect');
+		assert.equal(reads.store, 2);
+	});
+
+	it('activation and deactivation drop what was cached; test runs in the editor always read', async () => {
+		const reads = { webhook: 0, store: 0 };
+		const setup: Setup = { store: newStore(), webhook: { source: 'generic', secret: SECRET }, webhookCredentialId: 'hook-activated', reads, workflowId: 'wf-activated' };
+		const [first, second, third, fourth] = events('activated', 4);
+		assertStarted(await deliver(setup, genericDelivery(first, SECRET)));
+		const cachedBefore = cachedCredentialCount();
+		assert.equal(await activate(setup, 'delete'), true);
+		assert.equal(cachedCredentialCount(), cachedBefore - 2, 'both credentials of this node were dropped');
+		assertStarted(await deliver(setup, genericDelivery(second, SECRET)));
+		assert.deepEqual(reads, { webhook: 2, store: 2 });
+		assert.equal(await activate(setup, 'create'), true);
+		assertStarted(await deliver(setup, genericDelivery(third, SECRET)));
+		assert.deepEqual(reads, { webhook: 3, store: 3 }, 'create read the webhook credential afresh and dropped the store read');
+		assertStarted(await deliver({ ...setup, mode: 'manual' }, genericDelivery(fourth, SECRET)));
+		assert.deepEqual(reads, { webhook: 4, store: 4 }, 'a test delivery reads both credentials');
+	});
+
+	it('a failed read is not kept: the next delivery reads again', async () => {
+		const setup: Setup = { store: newStore(), webhook: { source: 'generic', secret: SECRET }, webhookCredentialId: 'hook-failing', workflowId: 'wf-failing' };
+		const [first] = events('failing', 1);
+		const failing: Setup = { ...setup, webhook: undefined, webhookCredentialId: undefined };
+		// The node still has the credential selected, but n8n cannot read it (deleted, or a key mismatch).
+		const node = nodeOf(setup);
+		const ctx = {
+			getNode: () => node,
+			getWorkflow: () => ({ id: 'wf-failing', active: true }),
+			getMode: () => 'webhook',
+			getNodeParameter: getNodeParameter(node),
+			getCredentials: getCredentials(failing),
+			getRequestObject: () => ({ headers: {}, rawBody: Buffer.from('{}') }),
+			getResponseObject: () => ({}),
+			getHeaderData: () => ({}),
+		} as unknown as IWebhookFunctions;
+		await assert.rejects(trigger.webhook.call(ctx), /does not have any credentials set/);
+		assertStarted(await deliver(setup, genericDelivery(first, SECRET)));
 	});
 });

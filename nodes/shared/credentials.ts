@@ -1,0 +1,72 @@
+/**
+ * Credentials a webhook reads, kept per activated trigger instead of read on every request.
+ *
+ * Why: outside an execution (a trigger's webhook()), n8n 2.x resolves a credential in a fresh
+ * Workflow with its own expression sandbox, an isolated-vm isolate built for that one read. That
+ * costs more than everything else a delivery answered without an execution does (bench/trigger.ts).
+ *
+ * Rules that keep it safe:
+ *  - an entry is keyed on workflow id, node id, credential type and credential id, so selecting
+ *    another credential, or another node, never sees it;
+ *  - it lives at most CREDENTIAL_CACHE_MS, so an edited credential takes effect within that time;
+ *  - activating or deactivating the workflow drops the node's entries (forgetCredentials);
+ *  - a caller that finds a cached value wrong (a signature that does not match) reads it again
+ *    with { fresh: true }, so a rotated secret takes effect on its first delivery;
+ *  - a failed read is not kept.
+ * Concurrent requests share one read (the promise is cached).
+ */
+import type { ICredentialDataDecryptedObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { nodeClock } from './store';
+
+export const CREDENTIAL_CACHE_MS = 60_000;
+
+type WebhookContext = IWebhookFunctions | IHookFunctions;
+
+interface Entry {
+	readAt: number;
+	value: Promise<ICredentialDataDecryptedObject>;
+}
+
+const entries = new Map<string, Entry>();
+
+function nodePrefix(ctx: WebhookContext): string {
+	return `${ctx.getWorkflow().id ?? ''}\u0000${ctx.getNode().id}\u0000`;
+}
+
+export interface CredentialRead {
+	/** The value came from the cache (a caller may re-read it when it turns out wrong). */
+	cached: boolean;
+	value: ICredentialDataDecryptedObject;
+}
+
+/** The node's credential of this type, from the cache when a read of it is recent enough. */
+export async function cachedCredentials(ctx: WebhookContext, type: string, options: { fresh?: boolean } = {}): Promise<CredentialRead> {
+	const selected = ctx.getNode().credentials?.[type];
+	if (!selected) return { cached: false, value: await ctx.getCredentials(type) };
+	const key = `${nodePrefix(ctx)}${type}\u0000${selected.id ?? selected.name}`;
+	const now = nodeClock().now();
+	const hit = entries.get(key);
+	// A clock set back makes the age negative: read again rather than keep the entry longer.
+	const age = hit ? now - hit.readAt : -1;
+	if (!options.fresh && hit && age >= 0 && age < CREDENTIAL_CACHE_MS) return { cached: true, value: await hit.value };
+	const value = ctx.getCredentials(type);
+	const entry = { readAt: now, value };
+	entries.set(key, entry);
+	try {
+		return { cached: false, value: await value };
+	} catch (error) {
+		if (entries.get(key) === entry) entries.delete(key);
+		throw error;
+	}
+}
+
+/** Drops every credential cached for this node (on activation and deactivation). */
+export function forgetCredentials(ctx: WebhookContext): void {
+	const prefix = nodePrefix(ctx);
+	for (const key of entries.keys()) if (key.startsWith(prefix)) entries.delete(key);
+}
+
+/** How many reads are cached (tests). */
+export function cachedCredentialCount(): number {
+	return entries.size;
+}
