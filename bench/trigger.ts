@@ -301,7 +301,7 @@ async function bench(): Promise<void> {
 					id: 'b0000000-0000-4000-8000-000000000001',
 					name: 'Storefront Trigger',
 					type: `${PACKAGE}.storefrontTrigger`,
-					typeVersion: 1,
+					typeVersion: 1.1,
 					position: [0, 0],
 					webhookId: OURS_WEBHOOK_ID,
 					...(SIGNED && { credentials: { storefrontWebhookApi: { id: credential.id, name: credential.name } } }),
