@@ -52,12 +52,11 @@ export async function cachedCredentials(ctx: WebhookContext, type: string, optio
 	const value = ctx.getCredentials(type);
 	const entry = { readAt: now, value };
 	entries.set(key, entry);
-	try {
-		return { cached: false, value: await value };
-	} catch (error) {
+	// Registered before the caller awaits, so a failed read is dropped before anyone sees it fail.
+	value.catch(() => {
 		if (entries.get(key) === entry) entries.delete(key);
-		throw error;
-	}
+	});
+	return { cached: false, value: await value };
 }
 
 /** Drops every credential cached for this node (on activation and deactivation). */
