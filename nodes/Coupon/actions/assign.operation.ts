@@ -9,6 +9,7 @@ import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { forOperations, hinted, locatorValue } from './fields';
 import { compact, runByGroup } from './groups';
 import { unitOptions } from '../../shared/units';
+import { itemParameter } from '../../shared/parameters';
 
 const show = forOperations('assign');
 
@@ -129,8 +130,8 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 			const mode = this.getNodeParameter('assignment', i, 'perCustomer') as 'perCustomer' | 'each';
 			const request = prepareAssign(
 				{
-					customerId: this.getNodeParameter('customerId', i),
-					key: mode === 'each' ? this.getNodeParameter('assignmentKey', i, undefined) : undefined,
+					customerId: itemParameter(this, 'customerId', i),
+					key: mode === 'each' ? itemParameter(this, 'assignmentKey', i) : undefined,
 					mode,
 					expiry: readExpiry(this, i),
 					zone,

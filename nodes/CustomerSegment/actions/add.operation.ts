@@ -6,6 +6,7 @@ import { isoUtc } from '../../../core/time';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { unitOptions } from '../../shared/units';
 import { bySegment, instantIn, membershipJson, prepare, runGroups, segmentOf } from './common';
+import { itemParameter } from '../../shared/parameters';
 
 const show = (extra: Record<string, string[]> = {}) => ({ show: { resource: ['membership'], operation: ['add'], ...extra } });
 
@@ -72,7 +73,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const now = nodeClock().now();
 	const zone = this.getTimezone();
 	const { prepared, failed } = prepare(this, items, (i) => {
-		const add = prepareAdd(this.getNodeParameter('customerId', i), lengthOf(this, i, zone), now, zone);
+		const add = prepareAdd(itemParameter(this, 'customerId', i), lengthOf(this, i, zone), now, zone);
 		if (add.until !== undefined && add.until <= now) {
 			const field = this.getNodeParameter('membership', i) === 'until' ? 'until' : 'duration';
 			throw new InputError(field, `the membership would end at ${isoUtc(add.until)}, which is not in the future`, 'Pick a later date, a longer duration, or Forever.');

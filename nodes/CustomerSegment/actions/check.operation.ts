@@ -3,13 +3,14 @@ import { customerIdOf } from '../../../core/check';
 import type { Store } from '../../../core/store';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { bySegment, membershipJson, prepare, runGroups, segmentOf } from './common';
+import { itemParameter } from '../../shared/parameters';
 
 /** In / Not in: one store call per segment (normally one); expired memberships are not in. */
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const now = nodeClock().now();
 	const { prepared, failed } = prepare(this, items, (i) => ({
 		segment: segmentOf(this, i),
-		customerId: customerIdOf(this.getNodeParameter('customerId', i)),
+		customerId: customerIdOf(itemParameter(this, 'customerId', i)),
 	}));
 	const { results, failed: storeFailed } = await runGroups(this, bySegment(prepared), (segment, checks) =>
 		store.segmentCheck(segment, checks.map((c) => c.customerId), now),

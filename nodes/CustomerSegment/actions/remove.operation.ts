@@ -3,13 +3,14 @@ import { customerIdOf } from '../../../core/check';
 import type { Store } from '../../../core/store';
 import { nodeClock } from '../../shared/store';
 import { bySegment, prepare, runGroups, segmentOf } from './common';
+import { itemParameter } from '../../shared/parameters';
 
 /** Ends memberships; `removed` is false when the customer was not a member. */
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const now = nodeClock().now();
 	const { prepared, failed } = prepare(this, items, (i) => ({
 		segment: segmentOf(this, i),
-		customerId: customerIdOf(this.getNodeParameter('customerId', i)),
+		customerId: customerIdOf(itemParameter(this, 'customerId', i)),
 	}));
 	const { results, failed: storeFailed } = await runGroups(
 		this,

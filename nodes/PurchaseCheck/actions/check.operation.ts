@@ -6,6 +6,7 @@ import type { Store } from '../../../core/store';
 import { normalizeZone, parseInstant, type TimeWindow } from '../../../core/time';
 import { nodeError, prepareItems, runBatch } from '../../shared/errors';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
+import { itemParameter } from '../../shared/parameters';
 
 /** One condition row as the fixedCollection stores it. */
 interface ConditionRow {
@@ -110,7 +111,7 @@ function readWindow(ctx: IExecuteFunctions, i: number, kind: string, zone: strin
 		case 'between':
 			return { kind, from: instantIn(ctx.getNodeParameter('from', i), zone), to: instantIn(ctx.getNodeParameter('to', i), zone) };
 		case 'afterEvent': {
-			const value = ctx.getNodeParameter('eventTime', i);
+			const value = itemParameter(ctx, 'eventTime', i);
 			// Strictly after the event: the order that started the execution is not "since".
 			return { kind: 'since', from: parseInstant(instantIn(value, zone), 'eventTime') + 1 };
 		}
@@ -133,7 +134,7 @@ function readInput(ctx: IExecuteFunctions, i: number, workflowZone: string): Pur
 		return { kind, values: list ? row[list.field] : undefined };
 	});
 	return {
-		customerId: ctx.getNodeParameter('customerId', i),
+		customerId: itemParameter(ctx, 'customerId', i),
 		conditions,
 		combine: ctx.getNodeParameter('combine', i, 'all') as 'all' | 'any',
 		window: readWindow(ctx, i, ctx.getNodeParameter('window', i, 'all') as string, zone),

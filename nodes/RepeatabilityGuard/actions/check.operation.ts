@@ -3,6 +3,7 @@ import { prepareGuard, runGuard } from '../../../core/guard';
 import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
+import { itemParameter } from '../../shared/parameters';
 
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const now = nodeClock().now();
@@ -10,9 +11,9 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		// Only the fields the chosen policy shows exist on the node.
 		const policy = this.getNodeParameter('policy', i) as string;
 		return prepareGuard({
-			activity: this.getNodeParameter('activity', i),
-			customerId: this.getNodeParameter('customerId', i),
-			key: this.getNodeParameter('entryKey', i),
+			activity: itemParameter(this, 'activity', i),
+			customerId: itemParameter(this, 'customerId', i),
+			key: itemParameter(this, 'entryKey', i),
 			policy,
 			times: policy === 'atMost' ? this.getNodeParameter('times', i) : undefined,
 			periodAmount: policy === 'perPeriod' ? this.getNodeParameter('periodAmount', i) : undefined,

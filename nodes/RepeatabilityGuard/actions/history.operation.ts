@@ -3,12 +3,13 @@ import { requireText, wholeNumber } from '../../../core/check';
 import type { Store } from '../../../core/store';
 import { isoUtc } from '../../../core/time';
 import { prepareItems, runBatch } from '../../shared/errors';
+import { itemParameter } from '../../shared/parameters';
 
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const { prepared, failed } = prepareItems(this, items, (i) => {
 		const customerId = String(this.getNodeParameter('historyCustomerId', i, '') ?? '').trim();
 		return {
-			activity: requireText(this.getNodeParameter('activity', i), 'activity'),
+			activity: requireText(itemParameter(this, 'activity', i), 'activity'),
 			customerId: customerId || undefined,
 			limit: wholeNumber(this.getNodeParameter('limit', i), 'limit', 1, 10_000),
 		};

@@ -2,11 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { customerIdOf, requireText } from '../../../core/check';
 import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
+import { itemParameter } from '../../shared/parameters';
 
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const { prepared, failed } = prepareItems(this, items, (i) => ({
-		activity: requireText(this.getNodeParameter('activity', i), 'activity'),
-		customerId: customerIdOf(this.getNodeParameter('customerId', i)),
+		activity: requireText(itemParameter(this, 'activity', i), 'activity'),
+		customerId: customerIdOf(itemParameter(this, 'customerId', i)),
 	}));
 	const { results, failed: storeFailed } = await runBatch(this, prepared, async (resets) => {
 		const out = [];

@@ -4,6 +4,7 @@ import { forgetCustomers } from '../../../core/ledger';
 import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
 import { customerIdField } from '../../shared/locators';
+import { itemParameter } from '../../shared/parameters';
 
 const show = { show: { operation: ['forget'] } };
 
@@ -29,7 +30,7 @@ export const properties: INodeProperties[] = [
 /** Forget Customer: one output item per input item with the rows removed per table. */
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const { prepared, failed } = prepareItems(this, items, (i) => ({
-		customerId: customerIdOf(this.getNodeParameter('customerId', i), 'Customer ID'),
+		customerId: customerIdOf(itemParameter(this, 'customerId', i), 'Customer ID'),
 		guestEmail: this.getNodeParameter('guestEmail', i, true) as boolean,
 	}));
 	const { results, failed: storeFailed } = await runBatch(this, prepared, async (values) => {

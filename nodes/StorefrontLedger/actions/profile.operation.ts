@@ -5,6 +5,7 @@ import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
 import { customerIdField } from '../../shared/locators';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
+import { itemParameter } from '../../shared/parameters';
 
 const show = { show: { operation: ['profile'] } };
 
@@ -25,7 +26,7 @@ export const properties: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const now = nodeClock().now();
 	const { prepared, failed } = prepareItems(this, items, (i) => ({
-		customerId: customerIdOf(this.getNodeParameter('customerId', i), 'Customer ID'),
+		customerId: customerIdOf(itemParameter(this, 'customerId', i), 'Customer ID'),
 		activityLimit: wholeNumber(this.getNodeParameter('activityLimit', i, 50), 'Activity Entries', 0, 1000),
 	}));
 	const { results, failed: storeFailed } = await runBatch(this, prepared, async (values) => {
