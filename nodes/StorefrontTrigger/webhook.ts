@@ -6,21 +6,25 @@
  */
 import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { receiveDelivery, triggerSettings, type TriggerSettings } from '../../core/trigger';
-import { cachedCredentials } from '../shared/credentials';
+import { cachedCredentials, RECHECK_MS } from '../shared/credentials';
 import { nodeError } from '../shared/errors';
 import { nodeClock, openStore } from '../shared/store';
 import { WEBHOOK_CREDENTIAL } from './description';
 
 type TriggerContext = IWebhookFunctions | IHookFunctions;
 
-/** How the node's credentials are read: fresh (activation, test runs) or through the cache. */
-type CredentialMode = 'fresh' | 'cached';
+/**
+ * How the node's credentials are read: fresh (activation, test runs), through the cache, or
+ * rechecked (read again unless read within the last second: after a refused signature).
+ */
+type CredentialMode = 'fresh' | 'cached' | 'recheck';
+const MAX_AGE: Record<CredentialMode, number | undefined> = { fresh: 0, cached: undefined, recheck: RECHECK_MS };
 
 /** The node's settings, checked; a misconfigured node is a NodeOperationError naming the field. */
 export async function readSettings(ctx: TriggerContext, testMode: boolean, mode: CredentialMode = 'fresh'): Promise<TriggerSettings & { credentialCached: boolean }> {
 	const node = ctx.getNode();
 	try {
-		const read = node.credentials?.[WEBHOOK_CREDENTIAL] ? await cachedCredentials(ctx, WEBHOOK_CREDENTIAL, { fresh: mode === 'fresh' }) : undefined;
+		const read = node.credentials?.[WEBHOOK_CREDENTIAL] ? await cachedCredentials(ctx, WEBHOOK_CREDENTIAL, { maxAgeMs: MAX_AGE[mode] }) : undefined;
 		const settings = triggerSettings({
 			source: ctx.getNodeParameter('source', 'auto'),
 			events: ctx.getNodeParameter('events', []),
@@ -54,7 +58,7 @@ async function rawBodyOf(ctx: IWebhookFunctions): Promise<Buffer | undefined> {
 export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	// Test runs read the credential as it is now; an active workflow reads it through the cache.
 	const testMode = this.getMode() === 'manual';
-	let settings = await readSettings(this, testMode, testMode ? 'fresh' : 'cached');
+	const settings = await readSettings(this, testMode, testMode ? 'fresh' : 'cached');
 	const res = this.getResponseObject();
 	const rawBody = await rawBodyOf(this);
 	if (rawBody === undefined) {
@@ -69,7 +73,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const headers = this.getHeaderData();
 	let outcome;
 	try {
-		const store = await openStore(this, async (type) => (await cachedCredentials(this, type, { fresh: testMode })).value);
+		const store = await openStore(this, async (type) => (await cachedCredentials(this, type, { maxAgeMs: testMode ? 0 : undefined })).value);
 		// Starts are claimed per trigger: workflow id + node id (stable across renames).
 		const consumer = `trigger:${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 		const deliver = async (using: TriggerSettings) =>
@@ -84,8 +88,8 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		// Refused with a cached secret: the secret may have been rotated since it was read. A refusal
 		// records nothing, so reading the credential again and deciding again is safe.
 		if (outcome.kind === 'respond' && outcome.status === 401 && settings.credentialCached) {
-			settings = await readSettings(this, testMode, 'fresh');
-			outcome = await deliver(settings);
+			const rechecked = await readSettings(this, testMode, 'recheck');
+			if (!rechecked.credentialCached) outcome = await deliver(rechecked);
 		}
 	} catch (error) {
 		// The store could not be reached: n8n answers 500 and the storefront retries later.

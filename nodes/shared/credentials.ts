@@ -11,7 +11,8 @@
  *  - it lives at most CREDENTIAL_CACHE_MS, so an edited credential takes effect within that time;
  *  - activating or deactivating the workflow drops the node's entries (forgetCredentials);
  *  - a caller that finds a cached value wrong (a signature that does not match) reads it again
- *    with { fresh: true }, so a rotated secret takes effect on its first delivery;
+ *    with { maxAgeMs: RECHECK_MS }, so a rotated secret takes effect on its first delivery, while
+ *    a flood of forged deliveries reads it at most once a second;
  *  - a failed read is not kept.
  * Concurrent requests share one read (the promise is cached).
  */
@@ -19,6 +20,8 @@ import type { ICredentialDataDecryptedObject, IHookFunctions, IWebhookFunctions 
 import { nodeClock } from './store';
 
 export const CREDENTIAL_CACHE_MS = 60_000;
+/** The youngest read a caller that doubts the cached value re-reads (see receive() of the Storefront Trigger). */
+export const RECHECK_MS = 1_000;
 
 type WebhookContext = IWebhookFunctions | IHookFunctions;
 
@@ -39,8 +42,12 @@ export interface CredentialRead {
 	value: ICredentialDataDecryptedObject;
 }
 
-/** The node's credential of this type, from the cache when a read of it is recent enough. */
-export async function cachedCredentials(ctx: WebhookContext, type: string, options: { fresh?: boolean } = {}): Promise<CredentialRead> {
+/**
+ * The node's credential of this type, from the cache when it was read less than `maxAgeMs` ago
+ * (default CREDENTIAL_CACHE_MS; 0 always reads).
+ */
+export async function cachedCredentials(ctx: WebhookContext, type: string, options: { maxAgeMs?: number } = {}): Promise<CredentialRead> {
+	const maxAgeMs = Math.min(options.maxAgeMs ?? CREDENTIAL_CACHE_MS, CREDENTIAL_CACHE_MS);
 	const selected = ctx.getNode().credentials?.[type];
 	if (!selected) return { cached: false, value: await ctx.getCredentials(type) };
 	const key = `${nodePrefix(ctx)}${type}\u0000${selected.id ?? selected.name}`;
@@ -48,7 +55,7 @@ export async function cachedCredentials(ctx: WebhookContext, type: string, optio
 	const hit = entries.get(key);
 	// A clock set back makes the age negative: read again rather than keep the entry longer.
 	const age = hit ? now - hit.readAt : -1;
-	if (!options.fresh && hit && age >= 0 && age < CREDENTIAL_CACHE_MS) return { cached: true, value: await hit.value };
+	if (hit && age >= 0 && age < maxAgeMs) return { cached: true, value: await hit.value };
 	const value = ctx.getCredentials(type);
 	const entry = { readAt: now, value };
 	entries.set(key, entry);

@@ -26,7 +26,7 @@ import {
 import { parseJsonBody } from '../../core/events/json';
 import { ManualClock, systemClock } from '../../core/clock';
 import type { Store } from '../../core/store';
-import { cachedCredentialCount, CREDENTIAL_CACHE_MS } from '../../nodes/shared/credentials';
+import { cachedCredentialCount, CREDENTIAL_CACHE_MS, RECHECK_MS } from '../../nodes/shared/credentials';
 import { setNodeClock } from '../../nodes/shared/store';
 import { StorefrontTrigger } from '../../nodes/StorefrontTrigger/StorefrontTrigger.node';
 import { closeAllStores, storeFor, type StoreCredential } from '../../store/open';
@@ -818,17 +818,22 @@ describe('Storefront Trigger: credentials are read once per activation, not per 
 		assert.deepEqual(reads, { webhook: 1, store: 1 });
 	});
 
-	it('a rotated secret takes effect on its first delivery; the old secret is then refused', async () => {
+	it('a rotated secret takes effect on its first delivery; forged deliveries read the credential at most once a second', async () => {
 		const reads = { webhook: 0, store: 0 };
 		const setup: Setup = { store: newStore(), webhook: { source: 'generic', secret: 'old-secret' }, webhookCredentialId: 'hook-rotated', reads, workflowId: 'wf-rotated' };
-		const [first, second, third] = events('rotated', 3);
+		const [first, second, third, fourth] = events('rotated', 4);
 		assertStarted(await deliver(setup, genericDelivery(first, 'old-secret')));
 		setup.webhook = { source: 'generic', secret: 'new-secret' }; // edited in n8n: same credential id
+		clock.advance(RECHECK_MS);
 		assertStarted(await deliver(setup, genericDelivery(second, 'new-secret')));
 		assert.equal(reads.webhook, 2, 'the refusal with the cached secret read the credential again');
-		assertAnswered(await deliver(setup, genericDelivery(third, 'old-secret')), 401, 'unauthorized');
-		assert.equal(reads.webhook, 3, 'a refused delivery is checked against a fresh read before it is refused');
-		assert.equal(counts(setup.store).events, 2, 'the refused delivery recorded nothing');
+		for (let n = 0; n < 5; n++) assertAnswered(await deliver(setup, genericDelivery(third, 'old-secret')), 401, 'unauthorized');
+		assertAnswered(await deliver(setup, genericDelivery(third)), 401, 'unauthorized');
+		assert.equal(reads.webhook, 2, 'refusals within a second of the last read use that read');
+		clock.advance(RECHECK_MS);
+		assertAnswered(await deliver(setup, genericDelivery(fourth, 'forged')), 401, 'unauthorized');
+		assert.equal(reads.webhook, 3, 'a second later, a refusal is checked against a new read first');
+		assert.equal(counts(setup.store).events, 2, 'the refused deliveries recorded nothing');
 	});
 
 	it('an edited credential is read again after the cache time, without a signature failing first', async () => {
