@@ -18,6 +18,9 @@
  * answers inside webhook() without creating an execution:
  *   duplicate: the same signed event again and again (answered "duplicate");
  *   filtered:  new page.visited events, recorded in the store but starting nothing ("recorded").
+ * and what n8n's webhook path costs by itself:
+ *   refused:   unsigned deliveries, refused with 401 before the store is touched;
+ *   notFound:  a path no workflow registered, answered 404 by n8n before any node runs.
  *
  * Printed: requests/s, p50 and p99 latency of each, and the ratios. Exactly-once check: the number
  * of codes the pool handed out equals the number of "started" answers of the ours phases.
@@ -50,7 +53,7 @@ const SIGNED = process.env.BENCH_SIGNED !== '0';
 /** Extra environment for n8n as JSON, e.g. BENCH_N8N_ENV='{"N8N_EXPRESSION_ENGINE":"legacy"}'. */
 const N8N_ENV = JSON.parse(process.env.BENCH_N8N_ENV || '{}') as Record<string, string>;
 
-type Kind = 'bare' | 'exprs' | 'ours' | 'duplicate' | 'filtered';
+type Kind = 'bare' | 'exprs' | 'ours' | 'duplicate' | 'filtered' | 'refused' | 'notFound';
 
 interface LoadConfig {
 	kind: Kind;
@@ -74,6 +77,9 @@ interface LoadResult {
 	errors: string[];
 }
 
+/** What each kind of request is answered with, when not 2xx. */
+const EXPECTED: Partial<Record<Kind, number>> = { refused: 401, notFound: 404 };
+
 // ---------------------------------------------------------------------------------------------
 // The load generator (second process)
 
@@ -86,13 +92,18 @@ function signed(body: string): Record<string, string> {
 }
 
 function bodyFor(config: LoadConfig, n: number): { body: string; headers: Record<string, string> } {
-	if (config.kind === 'bare' || config.kind === 'exprs') {
+	if (config.kind === 'bare' || config.kind === 'exprs' || config.kind === 'notFound') {
 		const body = JSON.stringify({ id: `${config.run}-${n}`, customer: { id: `bench-customer-${n % CUSTOMERS}` } });
 		return { body, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } };
 	}
 	const customer = { id: `bench-customer-${n % CUSTOMERS}`, email: `c${n % CUSTOMERS}@example.test` };
 	const occurredAt = new Date().toISOString();
 	let event: Record<string, unknown>;
+	if (config.kind === 'refused') {
+		// Unsigned: refused with 401 before the store is touched (the cheapest answer the trigger gives).
+		const body = JSON.stringify({ id: `${config.run}-${n}`, type: 'order.placed', occurredAt, customer });
+		return { body, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } };
+	}
 	if (config.kind === 'duplicate') {
 		event = { id: 'bench-duplicate-event', type: 'order.placed', occurredAt: '2026-01-01T00:00:00.000Z', customer: { id: 'bench-customer-0' }, order: { id: 'bench-duplicate-order', total: '10.00', currency: 'EUR', lines: [] } };
 	} else if (config.kind === 'filtered') {
@@ -133,13 +144,14 @@ async function runLoad(config: LoadConfig): Promise<LoadResult> {
 					const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 					const status = res.statusCode ?? 0;
 					statuses[status] = (statuses[status] ?? 0) + 1;
-					if (status >= 200 && status < 300) {
+					const expected = EXPECTED[config.kind];
+					if (expected ? status === expected : status >= 200 && status < 300) {
 						ok++;
 						latencies.push(ms);
 						let answer = 'other';
 						try {
 							const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { status?: string; message?: string };
-							answer = parsed.status ?? parsed.message ?? 'other';
+							answer = String(parsed.status ?? parsed.message ?? 'other').slice(0, 32);
 						} catch {
 							/* not JSON */
 						}
@@ -344,6 +356,14 @@ async function bench(): Promise<void> {
 		if (probe.status !== 200) throw new Error(`the bare webhook answered ${probe.status}: ${JSON.stringify(probe.body)}`);
 		if (probeOurs.status !== 400) throw new Error(`the Storefront Trigger should refuse an empty event (400), answered ${probeOurs.status}: ${JSON.stringify(probeOurs.body)}`);
 
+		// What an execution's first expression costs depends on these n8n settings (see the README,
+		// "Webhook throughput"): with "vm" every non-Webhook trigger takes an isolate before webhook().
+		const engineName = N8N_ENV.N8N_EXPRESSION_ENGINE ?? process.env.N8N_EXPRESSION_ENGINE ?? 'vm';
+		const lazy = (N8N_ENV.N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE ?? process.env.N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE) === 'true';
+		const engine =
+			engineName === 'legacy'
+				? 'legacy (no isolates)'
+				: `${engineName}, isolates acquired ${lazy ? 'lazily, at the first expression (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true)' : "eagerly, one per execution and one per non-Webhook trigger request (n8n's default)"}`;
 		const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 		const phase = (kind: Kind, url: string, seconds: number, run: string) =>
 			loadFromSecondProcess({ kind, url, connections: CONNECTIONS, seconds, maxRequests: MAX_REQUESTS, run });
@@ -381,6 +401,10 @@ async function bench(): Promise<void> {
 		const duplicate = await phase('duplicate', oursUrl, NO_EXEC_SECONDS, 'duplicate');
 		const filtered = await phase('filtered', oursUrl, NO_EXEC_SECONDS, 'filtered');
 		await drain(api);
+		// What n8n's webhook path costs before and around any node: the trigger's cheapest answer,
+		// and a path no workflow registered (n8n answers 404 itself).
+		const refused = await phase('refused', oursUrl, NO_EXEC_SECONDS, 'refused');
+		const notFound = await phase('notFound', `${instance.baseUrl}/webhook/bench-not-registered`, NO_EXEC_SECONDS, 'not-found');
 
 		const bareAll = merge(bares);
 		const oursAll = merge(ourses);
@@ -393,20 +417,24 @@ async function bench(): Promise<void> {
 		console.log(`n8n ${install.N8N_VERSION} on Node ${process.version}, ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${CONNECTIONS} connections,`);
 		console.log(`${ROUNDS} x ${SECONDS} s per side (alternating), no-execution phases ${NO_EXEC_SECONDS} s, load from a second process on 127.0.0.1`);
 		console.log(`Storefront deliveries ${SIGNED ? 'signed (Storefront Webhook credential)' : 'unsigned Generic (no credential)'}${Object.keys(N8N_ENV).length ? `; n8n env ${JSON.stringify(N8N_ENV)}` : ''}; load average before: ${loadBefore}`);
+		console.log(`n8n expression engine: ${engine}`);
 		console.log('-'.repeat(100));
 		console.log(line('bare Webhook -> NoOp (baseline)', bareAll));
 		console.log(line('Webhook -> Edit Fields (5 expressions) -> NoOp', exprsAll));
 		console.log(line('Storefront Trigger -> Guard -> Coupon -> NoOp', oursAll));
 		console.log(line('no execution: duplicate deliveries', duplicate));
 		console.log(line('no execution: filtered out (recorded only)', filtered));
+		console.log(line('no execution: unsigned, refused (401, no store)', refused));
+		console.log(line('n8n alone: unregistered webhook path (404)', notFound));
 		console.log('-'.repeat(100));
 		console.log(`ours / bare (requests/s):            ${(rate(oursAll) / rate(bareAll)).toFixed(3)}x   (target >= 0.9x)`);
 		console.log(`ours / Edit Fields with the same expressions (requests/s): ${(rate(oursAll) / rate(exprsAll)).toFixed(3)}x`);
 		console.log(`ours / bare (p50 latency):           ${(percentile(oursAll.latencies, 50) / percentile(bareAll.latencies, 50)).toFixed(3)}x`);
 		console.log(`duplicates / bare (requests/s):      ${(rate(duplicate) / rate(bareAll)).toFixed(1)}x   (target >= 25x)`);
 		console.log(`filtered out / bare (requests/s):    ${(rate(filtered) / rate(bareAll)).toFixed(1)}x   (target >= 25x)`);
+		console.log(`duplicates / refused (requests/s):   ${(rate(duplicate) / rate(refused)).toFixed(2)}x   (what recording and deduplicating cost on top of n8n's webhook path)`);
 		console.log(`exactly once: ${started} deliveries started an execution, ${handedOut} codes were handed out` + (started === handedOut ? ' (equal)' : ' (DIFFERENT)'));
-		const errors = [...bareAll.errors, ...exprsAll.errors, ...oursAll.errors, ...duplicate.errors, ...filtered.errors];
+		const errors = [...bareAll.errors, ...exprsAll.errors, ...oursAll.errors, ...duplicate.errors, ...filtered.errors, ...refused.errors, ...notFound.errors];
 		if (errors.length) console.log(`first errors:\n  ${errors.slice(0, 8).join('\n  ')}`);
 		console.log('='.repeat(100));
 		if (started !== handedOut) process.exitCode = 1;
