@@ -15,7 +15,9 @@
  * | customer.lapsed                      | last order more than `after` ago                      | last order (lapse)|
  *
  * Event ids are `occasion:<kind>:<customer id>:<occurrence>`, the same for every consumer, so a
- * Repeatability Guard keyed on the event id treats two workflows' copies as one occasion.
+ * Repeatability Guard keyed on the event id treats two workflows' copies as one occasion. A
+ * birthday found N days before gets `:<N>-days-before` appended: the week-before card and the
+ * greeting on the day are two occasions (the claim key stays the year, per consumer).
  */
 import { DateTime } from 'luxon';
 import { oneOf, requireText, wholeNumber } from './check';
@@ -288,9 +290,9 @@ function cartOf(row: CartRow): Cart {
 	return cart;
 }
 
-/** The id of an occasion: the same for every consumer. */
-export function occasionId(kind: OccasionKind, customerId: string, occurrence: string): string {
-	return `occasion:${kind}:${customerId}:${occurrence}`;
+/** The id of an occasion: the same for every consumer (and every consumer with the same days before a birthday). */
+export function occasionId(kind: OccasionKind, customerId: string, occurrence: string, daysBefore = 0): string {
+	return `occasion:${kind}:${customerId}:${occurrence}${daysBefore > 0 ? `:${daysBefore}-days-before` : ''}`;
 }
 
 function occasionEvent(settings: Settings, found: Found, now: number): OccasionEvent {
@@ -306,7 +308,7 @@ function occasionEvent(settings: Settings, found: Found, now: number): OccasionE
 		occasion.after = { ...settings.after };
 	}
 	const event: OccasionEvent = {
-		id: occasionId(settings.kind, customer.id, occurrence),
+		id: occasionId(settings.kind, customer.id, occurrence, found.birthday?.daysBefore),
 		type: settings.kind,
 		occurredAt: isoUtc(now),
 		source: 'occasion',
