@@ -147,6 +147,9 @@ export interface CouponResult {
 	reused?: boolean;
 	/** A code handed out earlier (same customer or key) whose expiry has passed. */
 	expired?: boolean;
+	/** A code handed out earlier that the customer has already used in an order. */
+	redeemed?: boolean;
+	redeemedAt?: string;
 }
 
 export function describeClaim(outcome: ClaimOutcome, now?: number): CouponResult {
@@ -162,5 +165,7 @@ export function describeClaim(outcome: ClaimOutcome, now?: number): CouponResult
 			: undefined,
 		reused: outcome.reused,
 		expired: now !== undefined && outcome.expiresAt !== undefined && outcome.expiresAt <= now,
+		redeemed: outcome.redeemedAt !== undefined,
+		redeemedAt: outcome.redeemedAt === undefined ? undefined : isoUtc(outcome.redeemedAt),
 	};
 }

@@ -121,6 +121,8 @@ export interface ClaimedCode {
 	customerId: string;
 	assignedAt: Millis;
 	expiresAt?: Millis;
+	/** When the code was used in an order (only a code served before can have been). */
+	redeemedAt?: Millis;
 	discountKind?: 'percent' | 'fixed';
 	discountValue?: string;
 	currency?: string;

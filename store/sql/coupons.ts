@@ -17,7 +17,7 @@ import { inKeyOrder, likePattern, nil, num, opt, str } from './util';
 const toPool = (row: Row): PoolRow => ({ id: Number(row.id), name: String(row.name), createdAt: Number(row.created_at) });
 
 const CODE_COLUMNS =
-	'code, assigned_to, assigned_at, expires_at, discount_kind, discount_value, currency, minimum_order';
+	'code, assigned_to, assigned_at, expires_at, redeemed_at, discount_kind, discount_value, currency, minimum_order';
 
 export async function poolId(q: Querier, name: string): Promise<number> {
 	const row = await q.get('SELECT id FROM coupon_pools WHERE name = $1', [name]);
@@ -67,6 +67,7 @@ function toClaimed(row: Row, pool: string, reused: boolean): ClaimOutcome {
 		customerId: String(row.assigned_to),
 		assignedAt: Number(row.assigned_at),
 		expiresAt: opt(row.expires_at),
+		redeemedAt: opt(row.redeemed_at),
 		discountKind: str(row.discount_kind) as 'percent' | 'fixed' | undefined,
 		discountValue: str(row.discount_value),
 		currency: str(row.currency),

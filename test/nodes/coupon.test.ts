@@ -201,6 +201,7 @@ describe('Coupon node: Assign From Pool', () => {
 			discount: { discountKind: 'percent', discountValue: '20' },
 			reused: false,
 			expired: false,
+			redeemed: false,
 			customerId: 'c1',
 		});
 		assert.equal(second.code, codes[1]);
@@ -216,6 +217,16 @@ describe('Coupon node: Assign From Pool', () => {
 			[[codes[0], true, T0]],
 		);
 		assert.deepEqual(await ts.store.poolStatus('thanks', clock.now()), { pool: 'thanks', total: 5, free: 3, assigned: 2, redeemed: 0, expired: 0 });
+
+		// Once c1 has used the code in an order, the code still comes back, now flagged as redeemed.
+		ok(await runCoupon(ts, { operation: 'redeem', code: codes[0] }, [{}]));
+		const redeemedAt = new Date(clock.now()).toISOString();
+		clock.advance(DAY);
+		const afterUse = coupons(ok(await runCoupon(ts, assignParams('thanks'), [customerItem('c1', 'e10')])).outputItems('Coupon'));
+		assert.deepEqual(
+			afterUse.map((c) => [c.code, c.reused, c.redeemed, c.redeemedAt]),
+			[[codes[0], true, true, redeemedAt]],
+		);
 	});
 
 	it('gives a new code for each assignment key, and the same code when the same key comes again (a retry)', async () => {

@@ -322,6 +322,10 @@ export function storeContract(factory: StoreFactory): void {
 				assert.deepEqual(again, { code: 'THANKS-ABC', found: true, redeemed: false, redeemedAt: T0 + DAY });
 				const [missing] = await store.redeemCodes([{ code: 'NOPE' }], T0);
 				assert.equal(missing.found, false);
+				// The same key again: the same code, and when it was used.
+				const [reclaimed] = await store.claimCodes('redeem', [{ customerId: 'r1', key: 'r1' }], T0 + 3 * DAY);
+				assert.ok(reclaimed.assigned);
+				assert.deepEqual([reclaimed.code, reclaimed.reused, reclaimed.redeemedAt], ['THANKS-ABC', true, T0 + DAY]);
 			});
 
 			it('unknown pool: NotFoundError naming the field', async () => {
