@@ -6,7 +6,7 @@ import { customerIdOf, oneOf, requireText, textItems, wholeNumber } from './chec
 import { InputError } from './errors';
 import { normalizeCurrency, normalizeDecimal } from './money';
 import type { ClaimOutcome, ClaimRequest, CodeInput, Store } from './store';
-import { addDuration, isoUtc, normalizeAmount, parseInstant, TIME_UNITS, type TimeUnit } from './time';
+import { addDuration, instantIn, isoUtc, normalizeAmount, parseInstant, TIME_UNITS, type TimeUnit } from './time';
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B: codes people can read out and type. */
 export const UNAMBIGUOUS_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
@@ -125,7 +125,7 @@ export function prepareAssign(input: AssignInput, now: number): ClaimRequest {
 			? `customer:${customerId}`
 			: `key:${requireText(input.key, 'assignmentKey', 'Use the ID of the event that started the workflow, e.g. {{ $json.id }}.')}`;
 	let expiresAt: number | undefined;
-	if (input.expiry.kind === 'at') expiresAt = parseInstant(input.expiry.at, 'expiresAt');
+	if (input.expiry.kind === 'at') expiresAt = parseInstant(instantIn(input.expiry.at, input.zone || 'UTC'), 'expiresAt');
 	else if (input.expiry.kind === 'after') {
 		const unit = oneOf(input.expiry.unit, [...TIME_UNITS, 'years'] as const, 'expiryUnit') as TimeUnit | 'years';
 		expiresAt = addDuration(now, normalizeAmount(input.expiry.amount, 'expiresAfter'), unit, input.zone || 'UTC', 'expiresAfter');

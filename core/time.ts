@@ -91,6 +91,19 @@ export function parseInstant(value: unknown, field: string): number {
 	return ms;
 }
 
+/**
+ * Epoch ms for a date or date-time written without a UTC offset (as n8n's date picker writes it),
+ * read in `zone`; anything else is returned unchanged for parseInstant to read or reject. Nodes
+ * use it for fields a user types, where "2026-05-01 09:00" means the workflow's time zone.
+ */
+export function instantIn(value: unknown, zone: string): unknown {
+	if (typeof value !== 'string') return value;
+	const text = value.trim();
+	if (!/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$/.test(text)) return value;
+	const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone });
+	return parsed.isValid ? parsed.toMillis() : value;
+}
+
 /** ISO 8601 in UTC with milliseconds and Z, e.g. `2026-05-01T09:00:00.000Z`. */
 export function isoUtc(ms: number): string {
 	if (!inRange(ms)) throw new RangeError(`isoUtc: ${String(ms)} is not an epoch-milliseconds instant`);

@@ -9,6 +9,7 @@ import {
 	birthMonthDay,
 	candidateMonthDays,
 	formatBirthday,
+	instantIn,
 	isoUtc,
 	normalizeAmount,
 	normalizeZone,
@@ -102,6 +103,17 @@ describe('parseInstant', () => {
 			},
 		]) {
 			throwsField(() => parseInstant(bad, 'occurredAt'), 'occurredAt', /is not a date and time/);
+		}
+	});
+});
+
+describe('instantIn', () => {
+	it('reads a date or date-time without an offset in the zone, and leaves everything else to parseInstant', () => {
+		assert.equal(instantIn('2026-03-29 02:30', 'Europe/Berlin'), parseInstant('2026-03-29T01:30:00Z', 'x'), 'a time skipped by DST moves forward, as luxon does');
+		assert.equal(instantIn('2026-06-30', 'Europe/Berlin'), parseInstant('2026-06-29T22:00:00Z', 'x'));
+		assert.equal(instantIn(' 2026-06-30T12:00:00.5 ', 'America/New_York'), parseInstant('2026-06-30T16:00:00.500Z', 'x'));
+		for (const untouched of ['2026-06-30T12:00:00Z', '2026-06-30T12:00:00+02:00', 'next tuesday', 1767225600000, undefined]) {
+			assert.equal(instantIn(untouched, 'Asia/Tokyo'), untouched);
 		}
 	});
 });

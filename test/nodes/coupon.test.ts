@@ -287,7 +287,7 @@ describe('Coupon node: Assign From Pool', () => {
 
 	it('sets no expiry by default, a fixed date, or a duration after assignment in the workflow time zone', async () => {
 		const ts = newStore();
-		await seedPool(ts, 'exp', 10);
+		await seedPool(ts, 'exp', 20);
 		const expiryOf = async (extra: INodeParameters, customerId: string, timezone?: string) => {
 			const result = ok(await runCoupon(ts, assignParams('exp', extra), [customerItem(customerId)], { timezone }));
 			return coupons(result.outputItems('Coupon'))[0].expiresAt;
@@ -296,6 +296,10 @@ describe('Coupon node: Assign From Pool', () => {
 		assert.equal(await expiryOf({}, 'never'), undefined);
 		assert.equal(await expiryOf({ expiry: 'at', expiresAt: '2026-06-30T21:59:59Z' }, 'fixed'), '2026-06-30T21:59:59.000Z');
 		assert.equal(await expiryOf({ expiry: 'at', expiresAt: '2026-06-30 12:00:00' }, 'fixed-no-offset'), '2026-06-30T12:00:00.000Z');
+		// Without an offset, in the workflow's time zone (as the date picker means it); with one, as written.
+		assert.equal(await expiryOf({ expiry: 'at', expiresAt: '2026-06-30 12:00:00' }, 'fixed-berlin', 'Europe/Berlin'), '2026-06-30T10:00:00.000Z');
+		assert.equal(await expiryOf({ expiry: 'at', expiresAt: '2026-06-30' }, 'day-berlin', 'Europe/Berlin'), '2026-06-29T22:00:00.000Z');
+		assert.equal(await expiryOf({ expiry: 'at', expiresAt: '2026-06-30T12:00:00Z' }, 'fixed-utc-berlin', 'Europe/Berlin'), '2026-06-30T12:00:00.000Z');
 		assert.equal(await expiryOf({ expiry: 'after', expiresAfter: 90, expiresAfterUnit: 'minutes' }, 'minutes'), '2026-03-02T10:30:00.000Z');
 		assert.equal(await expiryOf({ expiry: 'after', expiresAfter: 30 }, 'days-default'), '2026-04-01T09:00:00.000Z');
 		assert.equal(await expiryOf({ expiry: 'after', expiresAfter: 2, expiresAfterUnit: 'weeks' }, 'weeks'), '2026-03-16T09:00:00.000Z');
@@ -494,6 +498,17 @@ describe('Coupon node: Generate Codes', () => {
 		const result = ok(await runCoupon(ts, assignParams('brief'), [customerItem('late')]));
 		assert.equal(result.outputItems('Coupon', 1).length, 1);
 		assert.deepEqual(await ts.store.poolStatus('brief', clock.now()), { pool: 'brief', total: 2, free: 0, assigned: 0, redeemed: 0, expired: 2 });
+	});
+
+	it('reads a Valid Until without an offset in the workflow time zone', async () => {
+		const ts = newStore();
+		// 13:00 in Berlin (winter time) is 12:00 UTC.
+		ok(await runCoupon(ts, { operation: 'generate', pool: pool('local', 'name'), count: 1, validUntil: '2026-03-02 13:00' }, [{}], { timezone: 'Europe/Berlin' }));
+		clock.set('2026-03-02T11:59:59Z');
+		assert.equal(ok(await runCoupon(ts, assignParams('local'), [customerItem('in-time')])).outputItems('Coupon', 0).length, 1);
+		ok(await runCoupon(ts, { operation: 'generate', pool: pool('local', 'name'), count: 1, validUntil: '2026-03-02 13:00' }, [{}], { timezone: 'Europe/Berlin' }));
+		clock.set('2026-03-02T12:00:00Z');
+		assert.equal(ok(await runCoupon(ts, assignParams('local'), [customerItem('too-late')])).outputItems('Coupon', 1).length, 1, 'past 13:00 Berlin time');
 	});
 
 	it('refuses bad input with item index 0 and creates no pool', async () => {

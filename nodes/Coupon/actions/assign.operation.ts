@@ -65,7 +65,7 @@ export const properties: INodeProperties[] = [
 		type: 'dateTime',
 		default: '',
 		required: true,
-		description: 'ISO 8601 instant; without an offset it is read as UTC',
+		description: "The code's expiry. A date without a UTC offset is read in the workflow's time zone.",
 		displayOptions: { show: { operation: ['assign'], expiry: ['at'] } },
 	},
 	{

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { parseDiscount, type Discount } from '../../../core/coupons';
 import { InputError } from '../../../core/errors';
-import { parseInstant } from '../../../core/time';
+import { instantIn, parseInstant } from '../../../core/time';
 
 /** Shows a field for the given operations only. */
 export const forOperations = (...operation: string[]): INodeProperties['displayOptions'] => ({ show: { operation } });
@@ -55,7 +55,7 @@ export function discountFields(operation: string): INodeProperties[] {
 			name: 'validUntil',
 			type: 'dateTime',
 			default: '',
-			description: 'Codes are not handed out after this instant (ISO 8601; without an offset it is read as UTC). Empty: no end.',
+			description: "Codes are not handed out after this instant. A date without a UTC offset is read in the workflow's time zone. Empty: no end.",
 			displayOptions: show(),
 		},
 	];
@@ -73,10 +73,10 @@ export function readDiscount(ctx: IExecuteFunctions, itemIndex: number): Discoun
 	});
 }
 
-/** The Valid Until field as epoch ms, or undefined when empty. */
+/** The Valid Until field as epoch ms (without an offset: in the workflow's time zone), or undefined when empty. */
 export function readValidUntil(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
 	const value = ctx.getNodeParameter('validUntil', itemIndex, '');
-	return value === '' || value === undefined || value === null ? undefined : parseInstant(value, 'validUntil');
+	return value === '' || value === undefined || value === null ? undefined : parseInstant(instantIn(value, ctx.getTimezone()), 'validUntil');
 }
 
 /** A resource locator's value as text ('' when empty). */

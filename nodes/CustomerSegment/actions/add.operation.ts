@@ -2,10 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { InputError } from '../../../core/errors';
 import { prepareAdd, type MembershipLength } from '../../../core/segments';
 import type { Store } from '../../../core/store';
-import { isoUtc } from '../../../core/time';
+import { instantIn, isoUtc } from '../../../core/time';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { unitOptions } from '../../shared/units';
-import { bySegment, instantIn, membershipJson, prepare, runGroups, segmentOf } from './common';
+import { bySegment, membershipJson, prepare, runGroups, segmentOf } from './common';
 import { itemParameter } from '../../shared/parameters';
 
 const show = (extra: Record<string, string[]> = {}) => ({ show: { resource: ['membership'], operation: ['add'], ...extra } });

@@ -3,7 +3,6 @@
  * into the editor's labels, and running a batch per segment with errors tied to an item.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
-import { DateTime } from 'luxon';
 import { InputError, NotFoundError } from '../../../core/errors';
 import { segmentName } from '../../../core/segments';
 import type { MembershipRow } from '../../../core/store';
@@ -143,16 +142,4 @@ export function membershipJson(name: string, row: MembershipRow | undefined, ext
 		if (row.expiresAt !== undefined) out.expiresAt = isoUtc(row.expiresAt);
 	}
 	return out;
-}
-
-/**
- * Epoch ms for a date the editor's date picker wrote without a UTC offset (read in `zone`, as
- * n8n means it); anything else goes to the core unchanged, which reads or rejects it.
- */
-export function instantIn(value: unknown, zone: string): unknown {
-	if (typeof value !== 'string') return value;
-	const text = value.trim();
-	if (!/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$/.test(text)) return value;
-	const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone });
-	return parsed.isValid ? parsed.toMillis() : value;
 }

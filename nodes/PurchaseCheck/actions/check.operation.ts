@@ -1,9 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
-import { DateTime } from 'luxon';
 import { InputError } from '../../../core/errors';
 import { preparePurchaseCheck, runPurchaseChecks, type PurchaseCheckInput } from '../../../core/purchases';
 import type { Store } from '../../../core/store';
-import { normalizeZone, parseInstant, type TimeWindow } from '../../../core/time';
+import { instantIn, normalizeZone, parseInstant, type TimeWindow } from '../../../core/time';
 import { nodeError, prepareItems, runBatch } from '../../shared/errors';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { itemParameter } from '../../shared/parameters';
@@ -83,19 +82,6 @@ function fieldLabel(field: string, window: string, kinds: Array<string | undefin
 		default:
 			return { label: field };
 	}
-}
-
-/**
- * Epoch ms for a date the editor's date picker wrote without a UTC offset (read in `zone`, as
- * n8n means it); anything else is handed to the core unchanged (ISO with Z or offset, numbers,
- * DateTime objects, and invalid text the core reports).
- */
-function instantIn(value: unknown, zone: string): unknown {
-	if (typeof value !== 'string') return value;
-	const text = value.trim();
-	if (!/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$/.test(text)) return value;
-	const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone });
-	return parsed.isValid ? parsed.toMillis() : value;
 }
 
 function readWindow(ctx: IExecuteFunctions, i: number, kind: string, zone: string): TimeWindow {
