@@ -128,7 +128,7 @@ export const description: INodeTypeDescription = {
 				"The time zone for customers the store has none for, and for counting days. Empty: the workflow's time zone (workflow settings).",
 		},
 		{
-			displayName: 'Emit Occasions Already Due at Activation',
+			displayName: 'Emit Already Due at Activation',
 			name: 'emitAlreadyDue',
 			type: 'boolean',
 			default: false,

@@ -5,7 +5,7 @@ import { storeCredentials } from '../shared/store';
 export const WEBHOOK_CREDENTIAL = 'storefrontWebhookApi';
 
 /** Both optional: the store falls back to the instance default; unsigned Generic events need no secret. */
-const credentials = [...storeCredentials, { name: WEBHOOK_CREDENTIAL, required: false, testedBy: 'storefrontWebhookTest' }];
+const credentials = [...storeCredentials, { name: WEBHOOK_CREDENTIAL, required: false, displayName: 'Signing Secret', testedBy: 'storefrontWebhookTest' }];
 
 export const description: INodeTypeDescription = {
 	displayName: 'Storefront Trigger',

@@ -74,6 +74,7 @@ export async function hintUnknownCustomers(ctx: IExecuteFunctions, store: Store,
 	});
 }
 
-export const storeCredentials = [{ name: STORE_CREDENTIAL, required: false, testedBy: 'dialogueStoreTest' }];
+/** Labelled in the editor, so a node with two credentials (the Storefront Trigger) does not show "Credential" twice. */
+export const storeCredentials = [{ name: STORE_CREDENTIAL, required: false, displayName: 'Activity Store', testedBy: 'dialogueStoreTest' }];
 
 export type Outputs = INodeExecutionData[][];
