@@ -32,6 +32,16 @@ interface Entry {
 
 const entries = new Map<string, Entry>();
 
+/** Entries of nodes that were never deactivated here (a workflow deleted on another main) are swept once there are this many. */
+const SWEEP_AT = 256;
+
+function sweep(now: number): void {
+	for (const [key, entry] of entries) {
+		const age = now - entry.readAt;
+		if (age < 0 || age >= CREDENTIAL_CACHE_MS) entries.delete(key);
+	}
+}
+
 function nodePrefix(ctx: WebhookContext): string {
 	return `${ctx.getWorkflow().id ?? ''}\u0000${ctx.getNode().id}\u0000`;
 }
@@ -58,6 +68,7 @@ export async function cachedCredentials(ctx: WebhookContext, type: string, optio
 	if (hit && age >= 0 && age < maxAgeMs) return { cached: true, value: await hit.value };
 	const value = ctx.getCredentials(type);
 	const entry = { readAt: now, value };
+	if (entries.size >= SWEEP_AT) sweep(now);
 	entries.set(key, entry);
 	// Registered before the caller awaits, so a failed read is dropped before anyone sees it fail.
 	value.catch(() => {
