@@ -114,7 +114,7 @@ describe('Purchase Check: node description', () => {
 		assert.equal(customerId?.default, '={{ $json.customer.id }}');
 		const eventTime = description.properties.find((p) => p.name === 'eventTime');
 		assert.equal(eventTime?.default, '={{ $json.occurredAt }}');
-		assert.deepEqual(description.credentials, [{ name: 'dialogueStoreApi', required: false, testedBy: 'dialogueStoreTest' }]);
+		assert.deepEqual(description.credentials, [{ name: 'dialogueStoreApi', required: false, displayName: 'Activity Store', testedBy: 'dialogueStoreTest' }]);
 	});
 
 	it('shows how conditions combine and the time window in the subtitle', () => {
