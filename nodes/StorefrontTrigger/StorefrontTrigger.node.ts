@@ -12,11 +12,13 @@ export class StorefrontTrigger implements INodeType {
 
 	// Nothing is registered at the storefront: the user pastes the URL into Shopify, WooCommerce or
 	// their own system. Activation only checks the settings, so a mistake shows when the workflow
-	// is activated rather than as a failed delivery. Activation and deactivation also drop the
-	// credentials the webhook cached (nodes/shared/credentials.ts).
+	// is activated rather than as a failed delivery. Activation (n8n calls checkExists, and create
+	// only when that says false) and deactivation also drop the credentials the webhook cached
+	// (nodes/shared/credentials.ts).
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				forgetCredentials(this);
 				await readSettings(this, false);
 				return true;
 			},

@@ -857,18 +857,21 @@ describe('Storefront Trigger: credentials are read once per activation, not per 
 	it('activation and deactivation drop what was cached; test runs in the editor always read', async () => {
 		const reads = { webhook: 0, store: 0 };
 		const setup: Setup = { store: newStore(), webhook: { source: 'generic', secret: SECRET }, webhookCredentialId: 'hook-activated', reads, workflowId: 'wf-activated' };
-		const [first, second, third, fourth] = events('activated', 4);
+		const [first, second, third, fourth, fifth] = events('activated', 5);
 		assertStarted(await deliver(setup, genericDelivery(first, SECRET)));
 		const cachedBefore = cachedCredentialCount();
 		assert.equal(await activate(setup, 'delete'), true);
 		assert.equal(cachedCredentialCount(), cachedBefore - 2, 'both credentials of this node were dropped');
 		assertStarted(await deliver(setup, genericDelivery(second, SECRET)));
 		assert.deepEqual(reads, { webhook: 2, store: 2 });
-		assert.equal(await activate(setup, 'create'), true);
+		// n8n activates with checkExists (and calls create only if that says false): both drop the cache.
+		assert.equal(await activate(setup, 'checkExists'), true);
 		assertStarted(await deliver(setup, genericDelivery(third, SECRET)));
-		assert.deepEqual(reads, { webhook: 3, store: 3 }, 'create read the webhook credential afresh and dropped the store read');
-		assertStarted(await deliver({ ...setup, mode: 'manual' }, genericDelivery(fourth, SECRET)));
-		assert.deepEqual(reads, { webhook: 4, store: 4 }, 'a test delivery reads both credentials');
+		assert.equal(await activate(setup, 'create'), true);
+		assertStarted(await deliver(setup, genericDelivery(fourth, SECRET)));
+		assert.deepEqual(reads, { webhook: 4, store: 4 }, 'each activation read the webhook credential afresh and dropped the store read');
+		assertStarted(await deliver({ ...setup, mode: 'manual' }, genericDelivery(fifth, SECRET)));
+		assert.deepEqual(reads, { webhook: 5, store: 5 }, 'a test delivery reads both credentials');
 	});
 
 	it('a failed read is not kept: the next delivery reads again', async () => {
