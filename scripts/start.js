@@ -28,15 +28,7 @@ const { spawnSync } = require('node:child_process');
 const root = path.resolve(__dirname, '..');
 
 // Run under the repository's Node 24 even if started with the system node.
-if (Number(process.versions.node.split('.')[0]) < 22) {
-	const node24 = path.join(root, 'node_modules', '.bin', 'node');
-	if (!fs.existsSync(node24)) {
-		console.error(`npm start needs Node >= 22.13; this is ${process.version}. Run \`npm install\` first (it brings Node 24).`);
-		process.exit(1);
-	}
-	const r = spawnSync(node24, [__filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-	process.exit(r.status ?? 1);
-}
+require('./node24.js').runUnderNode24(__filename, 'npm start');
 
 const { ensureN8n, N8N_VERSION } = require('./n8n/install.js');
 const n8n = require('./n8n/instance.js');
