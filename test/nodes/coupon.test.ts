@@ -4,24 +4,18 @@
  * selected by the Dialogue Store credential. Time is pinned with the node clock.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { NodeHelpers, Workflow, type IDataObject, type INode, type INodeExecutionData, type INodeParameters } from 'n8n-workflow';
 
-import { ManualClock, systemClock } from '../../core/clock';
+import { ManualClock } from '../../core/clock';
 import { UNAMBIGUOUS_ALPHABET } from '../../core/coupons';
-import type { Store } from '../../core/store';
 import { Coupon } from '../../nodes/Coupon/Coupon.node';
-import { setNodeClock } from '../../nodes/shared/store';
-import { storeFor } from '../../store/open';
+import { sqliteTestStores, type TestStore } from '../helpers/stores';
 import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
 import { Passthrough } from '../helpers/nodes/Passthrough.node';
 import {
 	connect,
 	MapNodeTypes,
-	type CredentialsByType,
 	nodeTypesOf,
 	packageNodeType,
 	runWorkflow,
@@ -36,25 +30,9 @@ const DAY = 24 * HOUR;
 const clock = new ManualClock(T0);
 const nodeTypes = nodeTypesOf(new ItemsSource(), new Coupon(), new Passthrough());
 
-const dir = mkdtempSync(join(tmpdir(), 'dialogue-coupon-node-'));
-before(() => setNodeClock(clock));
-after(() => {
-	setNodeClock(systemClock);
-	rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => clock.set(T0));
-
-interface TestStore {
-	store: Store;
-	credentials: CredentialsByType;
-}
-
-let files = 0;
 /** A fresh, empty SQLite store, and the credential that makes the node use it. */
-function newStore(): TestStore {
-	const credential = { type: 'sqlite' as const, file: join(dir, `store-${++files}.sqlite`) };
-	return { store: storeFor(credential), credentials: { dialogueStoreApi: credential } };
-}
+const newStore = sqliteTestStores('coupon-node', clock);
+beforeEach(() => clock.set(T0));
 
 /** A resource locator value as the editor writes it. */
 const pool = (name: string, mode: 'list' | 'name' = 'list') => ({ __rl: true, mode, value: name });

@@ -4,17 +4,12 @@
  * Dialogue Store credential. Time is pinned with the node clock.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { NodeHelpers, Workflow, type IDataObject, type INode, type INodeExecutionData, type INodeParameters } from 'n8n-workflow';
 
-import { ManualClock, systemClock } from '../../core/clock';
-import type { Store } from '../../core/store';
+import { ManualClock } from '../../core/clock';
 import { RepeatabilityGuard } from '../../nodes/RepeatabilityGuard/RepeatabilityGuard.node';
-import { setNodeClock } from '../../nodes/shared/store';
-import { storeFor } from '../../store/open';
+import { sqliteTestStores, type TestStore } from '../helpers/stores';
 import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
 import { Passthrough } from '../helpers/nodes/Passthrough.node';
 import {
@@ -25,7 +20,6 @@ import {
 	runWorkflow,
 	testNodeType,
 	useExpressionEngine,
-	type CredentialsByType,
 	type WorkflowResult,
 } from '../helpers/workflow';
 
@@ -37,24 +31,8 @@ const nodeTypes = nodeTypesOf(new ItemsSource(), new RepeatabilityGuard(), new P
 /** The harness's workflow id: the default activity. */
 const WORKFLOW_ID = 'test-workflow';
 
-const dir = mkdtempSync(join(tmpdir(), 'dialogue-guard-node-'));
-before(() => setNodeClock(clock));
-after(() => {
-	setNodeClock(systemClock);
-	rmSync(dir, { recursive: true, force: true });
-});
+const newStore = sqliteTestStores('guard-node', clock);
 beforeEach(() => clock.set(T0));
-
-interface TestStore {
-	store: Store;
-	credentials: CredentialsByType;
-}
-
-let files = 0;
-function newStore(): TestStore {
-	const credential = { type: 'sqlite' as const, file: join(dir, `store-${++files}.sqlite`) };
-	return { store: storeFor(credential), credentials: { dialogueStoreApi: credential } };
-}
 
 const order = (customerId: string, id: string) => ({ id, type: 'order.placed', customer: { id: customerId } });
 

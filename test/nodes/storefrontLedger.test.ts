@@ -6,11 +6,8 @@
  * leaves no row naming the customer.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
 	NodeConnectionTypes,
 	type ICredentialDataDecryptedObject,
@@ -23,13 +20,13 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { ManualClock, systemClock } from '../../core/clock';
+import { ManualClock } from '../../core/clock';
 import { findOccasions } from '../../core/occasions';
 import type { Store } from '../../core/store';
-import { setNodeClock } from '../../nodes/shared/store';
 import { StorefrontLedger } from '../../nodes/StorefrontLedger/StorefrontLedger.node';
-import { storeFor, type StoreCredential } from '../../store/open';
+import type { StoreCredential } from '../../store/open';
 import { fixtureBytes } from '../core/events/helpers';
+import { sqliteTestStores } from '../helpers/stores';
 import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
 import { connect, nodeTypesOf, packageNodeType, runWorkflow, testNodeType, type WorkflowResult } from '../helpers/workflow';
 
@@ -130,19 +127,7 @@ class OrderHistory implements INodeType {
 const nodeTypes = nodeTypesOf(new ItemsSource(), new OrderHistory(), new StorefrontLedger());
 const LEDGER = packageNodeType('storefrontLedger');
 
-const dir = mkdtempSync(join(tmpdir(), 'dialogue-ledger-node-'));
-before(() => setNodeClock(clock));
-after(() => {
-	setNodeClock(systemClock);
-	rmSync(dir, { recursive: true, force: true });
-});
-
-let files = 0;
-function newStore(): { store: Store; credential: StoreCredential; file: string } {
-	const file = join(dir, `store-${++files}.sqlite`);
-	const credential: StoreCredential = { type: 'sqlite', file };
-	return { store: storeFor(credential), credential, file };
-}
+const newStore = sqliteTestStores('ledger-node', clock);
 const credentialsOf = (credential: StoreCredential) => ({ dialogueStoreApi: credential as unknown as ICredentialDataDecryptedObject });
 
 /** Items Source (JSON items) -> Ledger. */

@@ -7,19 +7,15 @@
 import '../helpers/n8n-env';
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { PollContext } from 'n8n-core';
 import { Workflow, type ICredentialDataDecryptedObject, type IDataObject, type INode, type INodeParameters, type IWorkflowExecuteAdditionalData, type WorkflowExecuteMode } from 'n8n-workflow';
 
-import { ManualClock, systemClock } from '../../core/clock';
+import { ManualClock } from '../../core/clock';
 import type { CanonicalEvent } from '../../core/event';
-import type { Store } from '../../core/store';
-import { setNodeClock } from '../../nodes/shared/store';
 import { StorefrontOccasionTrigger } from '../../nodes/StorefrontOccasionTrigger/StorefrontOccasionTrigger.node';
-import { storeFor, type StoreCredential } from '../../store/open';
+import type { StoreCredential } from '../../store/open';
+import { sqliteTestStores } from '../helpers/stores';
 import { MapNodeTypes, nodeTypesOf, packageNodeType, runWorkflow, TestCredentialsHelper } from '../helpers/workflow';
 
 const HOUR = 3_600_000;
@@ -30,19 +26,8 @@ const trigger = new StorefrontOccasionTrigger();
 const nodeTypes = nodeTypesOf(trigger);
 const TYPE = packageNodeType('storefrontOccasionTrigger');
 
-const dir = mkdtempSync(join(tmpdir(), 'dialogue-occasion-node-'));
-before(() => setNodeClock(clock));
-after(() => {
-	setNodeClock(systemClock);
-	rmSync(dir, { recursive: true, force: true });
-});
+const newStore = sqliteTestStores('occasion-node', clock);
 beforeEach(() => clock.set(T0));
-
-let files = 0;
-function newStore(): { store: Store; credential: StoreCredential } {
-	const credential: StoreCredential = { type: 'sqlite', file: join(dir, `store-${++files}.sqlite`) };
-	return { store: storeFor(credential), credential };
-}
 
 interface Poller {
 	poll(mode?: WorkflowExecuteMode): Promise<IDataObject[] | null>;

@@ -7,11 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
 	NodeOperationError,
 	type ICredentialDataDecryptedObject,
@@ -24,12 +21,10 @@ import {
 } from 'n8n-workflow';
 
 import { parseJsonBody } from '../../core/events/json';
-import { ManualClock, systemClock } from '../../core/clock';
-import type { Store } from '../../core/store';
+import { ManualClock } from '../../core/clock';
 import { cachedCredentialCount, CREDENTIAL_CACHE_MS, RECHECK_MS } from '../../nodes/shared/credentials';
-import { setNodeClock } from '../../nodes/shared/store';
 import { StorefrontTrigger } from '../../nodes/StorefrontTrigger/StorefrontTrigger.node';
-import { closeAllStores, storeFor, type StoreCredential } from '../../store/open';
+import { sqliteTestStores, type TestStore } from '../helpers/stores';
 import { fixture, fixtureBytes, openShopifyOrderBytes, toVendorJson, type FixtureFile } from '../core/events/helpers';
 
 const SECRET = 'whsec-0123456789abcdef';
@@ -37,28 +32,9 @@ const T0 = '2026-03-02T09:00:00.000Z';
 const clock = new ManualClock(T0);
 const trigger = new StorefrontTrigger();
 
-const dir = mkdtempSync(join(tmpdir(), 'dialogue-storefront-trigger-'));
-before(() => setNodeClock(clock));
-after(async () => {
-	setNodeClock(systemClock);
-	await closeAllStores();
-	rmSync(dir, { recursive: true, force: true });
-});
-
 // ---------------------------------------------------------------- a store per test
 
-interface TestStore {
-	file: string;
-	credential: StoreCredential;
-	store: Store;
-}
-
-let files = 0;
-function newStore(): TestStore {
-	const file = join(dir, `store-${++files}.sqlite`);
-	const credential: StoreCredential = { type: 'sqlite', file };
-	return { file, credential, store: storeFor(credential) };
-}
+const newStore = sqliteTestStores('storefront-trigger', clock);
 
 const TABLES = ['events', 'customers', 'orders', 'order_lines', 'order_categories', 'order_codes', 'carts'] as const;
 type Counts = Record<(typeof TABLES)[number], number>;
