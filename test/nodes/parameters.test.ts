@@ -51,7 +51,11 @@ describe('default expressions read without the expression engine', () => {
 			}
 		});
 		assert.ok(compared >= 15, `compared ${compared} values`);
-		assert.equal((out[0].json.read as IDataObject)['={{ $workflow.id }}'] !== undefined, true);
+		// Not only equal to n8n's answer: the right value (the harness's workflow id, the item's own fields).
+		const first = out[0].json.read as Record<string, { native: unknown }>;
+		assert.equal(first['={{ $workflow.id }}'].native, 'test-workflow');
+		assert.equal(first['={{ $json.customer.id }}'].native, 'cust-7');
+		assert.equal(first['={{ $json.occurredAt }}'].native, '2026-03-02T08:59:00.000Z');
 	});
 
 	it('every expression default in the package is read natively', () => {
