@@ -269,8 +269,8 @@ export interface Store {
 	purchases(queries: PurchaseQuery[]): Promise<PurchaseRows[]>;
 
 	listSegments(search?: string): Promise<SegmentRow[]>;
-	/** Creates segments that do not exist; returns all named. */
-	ensureSegments(names: string[], now: Millis): Promise<SegmentRow[]>;
+	/** Creates segments that do not exist; returns all named, `created` true for those this call created. */
+	ensureSegments(names: string[], now: Millis): Promise<Array<SegmentRow & { created: boolean }>>;
 	renameSegment(from: string, to: string): Promise<SegmentRow>;
 	deleteSegment(name: string): Promise<{ removedMembers: number }>;
 	segmentAdd(segment: string, adds: SegmentAdd[], now: Millis): Promise<Array<MembershipRow & { added: boolean }>>;

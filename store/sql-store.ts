@@ -89,7 +89,7 @@ export class SqlStore implements Store {
 	}
 
 	segmentAdd(segment: string, adds: SegmentAdd[], now: Millis) {
-		return this.write((q) => segments.segmentAdd(q, segment, adds, now));
+		return this.write((q) => segments.segmentAdd(q, this.driver.dialect, segment, adds, now));
 	}
 
 	segmentRemove(segment: string, customerIds: string[]) {

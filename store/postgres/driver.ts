@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { StoreError } from '../../core/errors';
 import type { Dialect, Driver, Querier, Row, SqlValue } from '../driver';
-import { MIGRATIONS, renderStatement } from '../schema';
+import { MIGRATIONS, renderStatement, type Migration } from '../schema';
 
 export interface PostgresOptions {
 	host: string;
@@ -67,7 +67,11 @@ export class PostgresDriver implements Driver {
 	private readonly pool: Pool;
 	private ready: Promise<void>;
 
-	constructor(readonly options: PostgresOptions) {
+	/** `migrations`: the schema to bring the database up to (all of them, unless a test opens an older one). */
+	constructor(
+		readonly options: PostgresOptions,
+		private readonly migrations: Migration[] = MIGRATIONS,
+	) {
 		if (!SCHEMA_NAME.test(options.schema)) {
 			throw new StoreError(
 				`schema: "${options.schema}" is not a plain PostgreSQL schema name. Use lower-case letters, digits and underscores, e.g. dialogue.`,
@@ -112,7 +116,7 @@ export class PostgresDriver implements Driver {
 				);
 				const { rows } = await client.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations`);
 				const applied = new Set(rows.map((r) => r.version));
-				for (const migration of MIGRATIONS) {
+				for (const migration of this.migrations) {
 					if (applied.has(migration.version)) continue;
 					await client.query('BEGIN');
 					try {

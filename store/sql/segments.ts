@@ -1,7 +1,7 @@
 import { InputError, NotFoundError } from '../../core/errors';
 import type { Millis, MembershipRow, SegmentAdd, SegmentRow } from '../../core/store';
-import type { Querier, Row } from '../driver';
-import { likePattern, opt } from './util';
+import type { Dialect, Querier, Row } from '../driver';
+import { isUniqueViolation, likePattern, opt } from './util';
 
 const toSegment = (row: Row): SegmentRow => ({
 	id: Number(row.id),
@@ -19,13 +19,17 @@ const toMembership = (row: Row): MembershipRow => ({
 const SEGMENT_COLUMNS = `s.id, s.name, s.created_at,
 	(SELECT COUNT(*) FROM segment_members m WHERE m.segment_id = s.id) AS members`;
 
-export async function segmentId(q: Querier, name: string): Promise<number> {
-	const row = await q.get('SELECT id FROM segments WHERE name = $1', [name]);
-	if (!row) {
-		throw new NotFoundError('segment', 'Segment', name, 'Pick a segment from the list, check the spelling, or create it first (Customer Segment > Create, or "Create If Missing" on Add).');
-	}
+const notFound = (name: string) =>
+	new NotFoundError('segment', 'Segment', name, 'Pick a segment from the list, check the spelling, or create it first (Customer Segment > Create, or "Create If Missing" on Add).');
+
+export async function segmentId(q: Querier, name: string, lock = ''): Promise<number> {
+	const row = await q.get(`SELECT id FROM segments WHERE name = $1${lock}`, [name]);
+	if (!row) throw notFound(name);
 	return Number(row.id);
 }
+
+/** PostgreSQL: holds the segment row until the transaction ends, so a concurrent Delete waits (SQLite runs one write at a time). */
+const keyShare = (dialect: Dialect) => (dialect.name === 'postgres' ? ' FOR KEY SHARE' : '');
 
 export async function listSegments(q: Querier, search = ''): Promise<SegmentRow[]> {
 	const rows = await q.all(
@@ -35,69 +39,83 @@ export async function listSegments(q: Querier, search = ''): Promise<SegmentRow[
 	return rows.map(toSegment);
 }
 
-export async function ensureSegments(q: Querier, names: string[], now: Millis): Promise<SegmentRow[]> {
-	const rows: SegmentRow[] = [];
-	for (const name of names) {
-		await q.run('INSERT INTO segments (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, now]);
-		rows.push(toSegment((await q.get(`SELECT ${SEGMENT_COLUMNS} FROM segments s WHERE s.name = $1`, [name]))!));
-	}
+export async function ensureSegments(q: Querier, names: string[], now: Millis): Promise<Array<SegmentRow & { created: boolean }>> {
+	const rows: Array<SegmentRow & { created: boolean }> = [];
+	for (const name of names) rows.push(await ensureSegment(q, name, now));
 	return rows;
 }
 
+/** The insert decides who creates the segment; a segment deleted before it is read is created again. */
+async function ensureSegment(q: Querier, name: string, now: Millis): Promise<SegmentRow & { created: boolean }> {
+	for (;;) {
+		const created = await q.get(
+			'INSERT INTO segments (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id, name, created_at',
+			[name, now],
+		);
+		if (created) return { ...toSegment(created), created: true };
+		const existing = await q.get(`SELECT ${SEGMENT_COLUMNS} FROM segments s WHERE s.name = $1`, [name]);
+		if (existing) return { ...toSegment(existing), created: false };
+	}
+}
+
 export async function renameSegment(q: Querier, from: string, to: string): Promise<SegmentRow> {
-	const id = await segmentId(q, from);
-	if (from !== to && (await q.get('SELECT id FROM segments WHERE name = $1', [to]))) {
+	let row: Row | undefined;
+	try {
+		row = await q.get(
+			`UPDATE segments SET name = $2 WHERE name = $1
+			RETURNING id, name, created_at, (SELECT COUNT(*) FROM segment_members m WHERE m.segment_id = segments.id) AS members`,
+			[from, to],
+		);
+	} catch (error) {
+		if (!isUniqueViolation(error)) throw error;
 		throw new InputError('newName', `a segment named "${to}" already exists`, 'Choose another name, or delete the other segment first.');
 	}
-	await q.run('UPDATE segments SET name = $2 WHERE id = $1', [id, to]);
-	return toSegment((await q.get(`SELECT ${SEGMENT_COLUMNS} FROM segments s WHERE s.id = $1`, [id]))!);
+	if (!row) throw notFound(from);
+	return toSegment(row);
 }
 
 export async function deleteSegment(q: Querier, name: string): Promise<{ removedMembers: number }> {
-	const id = await segmentId(q, name);
-	const removedMembers = await q.run('DELETE FROM segment_members WHERE segment_id = $1', [id]);
-	await q.run('DELETE FROM segments WHERE id = $1', [id]);
-	return { removedMembers };
+	const row = await q.get('DELETE FROM segments WHERE name = $1 RETURNING id', [name]);
+	if (!row) throw notFound(name);
+	return { removedMembers: await q.run('DELETE FROM segment_members WHERE segment_id = $1', [Number(row.id)]) };
 }
 
 export async function segmentAdd(
 	q: Querier,
+	dialect: Dialect,
 	segment: string,
 	adds: SegmentAdd[],
 	now: Millis,
 ): Promise<Array<MembershipRow & { added: boolean }>> {
-	const id = await segmentId(q, segment);
+	const id = await segmentId(q, segment, keyShare(dialect));
 	const out: Array<MembershipRow & { added: boolean }> = [];
-	for (const { customerId, until } of adds) {
-		const expiresAt = until ?? null;
-		const inserted = await q.get(
+	for (const { customerId, until } of adds) out.push(await addMember(q, id, customerId, until ?? null, now));
+	return out;
+}
+
+/**
+ * The upsert decides: it starts a membership where there is none or where it has expired (an
+ * expired membership counts as not in). Where an active one stands, its WHERE leaves the row as
+ * it is but still locks it, so the UPDATE after it finds the row and sets the new end; the loop
+ * only guards that step.
+ */
+async function addMember(q: Querier, id: number, customerId: string, expiresAt: Millis | null, now: Millis): Promise<MembershipRow & { added: boolean }> {
+	for (;;) {
+		const added = await q.get(
 			`INSERT INTO segment_members (segment_id, customer_id, added_at, expires_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (segment_id, customer_id) DO NOTHING RETURNING customer_id, added_at, expires_at`,
-			[id, customerId, now, expiresAt],
-		);
-		if (inserted) {
-			out.push({ ...toMembership(inserted), added: true });
-			continue;
-		}
-		// An expired membership counts as not in: adding again starts a new one.
-		const renewed = await q.get(
-			`UPDATE segment_members SET added_at = $3, expires_at = $4
-			WHERE segment_id = $1 AND customer_id = $2 AND expires_at IS NOT NULL AND expires_at <= $3
+			ON CONFLICT (segment_id, customer_id) DO UPDATE SET added_at = excluded.added_at, expires_at = excluded.expires_at
+			WHERE segment_members.expires_at IS NOT NULL AND segment_members.expires_at <= excluded.added_at
 			RETURNING customer_id, added_at, expires_at`,
 			[id, customerId, now, expiresAt],
 		);
-		if (renewed) {
-			out.push({ ...toMembership(renewed), added: true });
-			continue;
-		}
+		if (added) return { ...toMembership(added), added: true };
 		const kept = await q.get(
 			`UPDATE segment_members SET expires_at = $3 WHERE segment_id = $1 AND customer_id = $2
 			RETURNING customer_id, added_at, expires_at`,
 			[id, customerId, expiresAt],
 		);
-		out.push({ ...toMembership(kept!), added: false });
+		if (kept) return { ...toMembership(kept), added: false };
 	}
-	return out;
 }
 
 export async function segmentRemove(q: Querier, segment: string, customerIds: string[]): Promise<boolean[]> {

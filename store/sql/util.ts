@@ -29,3 +29,9 @@ export async function inKeyOrder<T, R>(items: T[], keyOf: (item: T) => string, f
 	for (const { item, index } of order) results[index] = await fn(item);
 	return results;
 }
+
+/** A unique constraint refused the statement: PostgreSQL SQLSTATE 23505, SQLite SQLITE_CONSTRAINT_UNIQUE. */
+export function isUniqueViolation(error: unknown): boolean {
+	const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+	return code === '23505' || errcode === 2067;
+}

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { StoreError } from '../../core/errors';
 import type { Dialect, Driver, Querier, Row, SqlValue } from '../driver';
-import { MIGRATIONS, renderStatement } from '../schema';
+import { MIGRATIONS, renderStatement, type Migration } from '../schema';
 
 const BUSY_TIMEOUT_MS = 10_000;
 
@@ -41,7 +41,11 @@ export class SqliteDriver implements Driver {
 	private queue: Promise<unknown> = Promise.resolve();
 	private readonly querier: Querier;
 
-	constructor(readonly file: string) {
+	/** `migrations`: the schema to bring the file up to (all of them, unless a test opens an older one). */
+	constructor(
+		readonly file: string,
+		private readonly migrations: Migration[] = MIGRATIONS,
+	) {
 		this.description = file === ':memory:' ? 'SQLite (in memory)' : `SQLite ${file}`;
 		if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
 		const { DatabaseSync } = loadSqlite();
@@ -80,7 +84,7 @@ export class SqliteDriver implements Driver {
 			const applied = new Set(
 				(this.db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
 			);
-			for (const migration of MIGRATIONS) {
+			for (const migration of this.migrations) {
 				if (applied.has(migration.version)) continue;
 				for (const statement of migration.statements) this.db.exec(renderStatement(statement, 'sqlite'));
 				this.db

@@ -407,6 +407,13 @@ describe('Customer Segment: Create, Rename, Delete', () => {
 		clock.set(START);
 	});
 
+	it('says created only for the item that created the segment, also at the same instant', async () => {
+		const [out] = await ok(create('Same instant'), [{}, {}]);
+		assert.deepEqual(out.map((item) => seg(item).created), [true, false]);
+		const [again] = await ok(create('Same instant'), [{}]);
+		assert.deepEqual(again.map(seg), [{ name: 'Same instant', created: false, createdAt: START, members: 0 }]);
+	});
+
 	it('refuses an empty name', async () => {
 		assertInputError(await run(create('={{ $json.name }}'), [{}]), 0, /^Name: is empty/, /type its name/);
 		assertInputError(await run(create('  '), [{}]), 0, /^Name: /, /type its name/);

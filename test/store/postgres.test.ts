@@ -2,9 +2,11 @@ import { after, before } from 'node:test';
 import { Client } from 'pg';
 import type { Store } from '../../core/store';
 import { PostgresDriver } from '../../store/postgres/driver';
+import { MIGRATIONS } from '../../store/schema';
 import { SqlStore } from '../../store/sql-store';
 import { dropSchema, postgresServer, type PgServer } from '../helpers/postgres';
-import { storeContract } from './contract';
+import { storeContract, type StoreFactory } from './contract';
+import { segGuardContract } from './contract-segguard';
 
 let server: PgServer;
 const schemas: string[] = [];
@@ -17,22 +19,52 @@ after(async () => {
 	for (const schema of schemas) await dropSchema(server, schema);
 });
 
-storeContract({
+function newSchema(): string {
+	const schema = `contract_${process.pid}_${schemas.length}`;
+	schemas.push(schema);
+	return schema;
+}
+
+function openStore(schema: string, migrations = MIGRATIONS): Store {
+	const store = new SqlStore(
+		new PostgresDriver({ host: server.host, port: server.port, user: server.user, database: server.database, schema, max: 20 }, migrations),
+	);
+	schemaOf.set(store, schema);
+	return store;
+}
+
+async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+	const client = new Client({ host: server.host, port: server.port, user: server.user, database: server.database });
+	await client.connect();
+	try {
+		return await fn(client);
+	} finally {
+		await client.end();
+	}
+}
+
+const factory: StoreFactory = {
 	dialect: 'postgres',
 	async create() {
-		const schema = `contract_${process.pid}_${schemas.length}`;
-		schemas.push(schema);
-		const store = new SqlStore(
-			new PostgresDriver({ host: server.host, port: server.port, user: server.user, database: server.database, schema, max: 20 }),
+		return openStore(newSchema());
+	},
+	async createAt(version, seed) {
+		const schema = newSchema();
+		const old = openStore(
+			schema,
+			MIGRATIONS.filter((m) => m.version <= version),
 		);
-		schemaOf.set(store, schema);
-		return store;
+		await old.schemaVersion();
+		await old.close();
+		await withClient(async (client) => {
+			await client.query(`SET search_path = "${schema}"`);
+			for (const statement of seed) await client.query(statement);
+		});
+		return openStore(schema);
 	},
 	async dump(store) {
 		const schema = schemaOf.get(store)!;
-		const client = new Client({ host: server.host, port: server.port, user: server.user, database: server.database });
-		await client.connect();
-		try {
+		return withClient(async (client) => {
 			const { rows } = await client.query<{ table_name: string }>(
 				'SELECT table_name FROM information_schema.tables WHERE table_schema = $1',
 				[schema],
@@ -40,8 +72,9 @@ storeContract({
 			const out: Record<string, unknown[]> = {};
 			for (const { table_name } of rows) out[table_name] = (await client.query(`SELECT * FROM "${schema}"."${table_name}"`)).rows;
 			return out;
-		} finally {
-			await client.end();
-		}
+		});
 	},
-});
+};
+
+storeContract(factory);
+segGuardContract(factory);

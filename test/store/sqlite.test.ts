@@ -5,15 +5,17 @@ import { DatabaseSync } from 'node:sqlite';
 import { after } from 'node:test';
 import type { Store } from '../../core/store';
 import { SqlStore } from '../../store/sql-store';
+import { MIGRATIONS } from '../../store/schema';
 import { SqliteDriver } from '../../store/sqlite/driver';
-import { storeContract } from './contract';
+import { storeContract, type StoreFactory } from './contract';
+import { segGuardContract } from './contract-segguard';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const files = new WeakMap<Store, string>();
 let n = 0;
 
-storeContract({
+const factory: StoreFactory = {
 	dialect: 'sqlite',
 	async create() {
 		const file = join(dir, `store-${++n}.sqlite`);
@@ -30,4 +32,20 @@ storeContract({
 			db.close();
 		}
 	},
-});
+	async createAt(version, seed) {
+		const file = join(dir, `store-${++n}.sqlite`);
+		await new SqlStore(new SqliteDriver(file, MIGRATIONS.filter((m) => m.version <= version))).close();
+		const db = new DatabaseSync(file);
+		try {
+			for (const statement of seed) db.exec(statement);
+		} finally {
+			db.close();
+		}
+		const store = new SqlStore(new SqliteDriver(file));
+		files.set(store, file);
+		return store;
+	},
+};
+
+storeContract(factory);
+segGuardContract(factory);

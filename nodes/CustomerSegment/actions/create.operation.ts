@@ -31,8 +31,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 			...results.map((row, n) => ({
 				json: {
 					...items[prepared[n].itemIndex].json,
-					// The store stamps a segment it creates with this call's `now`.
-					segment: { name: row.name, created: row.createdAt === now, createdAt: isoUtc(row.createdAt), members: row.members },
+					segment: { name: row.name, created: row.created, createdAt: isoUtc(row.createdAt), members: row.members },
 				},
 				pairedItem: { item: prepared[n].itemIndex },
 			})),
