@@ -11,7 +11,7 @@ export const PERIOD_UNITS = { minutes: 60_000, hours: 3_600_000, days: 86_400_00
 export interface GuardInput {
 	activity: unknown;
 	customerId: unknown;
-	/** Idempotency key of the attempt (default: the event id); a retried execution gets the same answer. */
+	/** Idempotency key of the attempt (default: the event id); a retried execution gets the same answer, Enter or Skip. */
 	key: unknown;
 	policy: unknown;
 	times?: unknown;
@@ -40,7 +40,16 @@ export function prepareGuard(input: GuardInput): GuardRequest {
 
 export interface GuardResult {
 	entered: boolean;
-	reason: 'first entry' | 'repeatable' | 'within limit' | 'period passed' | 'retry of an earlier entry' | 'already entered' | 'limit reached' | 'too soon';
+	reason:
+		| 'first entry'
+		| 'repeatable'
+		| 'within limit'
+		| 'period passed'
+		| 'retry of an earlier entry'
+		| 'already entered'
+		| 'limit reached'
+		| 'too soon'
+		| 'retry of an earlier skip';
 	activity: string;
 	policy: GuardPolicy['kind'];
 	entries: number;
@@ -49,7 +58,7 @@ export interface GuardResult {
 }
 
 function explain(request: GuardRequest, outcome: GuardOutcome): GuardResult['reason'] {
-	if (outcome.replay) return 'retry of an earlier entry';
+	if (outcome.replay) return outcome.entered ? 'retry of an earlier entry' : 'retry of an earlier skip';
 	if (outcome.entered) {
 		if (outcome.entries === 1) return 'first entry';
 		return request.policy.kind === 'always' ? 'repeatable' : request.policy.kind === 'atMost' ? 'within limit' : 'period passed';

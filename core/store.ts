@@ -176,7 +176,7 @@ export type GuardPolicy =
 export interface GuardRequest {
 	activity: string;
 	customerId: string;
-	/** Idempotency key of this attempt (e.g. the event id): a retry returns the first decision. */
+	/** Idempotency key of this attempt (e.g. the event id): a retry returns the first decision, Enter or Skip. */
 	key: string;
 	policy: GuardPolicy;
 }
@@ -185,7 +185,7 @@ export interface GuardOutcome {
 	activity: string;
 	customerId: string;
 	entered: boolean;
-	/** The key had entered before: a retried execution, not a new entry. */
+	/** The key was decided before (a retried execution): `entered` is that first answer, and nothing was counted. */
 	replay: boolean;
 	/** Entries counted for this customer and activity after this decision. */
 	entries: number;

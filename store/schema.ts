@@ -173,6 +173,12 @@ export const MIGRATIONS: Migration[] = [
 			`CREATE INDEX occasion_claims_customer ON occasion_claims (customer_id)`,
 		],
 	},
+	{
+		version: 4,
+		name: 'guard entries record skips',
+		// A skipped attempt keeps its key with entered = 0, so a retry gets Skip back; every row so far is an entry.
+		statements: [`ALTER TABLE guard_entries ADD COLUMN entered SMALLINT NOT NULL DEFAULT 1`],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -30,8 +30,9 @@ const outcome = (request: GuardRequest, entered: boolean, replay: boolean, count
 
 /**
  * Each attempt first claims its idempotency key (a retried execution finds it and gets its first
- * decision back), then one upsert with a WHERE both counts the entry and applies the policy: the
- * row lock makes concurrent attempts for one customer queue up and see each other's count.
+ * answer back, Enter or Skip), then one upsert with a WHERE both counts the entry and applies the
+ * policy: the row lock makes concurrent attempts for one customer queue up and see each other's
+ * count. A denied attempt keeps its key, marked not entered.
  */
 export async function guardEnter(q: Querier, requests: GuardRequest[], now: Millis): Promise<GuardOutcome[]> {
 	// Grouped by (activity, customer) for a consistent lock order across transactions; within one
@@ -41,28 +42,35 @@ export async function guardEnter(q: Querier, requests: GuardRequest[], now: Mill
 		(r) => `${r.activity}\u0000${r.customerId}`,
 		async (request) => {
 			const pk = [request.activity, request.customerId, request.key];
-			const fresh = await q.get(
-				`INSERT INTO guard_entries (activity, customer_id, entry_key, entered_at) VALUES ($1, $2, $3, $4)
-				ON CONFLICT (activity, customer_id, entry_key) DO NOTHING RETURNING entered_at`,
-				[...pk, now],
-			);
 			const counterOf = () =>
 				q.get('SELECT entries, first_at, last_at FROM guard_counters WHERE activity = $1 AND customer_id = $2', [
 					request.activity,
 					request.customerId,
 				]);
-			if (!fresh) return outcome(request, true, true, await counterOf());
-			const [maxEntries, cutoff] = bounds(request.policy, now);
-			const counted = await q.get(
-				`INSERT INTO guard_counters (activity, customer_id, entries, first_at, last_at) VALUES ($1, $2, 1, $3, $3)
-				ON CONFLICT (activity, customer_id) DO UPDATE SET entries = guard_counters.entries + 1, last_at = excluded.last_at
-				WHERE guard_counters.entries < $4 AND guard_counters.last_at <= $5
-				RETURNING entries, first_at, last_at`,
-				[request.activity, request.customerId, now, maxEntries, cutoff],
-			);
-			if (counted) return outcome(request, true, false, counted);
-			await q.run('DELETE FROM guard_entries WHERE activity = $1 AND customer_id = $2 AND entry_key = $3', pk);
-			return outcome(request, false, false, await counterOf());
+			for (;;) {
+				const fresh = await q.get(
+					`INSERT INTO guard_entries (activity, customer_id, entry_key, entered_at, entered) VALUES ($1, $2, $3, $4, 1)
+					ON CONFLICT (activity, customer_id, entry_key) DO NOTHING RETURNING entered_at`,
+					[...pk, now],
+				);
+				if (!fresh) {
+					const first = await q.get('SELECT entered FROM guard_entries WHERE activity = $1 AND customer_id = $2 AND entry_key = $3', pk);
+					// Not found: the customer was forgotten in between, so the key is decided anew.
+					if (first) return outcome(request, Number(first.entered) === 1, true, await counterOf());
+					continue;
+				}
+				const [maxEntries, cutoff] = bounds(request.policy, now);
+				const counted = await q.get(
+					`INSERT INTO guard_counters (activity, customer_id, entries, first_at, last_at) VALUES ($1, $2, 1, $3, $3)
+					ON CONFLICT (activity, customer_id) DO UPDATE SET entries = guard_counters.entries + 1, last_at = excluded.last_at
+					WHERE guard_counters.entries < $4 AND guard_counters.last_at <= $5
+					RETURNING entries, first_at, last_at`,
+					[request.activity, request.customerId, now, maxEntries, cutoff],
+				);
+				if (counted) return outcome(request, true, false, counted);
+				await q.run('UPDATE guard_entries SET entered = 0 WHERE activity = $1 AND customer_id = $2 AND entry_key = $3', pk);
+				return outcome(request, false, false, await counterOf());
+			}
 		},
 	);
 }
@@ -76,7 +84,7 @@ export async function guardHistory(
 	q: Querier,
 	filter: { activity?: string; customerId?: string; limit: number },
 ): Promise<GuardEntryRow[]> {
-	const where: string[] = [];
+	const where = ['entered = 1'];
 	const params: Array<string | number> = [];
 	if (filter.activity !== undefined) {
 		params.push(filter.activity);
@@ -89,7 +97,7 @@ export async function guardHistory(
 	params.push(filter.limit);
 	const rows = await q.all(
 		`SELECT activity, customer_id, entry_key, entered_at FROM guard_entries
-		${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY entered_at DESC, entry_key LIMIT $${params.length}`,
+		WHERE ${where.join(' AND ')} ORDER BY entered_at DESC, entry_key LIMIT $${params.length}`,
 		params,
 	);
 	return rows.map((row) => ({

@@ -183,7 +183,7 @@ describe('Repeatability Guard node: Check and Enter', () => {
 
 		clock.advance(HOUR);
 		const retry = ok(await runGuard(ts, {}, items));
-		assert.deepEqual(reasons(retry), { enter: ['retry of an earlier entry'], skip: ['already entered'] });
+		assert.deepEqual(reasons(retry), { enter: ['retry of an earlier entry'], skip: ['retry of an earlier skip'] });
 		assert.deepEqual(paired(retry.outputItems('Guard', 0)), [{ item: 0 }]);
 		assert.equal(guards(retry.outputItems('Guard', 0))[0].entries, 1);
 
@@ -285,6 +285,23 @@ describe('Repeatability Guard node: Reset Customer and Entry History', () => {
 		assert.deepEqual(guards(again.outputItems('Guard', 0)).map((g) => [g.reason, g.entries, g.firstEntryAt]), [
 			['first entry', 1, '2026-03-02T10:00:00.000Z'],
 		]);
+	});
+
+	it('a retried execution that was skipped is skipped again, also after a reset', async () => {
+		const ts = newStore();
+		ok(await runGuard(ts, {}, [order('c1', 'o1')]));
+		assert.deepEqual(reasons(ok(await runGuard(ts, {}, [order('c1', 'o2')]))).skip, ['already entered']);
+		ok(await runGuard(ts, { operation: 'reset' }, [order('c1', 'r1')]));
+
+		clock.advance(HOUR);
+		const retry = ok(await runGuard(ts, {}, [order('c1', 'o2')]));
+		assert.deepEqual(reasons(retry), { enter: [], skip: ['retry of an earlier skip'] });
+		assert.equal(guards(retry.outputItems('Guard', 1))[0].entered, false);
+		assert.deepEqual(reasons(ok(await runGuard(ts, {}, [order('c1', 'o3')]))).enter, ['first entry']);
+		assert.deepEqual(
+			(await ts.store.guardHistory({ customerId: 'c1', limit: 10 })).map((h) => h.key),
+			['o3', 'o1'],
+		);
 	});
 
 	it('reset fails on a missing customer id with the item index', async () => {

@@ -6,10 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { InputError, NotFoundError } from '../../core/errors';
-import type { Store } from '../../core/store';
+import type { GuardPolicy, Store } from '../../core/store';
+import { SCHEMA_VERSION } from '../../store/schema';
 import type { StoreFactory } from './contract';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
+const DAY = 86_400_000;
 const ROUNDS = 60;
 
 /** The outcomes of calls started together; a rejection is kept, not thrown. */
@@ -138,6 +140,103 @@ export function segGuardContract(factory: StoreFactory): void {
 					(await store.listSegments('keep-')).map((s) => s.name),
 					['keep-1', 'keep-2'],
 				);
+			});
+		});
+
+		describe('the guard keeps both answers', () => {
+			const once: GuardPolicy = { kind: 'once' };
+			const enter = (customerId: string, key: string, policy: GuardPolicy, now = T0) =>
+				store.guardEnter([{ activity: 'sg', customerId, key, policy }], now).then(([o]) => o);
+
+			it('a retried skip gets Skip back, also after a Reset; counters count entries only', async () => {
+				assert.equal((await enter('s1', 'e1', once)).entered, true);
+				const skipped = await enter('s1', 'e2', once, T0 + 1);
+				assert.deepEqual([skipped.entered, skipped.replay, skipped.entries], [false, false, 1]);
+				const retry = await enter('s1', 'e2', once, T0 + 2);
+				assert.deepEqual([retry.entered, retry.replay, retry.entries, retry.lastAt], [false, true, 1, T0]);
+
+				await store.guardReset('sg', 's1');
+				const afterReset = await enter('s1', 'e2', once, T0 + 3);
+				assert.deepEqual([afterReset.entered, afterReset.replay, afterReset.entries], [false, true, 0]);
+				const fresh = await enter('s1', 'e3', once, T0 + 4);
+				assert.deepEqual([fresh.entered, fresh.replay, fresh.entries, fresh.firstAt], [true, false, 1, T0 + 4]);
+				assert.deepEqual([(await enter('s1', 'e1', once, T0 + 5)).entered, (await enter('s1', 'e1', once, T0 + 5)).replay], [true, true]);
+
+				const history = await store.guardHistory({ activity: 'sg', customerId: 's1', limit: 10 });
+				assert.deepEqual(
+					history.map((h) => [h.key, h.enteredAt]),
+					[
+						['e3', T0 + 4],
+						['e1', T0],
+					],
+					'history lists entries, not skips',
+				);
+			});
+
+			it('a retried "too soon" stays a Skip after the period has passed, and a retried limit stays a Skip', async () => {
+				const period: GuardPolicy = { kind: 'perPeriod', periodMs: DAY };
+				assert.equal((await enter('s2', 'p1', period)).entered, true);
+				assert.equal((await enter('s2', 'p2', period, T0 + 1)).entered, false);
+				const retry = await enter('s2', 'p2', period, T0 + 2 * DAY);
+				assert.deepEqual([retry.entered, retry.replay, retry.entries], [false, true, 1]);
+				assert.equal((await enter('s2', 'p3', period, T0 + 2 * DAY)).entered, true);
+
+				const atMost: GuardPolicy = { kind: 'atMost', times: 1 };
+				await enter('s3', 'm1', atMost);
+				await enter('s3', 'm2', atMost);
+				const retried = await enter('s3', 'm2', { kind: 'atMost', times: 5 });
+				assert.deepEqual([retried.entered, retried.replay, retried.entries], [false, true, 1]);
+			});
+
+			it('100 parallel attempts of one skipped key: one decision, every attempt told Skip', async () => {
+				await enter('s4', 'first', once);
+				const results = await Promise.all(Array.from({ length: 100 }, () => enter('s4', 'late', once)));
+				assert.ok(results.every((r) => !r.entered && r.entries === 1));
+				assert.equal(results.filter((r) => !r.replay).length, 1);
+			});
+
+			it('forgetting a customer removes their skips too', async () => {
+				await enter('forget-skip', 'f1', once);
+				await enter('forget-skip', 'f2', once);
+				await store.forgetCustomer('forget-skip');
+				assert.ok(!JSON.stringify(await factory.dump(store)).includes('forget-skip'));
+				assert.equal((await enter('forget-skip', 'f2', once)).entered, true, 'a forgotten customer starts over');
+			});
+		});
+
+		describe('upgrade from schema version 1', () => {
+			it('keeps guard entries and counters: old entries replay as Enter and still count', async () => {
+				const old = await factory.createAt(1, [
+					`INSERT INTO guard_counters (activity, customer_id, entries, first_at, last_at) VALUES ('up', 'u1', 2, ${T0}, ${T0 + 10})`,
+					`INSERT INTO guard_entries (activity, customer_id, entry_key, entered_at) VALUES ('up', 'u1', 'k1', ${T0}), ('up', 'u1', 'k2', ${T0 + 10})`,
+					`INSERT INTO segments (name, created_at) VALUES ('kept', ${T0})`,
+				]);
+				try {
+					assert.equal(await old.schemaVersion(), SCHEMA_VERSION);
+					assert.deepEqual(
+						(await old.guardHistory({ activity: 'up', limit: 10 })).map((h) => [h.key, h.enteredAt]),
+						[
+							['k2', T0 + 10],
+							['k1', T0],
+						],
+					);
+					const retry = await old.guardEnter([{ activity: 'up', customerId: 'u1', key: 'k1', policy: { kind: 'atMost', times: 2 } }], T0 + 20);
+					assert.deepEqual(
+						retry.map((o) => [o.entered, o.replay, o.entries, o.firstAt, o.lastAt]),
+						[[true, true, 2, T0, T0 + 10]],
+					);
+					const next = await old.guardEnter([{ activity: 'up', customerId: 'u1', key: 'k3', policy: { kind: 'atMost', times: 2 } }], T0 + 30);
+					assert.deepEqual(
+						next.map((o) => [o.entered, o.replay, o.entries]),
+						[[false, false, 2]],
+					);
+					assert.deepEqual(
+						(await old.listSegments('kept')).map((s) => [s.name, s.createdAt]),
+						[['kept', T0]],
+					);
+				} finally {
+					await old.close();
+				}
 			});
 		});
 	});
