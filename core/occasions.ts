@@ -25,7 +25,7 @@ import { InputError } from './errors';
 import { OCCASION_TYPES, type CanonicalEvent, type Cart, type Line, type OccasionType } from './event';
 import { customerOf } from './ledger';
 import { fromMinor } from './money';
-import type { CartRow, OccasionCandidate, OccasionClaim, Store } from './store';
+import type { CartRow, DueQuery, OccasionCandidate, OccasionClaim, Store } from './store';
 import { addDuration, birthdayDue, isoUtc, normalizeAmount, normalizeZone, resolveWindow, startOfLocalDay, TIME_UNITS, type TimeUnit } from './time';
 
 export type OccasionKind = OccasionType;
@@ -147,40 +147,71 @@ export async function findOccasions(store: Store, now: number, options: Occasion
 // Carts, registrations, lapses: the store's query is exact
 // ---------------------------------------------------------------------------------------------
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/**
+ * How far `at + delay <= x` can be from `at <= x - delay`: a daylight-saving change (calendar
+ * units), and for months the clamp to the month's end (31 January + 1 month = 28 February, but
+ * 28 February - 1 month = 28 January) within the time of day.
+ */
+const INVERSE_SLACK: Record<TimeUnit, number> = { minutes: 0, hours: 0, days: 3 * HOUR_MS, weeks: 3 * HOUR_MS, months: 4 * DAY_MS + 3 * HOUR_MS };
+
 /** `instant` minus the delay (calendar units in the zone). */
 function minusDelay(instant: number, settings: Settings): number {
 	const after = settings.after!;
 	return resolveWindow({ kind: 'last', amount: after.amount, unit: after.unit }, instant, settings.zone).from!;
 }
 
+/** When an occasion counted from `at` (cart update, registration, last order) falls due: `at` plus the delay, calendar units in the zone. */
+function dueAtOf(at: number, settings: Settings): number {
+	const { amount, unit } = settings.after!;
+	return addDuration(at, amount, unit, settings.zone, 'after.amount');
+}
+
+/** Due at `now`: "at least N ago" (carts, registrations) from dueAt on; "more than N ago" (lapses) after it. */
+function dueBy(dueAt: number, now: number, settings: Settings): boolean {
+	return settings.kind === 'customer.lapsed' ? dueAt < now : dueAt <= now;
+}
+
+/**
+ * Due now and, with `since`, not due yet at `since`; both judged on dueAt. The store is asked for a
+ * range of the relevant instant wide enough for every such candidate and pages on (by instant and
+ * id) past those the rule refuses, so that candidates already due at activation never fill a page.
+ */
 async function dueAfterDelay(store: Store, now: number, settings: Settings): Promise<Found[]> {
-	const threshold = minusDelay(now, settings);
-	// "at least N ago" (carts, registrations) includes the threshold; "more than N ago" (lapses) does not.
-	const before = settings.kind === 'customer.lapsed' ? threshold : threshold + 1;
-	// Became due after `since`: the relevant instant is later than since minus the delay.
-	const after = settings.since === undefined ? undefined : minusDelay(settings.since, settings) + 1;
+	const slack = INVERSE_SLACK[settings.after!.unit];
+	const before = minusDelay(now, settings) + slack + 1;
+	const after = settings.since === undefined ? undefined : minusDelay(settings.since, settings) - slack;
 	if (after !== undefined && after >= before) return [];
-	const query = { after, before, limit: settings.limit, consumer: settings.consumer, kind: settings.kind };
-	const candidates =
-		settings.kind === 'cart.abandoned'
-			? await store.dueAbandonedCarts(query)
-			: settings.kind === 'customer.no_order_since_registration'
-				? await store.dueRegisteredWithoutOrder(query)
-				: await store.dueLapsed(query);
 	const found: Found[] = [];
-	for (const candidate of candidates) {
-		if (candidate.at === undefined) continue;
-		const occurrence =
+	let cursor: DueQuery['cursor'];
+	while (found.length < settings.limit) {
+		const query: DueQuery = { after, before, cursor, limit: settings.limit, consumer: settings.consumer, kind: settings.kind };
+		const candidates =
 			settings.kind === 'cart.abandoned'
-				? candidate.cart
-					? `${candidate.cart.id}:${candidate.cart.version}`
-					: undefined
-				: settings.kind === 'customer.lapsed'
-					? String(candidate.at)
-					: 'once';
-		if (occurrence === undefined) continue;
-		const { amount, unit } = settings.after!;
-		found.push({ candidate, occurrence, dueAt: addDuration(candidate.at, amount, unit, settings.zone, 'after.amount') });
+				? await store.dueAbandonedCarts(query)
+				: settings.kind === 'customer.no_order_since_registration'
+					? await store.dueRegisteredWithoutOrder(query)
+					: await store.dueLapsed(query);
+		for (const candidate of candidates) {
+			if (found.length === settings.limit) break;
+			if (candidate.at === undefined) continue;
+			const dueAt = dueAtOf(candidate.at, settings);
+			if (!dueBy(dueAt, now, settings) || (settings.since !== undefined && dueBy(dueAt, settings.since, settings))) continue;
+			const occurrence =
+				settings.kind === 'cart.abandoned'
+					? candidate.cart
+						? `${candidate.cart.id}:${candidate.cart.version}`
+						: undefined
+					: settings.kind === 'customer.lapsed'
+						? String(candidate.at)
+						: 'once';
+			if (occurrence === undefined) continue;
+			found.push({ candidate, occurrence, dueAt });
+		}
+		const last = candidates[candidates.length - 1];
+		if (candidates.length < settings.limit || last.at === undefined) break;
+		cursor = { at: last.at, id: last.cart?.id ?? last.customer.id };
 	}
 	return found;
 }

@@ -233,6 +233,8 @@ export interface DueQuery {
 	/** Candidates whose relevant instant (cart update, registration, last order) is in [after, before). */
 	after?: Millis;
 	before: Millis;
+	/** The next page: only candidates after this one in the order (instant, id), where id is the cart's for carts, else the customer's. */
+	cursor?: { at: Millis; id: string };
 	limit: number;
 	/** Skip what this consumer has already claimed for this kind. */
 	consumer: string;

@@ -7,6 +7,20 @@ import { toCart, toCustomer } from './customers';
 const unclaimed = (occurrence: string) =>
 	`NOT EXISTS (SELECT 1 FROM occasion_claims o WHERE o.consumer = $1 AND o.kind = $2 AND o.customer_id = c.id AND o.occurrence = ${occurrence})`;
 
+/**
+ * In [after, before) and, for a next page, after the cursor in the order (instant, id): $3 the lower
+ * instant, $4 before, $6 the cursor's id ('' when none, before any id).
+ */
+const inRange = (at: string, id: string) => `${at} >= $3 AND ${at} < $4 AND (${at} > $3 OR ${id} > $6)`;
+const rangeParams = (query: DueQuery) => [
+	query.consumer,
+	query.kind,
+	query.cursor?.at ?? query.after ?? MIN_TIME,
+	query.before,
+	query.limit,
+	query.cursor?.id ?? '',
+];
+
 const candidates = (rows: Row[], at?: string): OccasionCandidate[] =>
 	rows.map((row) => ({ customer: toCustomer(row), at: at ? opt(row[at]) : undefined }));
 
@@ -30,10 +44,10 @@ export async function dueAbandonedCarts(q: Querier, query: DueQuery): Promise<Oc
 			k.total_minor AS cart_total_minor, k.lines AS cart_lines, k.recovery_url AS cart_recovery_url,
 			k.updated_at AS cart_updated_at, k.version AS cart_version
 		FROM carts k JOIN customers c ON c.id = k.customer_id
-		WHERE k.closed_at IS NULL AND k.item_count > 0 AND k.updated_at >= $3 AND k.updated_at < $4
+		WHERE k.closed_at IS NULL AND k.item_count > 0 AND ${inRange('k.updated_at', 'k.id')}
 		AND ${unclaimed("k.id || ':' || CAST(k.version AS TEXT)")}
 		ORDER BY k.updated_at, k.id LIMIT $5`,
-		[query.consumer, query.kind, query.after ?? MIN_TIME, query.before, query.limit],
+		rangeParams(query),
 	);
 	return rows.map((row) => ({ customer: toCustomer(row), at: Number(row.cart_updated_at), cart: toCart(row, 'cart_') }));
 }
@@ -41,9 +55,9 @@ export async function dueAbandonedCarts(q: Querier, query: DueQuery): Promise<Oc
 export async function dueRegisteredWithoutOrder(q: Querier, query: DueQuery): Promise<OccasionCandidate[]> {
 	const rows = await q.all(
 		`SELECT c.* FROM customers c
-		WHERE c.last_order_at IS NULL AND c.registered_at >= $3 AND c.registered_at < $4 AND ${unclaimed("'once'")}
+		WHERE c.last_order_at IS NULL AND ${inRange('c.registered_at', 'c.id')} AND ${unclaimed("'once'")}
 		ORDER BY c.registered_at, c.id LIMIT $5`,
-		[query.consumer, query.kind, query.after ?? MIN_TIME, query.before, query.limit],
+		rangeParams(query),
 	);
 	return candidates(rows, 'registered_at');
 }
@@ -51,9 +65,9 @@ export async function dueRegisteredWithoutOrder(q: Querier, query: DueQuery): Pr
 export async function dueLapsed(q: Querier, query: DueQuery): Promise<OccasionCandidate[]> {
 	const rows = await q.all(
 		`SELECT c.* FROM customers c
-		WHERE c.last_order_at >= $3 AND c.last_order_at < $4 AND ${unclaimed('CAST(c.last_order_at AS TEXT)')}
+		WHERE ${inRange('c.last_order_at', 'c.id')} AND ${unclaimed('CAST(c.last_order_at AS TEXT)')}
 		ORDER BY c.last_order_at, c.id LIMIT $5`,
-		[query.consumer, query.kind, query.after ?? MIN_TIME, query.before, query.limit],
+		rangeParams(query),
 	);
 	return candidates(rows, 'last_order_at');
 }

@@ -1,8 +1,13 @@
 /**
  * SQLite through node:sqlite (built into Node >= 22.13; no native add-on to install).
- * One connection per database file per process, WAL, a busy timeout, BEGIN IMMEDIATE for writes.
+ * One connection per database file per process, WAL, BEGIN IMMEDIATE for writes.
  * Work inside a transaction is serialized per connection by a promise queue, because the shared
  * store code awaits between statements.
+ *
+ * node:sqlite is synchronous: a lock wait inside SQLite would stop n8n's event loop. So SQLite
+ * waits a few milliseconds at most (busy_timeout), and whatever meets another process's lock
+ * (opening and migrating, BEGIN IMMEDIATE, a statement, COMMIT) is retried on timers with back-off
+ * until the lock wait limit, then fails with a StoreError that says the store is locked.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -11,7 +16,27 @@ import { StoreError } from '../../core/errors';
 import type { Dialect, Driver, Querier, Row, SqlValue } from '../driver';
 import { MIGRATIONS, renderStatement, type Migration } from '../schema';
 
-const BUSY_TIMEOUT_MS = 10_000;
+/** How long SQLite itself may wait for a lock, blocking the event loop. */
+const BUSY_TIMEOUT_MS = 5;
+/** How long a store call waits for another process's lock, on timers, before it fails. */
+const LOCK_WAIT_MS = 10_000;
+const RETRY_FIRST_MS = 2;
+const RETRY_MAX_MS = 100;
+
+/** SQLITE_BUSY, with any extended code: another connection holds a lock this one needs. */
+function isBusy(error: unknown): boolean {
+	const code = (error as { errcode?: unknown } | null)?.errcode;
+	return typeof code === 'number' && (code & 0xff) === 5;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface SqliteOptions {
+	/** How long a store call waits for another process's write lock. Default 10 s. */
+	lockWaitMs?: number;
+	/** The schema to bring the file up to: all migrations, unless a test opens an older one. */
+	migrations?: Migration[];
+}
 
 type Scalar = string | number | bigint | null;
 function scalars(params: SqlValue[]): Scalar[] {
@@ -38,22 +63,24 @@ export class SqliteDriver implements Driver {
 	readonly description: string;
 	private readonly db: DatabaseSync;
 	private readonly statements = new Map<string, StatementSync>();
+	private readonly lockWaitMs: number;
+	private readonly migrations: Migration[];
+	private opening?: Promise<void>;
 	private queue: Promise<unknown> = Promise.resolve();
 	private readonly querier: Querier;
 
-	/** `migrations`: the schema to bring the file up to (all of them, unless a test opens an older one). */
 	constructor(
 		readonly file: string,
-		private readonly migrations: Migration[] = MIGRATIONS,
+		options: SqliteOptions = {},
 	) {
+		this.migrations = options.migrations ?? MIGRATIONS;
 		this.description = file === ':memory:' ? 'SQLite (in memory)' : `SQLite ${file}`;
+		this.lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
 		if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
 		const { DatabaseSync } = loadSqlite();
 		try {
 			this.db = new DatabaseSync(file);
 			this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-			this.db.exec('PRAGMA journal_mode = WAL');
-			this.db.exec('PRAGMA synchronous = NORMAL');
 		} catch (error) {
 			throw new StoreError(`Cannot open the SQLite store at ${file}: ${(error as Error).message}`, { cause: error });
 		}
@@ -63,7 +90,8 @@ export class SqliteDriver implements Driver {
 			get: async <R extends Row>(sql: string, params: SqlValue[] = []) => prepare(sql).get(...scalars(params)) as R | undefined,
 			run: async (sql: string, params: SqlValue[] = []) => Number(prepare(sql).run(...scalars(params)).changes),
 		};
-		this.migrate();
+		// Opening starts at once; a failed opening (e.g. locked past the limit) is tried again by the next call.
+		this.queue = this.open().catch(() => undefined);
 	}
 
 	private prepare(sql: string): StatementSync {
@@ -76,9 +104,24 @@ export class SqliteDriver implements Driver {
 		return statement;
 	}
 
+	/** WAL and the migrations, once; every transaction waits for it. */
+	private open(): Promise<void> {
+		this.opening ??= (async () => {
+			const deadline = Date.now() + this.lockWaitMs;
+			await this.whileLocked(deadline, () => this.db.exec('PRAGMA journal_mode = WAL'));
+			this.db.exec('PRAGMA synchronous = NORMAL');
+			// BEGIN IMMEDIATE takes the write lock, so two processes opening a new file migrate one after the other.
+			await this.whileLocked(deadline, () => this.db.exec('BEGIN IMMEDIATE'));
+			this.migrate();
+		})().catch((error: unknown) => {
+			this.opening = undefined;
+			throw error;
+		});
+		return this.opening;
+	}
+
+	/** Inside BEGIN IMMEDIATE: applies the migrations not applied yet, and commits. */
 	private migrate(): void {
-		// BEGIN IMMEDIATE takes the write lock, so two processes opening a new file migrate one after the other.
-		this.db.exec('BEGIN IMMEDIATE');
 		try {
 			this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
 			const applied = new Set(
@@ -93,22 +136,51 @@ export class SqliteDriver implements Driver {
 			}
 			this.db.exec('COMMIT');
 		} catch (error) {
-			this.db.exec('ROLLBACK');
+			if (this.db.isTransaction) this.db.exec('ROLLBACK');
 			throw new StoreError(`Cannot migrate the SQLite store at ${this.file}: ${(error as Error).message}`, { cause: error });
+		}
+	}
+
+	/** Runs `attempt` until it does not meet another connection's lock, waiting on timers in between, until `deadline`. */
+	private async whileLocked<T>(deadline: number, attempt: () => T | Promise<T>): Promise<T> {
+		for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
+			try {
+				return await attempt();
+			} catch (error) {
+				if (!isBusy(error)) throw error;
+				if (Date.now() + wait > deadline) {
+					throw new StoreError(
+						`The SQLite store at ${this.file} is locked by another process (waited ${this.lockWaitMs / 1000} s). ` +
+							'Another n8n instance or program is writing to this file: stop it or let it finish. For several n8n instances or workers, use a PostgreSQL Dialogue Store.',
+						{ cause: error },
+					);
+				}
+				await sleep(wait);
+			}
 		}
 	}
 
 	transaction<T>(fn: (q: Querier) => Promise<T>, mode: 'read' | 'write'): Promise<T> {
 		const run = async (): Promise<T> => {
-			this.db.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
-			try {
-				const result = await fn(this.querier);
-				this.db.exec('COMMIT');
+			await this.open();
+			const deadline = Date.now() + this.lockWaitMs;
+			// A statement that meets a lock rolls back the whole attempt, which is then run again.
+			return this.whileLocked(deadline, async () => {
+				this.db.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+				let result: T;
+				try {
+					result = await fn(this.querier);
+				} catch (error) {
+					if (this.db.isTransaction) this.db.exec('ROLLBACK');
+					throw error;
+				}
+				// A COMMIT that meets a lock leaves the transaction open: commit again, never run fn twice.
+				await this.whileLocked(deadline, () => this.db.exec('COMMIT')).catch((error: unknown) => {
+					if (this.db.isTransaction) this.db.exec('ROLLBACK');
+					throw error;
+				});
 				return result;
-			} catch (error) {
-				if (this.db.isTransaction) this.db.exec('ROLLBACK');
-				throw error;
-			}
+			});
 		};
 		const result = this.queue.then(run, run);
 		this.queue = result.catch(() => undefined);

@@ -320,6 +320,82 @@ describe('findOccasions', () => {
 		});
 	});
 
+	describe('month ends', () => {
+		it('one month after 28 to 31 January is 28 February: emitted then, with that dueAt', async () => {
+			const store = newStore();
+			const jan = (day: number) => at(`2026-01-${day}T10:00:00Z`);
+			await store.recordEvents(
+				[
+					cart('c28', 'k28', jan(28)),
+					cart('c30', 'k30', jan(30)),
+					cart('c31', 'k31', jan(31)),
+					cart('feb1', 'kf1', at('2026-02-01T10:00:00Z')),
+					registered('r31', jan(31)),
+				],
+				jan(31),
+			);
+			const carts: OccasionOptions = { kind: 'cart.abandoned', consumer: 'wf:Cart', after: { amount: 1, unit: 'months' } };
+			const seen = await walk(store, new ManualClock(jan(31)), at('2026-03-03T00:00:00Z'), HOUR, carts);
+			assert.deepEqual(
+				[...seen.values()].map(({ at: emitted, event }) => [event.customer.id, isoOf(emitted), event.occasion.dueAt]),
+				[
+					['c28', '2026-02-28T10:00:00.000Z', '2026-02-28T10:00:00.000Z'],
+					['c30', '2026-02-28T10:00:00.000Z', '2026-02-28T10:00:00.000Z'],
+					['c31', '2026-02-28T10:00:00.000Z', '2026-02-28T10:00:00.000Z'],
+					['feb1', '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:00.000Z'],
+				],
+			);
+			const nudge: OccasionOptions = { kind: 'customer.no_order_since_registration', consumer: 'nudge', after: { amount: 1, unit: 'months' } };
+			assert.deepEqual(await findOccasions(store, at('2026-02-28T09:59:59.999Z'), nudge), []);
+			assert.deepEqual(
+				(await findOccasions(store, at('2026-02-28T10:00:00Z'), nudge)).map((e) => e.occasion.dueAt),
+				['2026-02-28T10:00:00.000Z'],
+			);
+		});
+
+		it('lapsed: more than one month after an order on 31 January is after 28 February 10:00', async () => {
+			const store = newStore();
+			await store.recordEvents([order('lap', 'l1', at('2026-01-31T10:00:00Z'))], at('2026-01-31T10:00:00Z'));
+			const options: OccasionOptions = { kind: 'customer.lapsed', consumer: 'winback', after: { amount: 1, unit: 'months' } };
+			assert.deepEqual(await findOccasions(store, at('2026-02-28T10:00:00Z'), options), [], 'exactly one month is not more than one');
+			const lapse = await findOccasions(store, at('2026-02-28T10:00:00.001Z'), options);
+			assert.deepEqual(
+				lapse.map((e) => e.occasion.dueAt),
+				['2026-02-28T10:00:00.000Z'],
+			);
+		});
+
+		it('activated after the dueAt: the occasion was already due and is never emitted', async () => {
+			const store = newStore();
+			await store.recordEvents([cart('c31', 'k31', at('2026-01-31T10:00:00Z')), cart('feb1', 'kf1', at('2026-02-01T10:00:00Z'))], at('2026-02-01T10:00:00Z'));
+			const activation = at('2026-02-28T12:00:00Z');
+			const options: OccasionOptions = { kind: 'cart.abandoned', consumer: 'wf:Cart', after: { amount: 1, unit: 'months' }, since: activation };
+			const seen = await walk(store, new ManualClock(activation), at('2026-03-05T00:00:00Z'), HOUR, options);
+			assert.deepEqual(
+				[...seen.values()].map(({ event }) => [event.customer.id, event.occasion.dueAt]),
+				[['feb1', '2026-03-01T10:00:00.000Z']],
+			);
+		});
+
+		it('customers already due at activation never fill a poll: the one due later behind them is emitted', async () => {
+			const store = newStore();
+			const early = [1, 2, 3, 4, 5].map((h) => registered(`early-${h}`, at(`2026-01-29T0${h}:00:00Z`))); // due 28 February 01:00 to 05:00
+			await store.recordEvents([...early, registered('late', at('2026-01-31T08:00:00Z'))], at('2026-01-31T08:00:00Z')); // due 28 February 08:00
+			const options: OccasionOptions = {
+				kind: 'customer.no_order_since_registration',
+				consumer: 'nudge',
+				after: { amount: 1, unit: 'months' },
+				since: at('2026-02-28T06:00:00Z'),
+				limit: 2,
+			};
+			assert.deepEqual(await findOccasions(store, at('2026-02-28T07:00:00Z'), options), []);
+			assert.deepEqual(
+				(await findOccasions(store, at('2026-02-28T08:00:00Z'), options)).map((e) => [e.customer.id, e.occasion.dueAt]),
+				[['late', '2026-02-28T08:00:00.000Z']],
+			);
+		});
+	});
+
 	describe('first activation', () => {
 		it('with `since`, what was already due is not emitted; what becomes due later is', async () => {
 			const store = newStore();

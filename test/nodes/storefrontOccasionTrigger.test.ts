@@ -170,6 +170,30 @@ describe('Storefront Occasion Trigger node', () => {
 		assert.equal(ids(batches[0])[0], 'occasion:cart.abandoned:old0:old-0:1');
 	});
 
+	it('the start guarantee, at most once: occasions are claimed before n8n gets them; that window is measured, and an occasion lost in it never comes again', async (t) => {
+		const { store, credential } = newStore();
+		const now = clock.now();
+		await store.recordEvents([cart('ann', 'k1', now - 4 * DAY), cart('bob', 'k2', now - 5 * DAY)], now);
+		const claim = store.claimOccasions.bind(store);
+		let committedAt = 0n;
+		store.claimOccasions = async (claims, at) => {
+			const won = await claim(claims, at);
+			committedAt = process.hrtime.bigint();
+			return won;
+		};
+		const poller = activeWorkflow(credential, { ...CART_3_DAYS, emitAlreadyDue: true });
+		const items = await poller.poll();
+		const handedOver = process.hrtime.bigint();
+		assert.equal(items?.length, 2);
+		assert.ok(committedAt > 0n && committedAt <= handedOver, 'the claims were committed before poll() returned the items');
+		const window = Number(handedOver - committedAt) / 1e6;
+		t.diagnostic(`claims committed -> items handed to n8n: ${window.toFixed(3)} ms`);
+		assert.ok(window < 5, `the window this node adds is well under a millisecond or two (${window} ms)`);
+		// n8n stops before it saves the execution (the items above are dropped): the next poll does not offer them again.
+		clock.advance(HOUR);
+		assert.equal(await poller.poll(), null);
+	});
+
 	it('two pollers of the same workflow at once (two n8n instances, an overlapping poll): each occasion once', async () => {
 		const { store, credential } = newStore();
 		const now = clock.now();

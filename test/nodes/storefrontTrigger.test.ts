@@ -465,6 +465,35 @@ describe('Storefront Trigger: duplicates', () => {
 		clock.set(T0);
 	});
 
+	it('the start guarantee, at most once: the start is committed before n8n gets the execution data; that window is measured, and a crash in it makes the retry a duplicate', async (t) => {
+		const ts = newStore();
+		const setup = { store: ts, parameters: { events: ['customer.registered'] } };
+		const claim = ts.store.claimOccasions.bind(ts.store);
+		let committedAt = 0n;
+		ts.store.claimOccasions = async (claims, now) => {
+			const won = await claim(claims, now);
+			committedAt = process.hrtime.bigint();
+			return won;
+		};
+		const windows: number[] = [];
+		for (let i = 0; i < 50; i++) {
+			committedAt = 0n;
+			const answer = await deliver(setup, genericDelivery(genericEvent({ id: `window-${i}`, type: 'customer.registered' })));
+			const handedOver = process.hrtime.bigint();
+			assertStarted(answer);
+			assert.ok(committedAt > 0n && committedAt <= handedOver, 'the start was committed before webhook() returned the execution data');
+			windows.push(Number(handedOver - committedAt) / 1e6);
+		}
+		windows.sort((a, b) => a - b);
+		const median = windows[windows.length >> 1];
+		t.diagnostic(`start committed -> execution data handed to n8n: median ${median.toFixed(3)} ms, max ${windows[windows.length - 1].toFixed(3)} ms`);
+		assert.ok(median < 5, `the window this node adds is well under a millisecond or two (median ${median} ms)`);
+
+		// n8n stops before it saves the execution (the data above is dropped): the shop sees no 200
+		// and retries, and the retry is answered as a duplicate. That start is lost, never doubled.
+		assertAnswered(await deliver(setup, genericDelivery(genericEvent({ id: 'window-0', type: 'customer.registered' }))), 200, 'duplicate');
+	});
+
 	it('one store, several workflows: each trigger starts once per event; a record-only trigger uses up no start', async () => {
 		const ts = newStore();
 		const webhook = { source: 'shopify' as const, secret: SECRET };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CanonicalEvent } from '../../core/event';
 import { NotFoundError } from '../../core/errors';
-import type { Store } from '../../core/store';
+import type { DueQuery, OccasionCandidate, Store } from '../../core/store';
 import { SCHEMA_VERSION } from '../../store/schema';
 
 export interface StoreFactory {
@@ -510,6 +510,35 @@ export function storeContract(factory: StoreFactory): void {
 					(await store.dueAbandonedCarts({ ...q, kind: 'cart.abandoned', before: T0 })).map((c) => c.cart?.version),
 					[2],
 				);
+			});
+
+			it('pages on after a cursor (instant, id): candidates with the same instant are neither repeated nor skipped', async () => {
+				const at = T0 - 500 * DAY;
+				await store.recordEvents(
+					['pg-a', 'pg-b', 'pg-c'].flatMap((id) => [registerEvent(id, at), cartEvent(id, `cart-${id}`, at, 1), orderEvent(`${id}-buyer`, at, '5.00')]),
+					at,
+				);
+				const q = { consumer: 'pager', after: at, before: at + 1, limit: 2 };
+				const pages = async (find: (query: Omit<DueQuery, 'kind'>) => Promise<OccasionCandidate[]>, idOf: (c: OccasionCandidate) => string) => {
+					const first = await find(q);
+					const last = first[first.length - 1];
+					const second = await find({ ...q, cursor: { at: last.at!, id: idOf(last) } });
+					return [first, second].map((page) => page.map(idOf));
+				};
+				const cartId = (c: OccasionCandidate) => c.cart!.id;
+				const customerId = (c: OccasionCandidate) => c.customer.id;
+				assert.deepEqual(await pages((query) => store.dueAbandonedCarts({ ...query, kind: 'cart.abandoned' }), cartId), [
+					['cart-pg-a', 'cart-pg-b'],
+					['cart-pg-c'],
+				]);
+				assert.deepEqual(await pages((query) => store.dueRegisteredWithoutOrder({ ...query, kind: 'customer.no_order_since_registration' }), customerId), [
+					['pg-a', 'pg-b'],
+					['pg-c'],
+				]);
+				assert.deepEqual(await pages((query) => store.dueLapsed({ ...query, kind: 'customer.lapsed' }), customerId), [
+					['pg-a-buyer', 'pg-b-buyer'],
+					['pg-c-buyer'],
+				]);
 			});
 
 			it('two pollers claiming the same occasions in parallel: each claimed exactly once', async () => {

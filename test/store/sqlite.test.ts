@@ -34,7 +34,7 @@ const factory: StoreFactory = {
 	},
 	async createAt(version, seed) {
 		const file = join(dir, `store-${++n}.sqlite`);
-		await new SqlStore(new SqliteDriver(file, MIGRATIONS.filter((m) => m.version <= version))).close();
+		await new SqlStore(new SqliteDriver(file, { migrations: MIGRATIONS.filter((m) => m.version <= version) })).close();
 		const db = new DatabaseSync(file);
 		try {
 			for (const statement of seed) db.exec(statement);
