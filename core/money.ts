@@ -2,6 +2,7 @@
  * Money without floating point. Amounts travel as decimal strings ("404.95") and are stored and
  * summed as integer minor units (BigInt where sums may grow).
  */
+import { isCurrency } from './currencies';
 import { InputError } from './errors';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -26,13 +27,16 @@ export function currencyExponent(currency: string): number {
 	return exponent;
 }
 
-/** Upper-case ISO 4217 code, or an InputError naming the field. */
+const CURRENCY_HINT = 'Use the three-letter ISO 4217 code of the currency the amount is in, such as EUR or USD.';
+
+/** Upper-case ISO 4217 code of a currency of payment (core/currencies.ts), or an InputError naming the field. */
 export function normalizeCurrency(value: unknown, field = 'currency'): string {
 	const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
 	if (!CURRENCY.test(code)) {
-		const shown = typeof value === 'string' ? value : describe(value);
-		throw new InputError(field, `"${shown}" is not a currency code`, 'Use a three-letter ISO 4217 code such as EUR or USD.');
+		const shown = typeof value === 'string' ? quoted(value) : describe(value);
+		throw new InputError(field, `${shown} is not a currency code`, CURRENCY_HINT);
 	}
+	if (!isCurrency(code)) throw new InputError(field, `"${code}" is not an ISO 4217 currency of payment`, CURRENCY_HINT);
 	return code;
 }
 
@@ -51,9 +55,17 @@ export function normalizeDecimal(value: unknown, field = 'amount'): string {
 		throw new InputError(field, `expected an amount such as "19.99", got ${describe(value)}`);
 	}
 	if (!DECIMAL.test(text)) {
-		throw new InputError(field, `"${text}" is not a decimal amount`, 'Write amounts with digits and an optional decimal point, e.g. 19.99.');
+		throw new InputError(field, `${quoted(text)} is not a decimal amount`, 'Write amounts with digits and an optional decimal point, e.g. 19.99.');
 	}
 	return text;
+}
+
+/** A decimal amount of 0 or more (a price, an order total); "-0" is "0". */
+export function nonNegativeDecimal(value: unknown, field = 'amount'): string {
+	const text = normalizeDecimal(value, field);
+	if (!text.startsWith('-')) return text;
+	if (/^-[0.]+$/.test(text)) return text.slice(1);
+	throw new InputError(field, `${text} is below zero`, 'Send the amount the customer pays, 0 or more, e.g. 19.99.');
 }
 
 /** Integer minor units (as BigInt) of a decimal amount in a currency; rounds half away from zero. */
@@ -107,6 +119,11 @@ function numberToPlainString(value: number): string {
 	else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
 	else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
 	return (negative ? '-' : '') + out;
+}
+
+/** A string for an error message, cut short: an error never repeats a huge value. */
+function quoted(text: string): string {
+	return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
 function describe(value: unknown): string {

@@ -7,7 +7,7 @@
  * turned into text with String() (a JSON object may carry its own `toString` key).
  */
 import { InputError } from '../errors';
-import { normalizeCurrency, normalizeDecimal } from '../money';
+import { nonNegativeDecimal, normalizeCurrency, normalizeDecimal } from '../money';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -308,6 +308,13 @@ export function amountOf(obj: JsonObject, key: string, path = key): string {
 	const value = own(obj, key);
 	if (isAbsent(value)) throw new InputError(path, 'is required', 'Send the body exactly as the store delivered it.');
 	return normalizeDecimal(value, path);
+}
+
+/** A required total (an order's, a cart's) of a vendor payload as a decimal string of 0 or more. */
+export function totalOf(obj: JsonObject, key: string, path = key): string {
+	const value = own(obj, key);
+	if (isAbsent(value)) throw new InputError(path, 'is required', 'Send the body exactly as the store delivered it.');
+	return nonNegativeDecimal(value, path);
 }
 
 /** A required currency code of a vendor payload, upper case. */

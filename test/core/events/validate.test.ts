@@ -226,4 +226,54 @@ describe('validateEvent', () => {
 		const inherited = JSON.parse('{"id":"e","type":"order.placed","occurredAt":"2026-01-01T00:00:00Z","customer":{"id":"c"},"order":{"id":"o","total":"1","currency":{"toString":1}}}') as unknown;
 		assert.throws(() => validateEvent(inherited), inputError('order.currency', /got an object/));
 	});
+
+	it('refuses a negative order total, cart total or line price, naming the field', () => {
+		const withOrder = (order: Record<string, unknown>) => ({ ...orderPayload(), order: { ...(orderPayload().order as object), ...order } });
+		assert.throws(() => validateEvent(withOrder({ total: '-409.94' })), inputError('order.total', /-409.94 is below zero/));
+		assert.throws(() => validateEvent(withOrder({ total: -1 })), inputError('order.total', /below zero/));
+		assert.throws(
+			() => validateEvent(withOrder({ lines: [{ productId: 'p', quantity: 1, price: '-5.00' }] })),
+			inputError('order.lines[0].price', /below zero/),
+		);
+		const cart = { id: 'e', type: 'cart.updated', occurredAt: '2026-01-01T00:00:00Z', customer: { id: 'c' } };
+		assert.throws(() => validateEvent({ ...cart, cart: { id: 'k', total: '-1', currency: 'EUR' } }), inputError('cart.total', /below zero/));
+		assert.equal(validateEvent(withOrder({ total: '-0.00' })).order?.total, '0.00');
+		assert.equal(validateEvent(withOrder({ total: '0' })).order?.total, '0');
+	});
+
+	it('accepts ISO 4217 currencies of payment only', () => {
+		const withCurrency = (currency: unknown) => ({ ...orderPayload(), order: { ...(orderPayload().order as object), currency } });
+		for (const code of ['XXX', 'ZZZ', 'XTS', 'XAU', 'xdr', 'ABC']) {
+			assert.throws(() => validateEvent(withCurrency(code)), inputError('order.currency', /is not an ISO 4217 currency of payment/), code);
+		}
+		for (const code of ['EUR', 'usd', 'JPY', 'KWD', 'CHF', 'XOF', 'XCG']) {
+			assert.equal(validateEvent(withCurrency(code)).order?.currency, code.toUpperCase());
+		}
+		const error = (() => {
+			try {
+				validateEvent(withCurrency('ZZZ'));
+			} catch (e) {
+				return e as InputError;
+			}
+			return undefined;
+		})();
+		assert.match(error?.hint ?? '', /ISO 4217 code/);
+	});
+
+	it('accepts times from 1900 up to a day after now, and birth years from 1900 to this year', () => {
+		const now = Date.parse('2026-05-01T09:00:00Z');
+		const at = (occurredAt: string, customer: Record<string, unknown> = {}) =>
+			validateEvent({ id: 'e', type: 'customer.updated', occurredAt, customer: { id: 'c', ...customer } }, { now });
+		assert.throws(() => at('0000-01-01T00:00:00Z'), inputError('occurredAt', /before 1900/));
+		assert.throws(() => at('1899-12-31T23:59:59Z'), inputError('occurredAt', /before 1900/));
+		assert.throws(() => at('9999-12-31T00:00:00Z'), inputError('occurredAt', /more than a day after now \(2026-05-01T09:00:00.000Z\)/));
+		assert.throws(() => at('2026-05-02T09:00:01Z'), inputError('occurredAt', /more than a day after now/));
+		assert.equal(at('2026-05-02T09:00:00Z').occurredAt, '2026-05-02T09:00:00.000Z', 'a sender clock up to a day ahead');
+		assert.equal(at('1900-01-01T00:00:00Z').occurredAt, '1900-01-01T00:00:00.000Z');
+		assert.throws(() => at('2026-01-01T00:00:00Z', { registeredAt: '9999-01-01T00:00:00Z' }), inputError('customer.registeredAt', /after now/));
+		assert.throws(() => at('2026-01-01T00:00:00Z', { birthday: '9999-05-17' }), inputError('customer.birthday', /9999 is not a birth year from 1900 to 2026/));
+		assert.throws(() => at('2026-01-01T00:00:00Z', { birthday: '0001-05-17' }), inputError('customer.birthday', /birth year/));
+		assert.equal(at('2026-01-01T00:00:00Z', { birthday: '2026-01-17' }).customer.birthday, '2026-01-17');
+		assert.throws(() => validateEvent({ id: 'e', type: 'customer.updated', occurredAt: '9999-01-01T00:00:00Z', customer: { id: 'c' } }), inputError('occurredAt'), 'the system clock by default');
+	});
 });
