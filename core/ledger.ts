@@ -9,7 +9,7 @@
  */
 import { DateTime } from 'luxon';
 import { textList } from './check';
-import { InputError } from './errors';
+import { InputError, quote } from './errors';
 import type { CanonicalEvent, Customer, EventType } from './event';
 import { normalizeShopify } from './events/shopify';
 import { validateEvent } from './events/validate';
@@ -225,7 +225,7 @@ function booleanOf(value: unknown, field: string): boolean | undefined {
 	const word = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().toLowerCase() : '';
 	if (TRUE_WORDS.has(word)) return true;
 	if (FALSE_WORDS.has(word)) return false;
-	throw new InputError(field, `"${String(value)}" is not yes or no`, 'Use true/false, yes/no or 1/0.');
+	throw new InputError(field, `${quote(value)} is not yes or no`, 'Use true/false, yes/no or 1/0.');
 }
 
 function typeOf(row: MappedRow): MappedType {

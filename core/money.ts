@@ -3,7 +3,8 @@
  * summed as integer minor units (BigInt where sums may grow).
  */
 import { isCurrency } from './currencies';
-import { InputError } from './errors';
+import { InputError, quote } from './errors';
+import { checkLength, MAX_AMOUNT_LENGTH } from './limits';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const CURRENCY = /^[A-Z]{3}$/;
@@ -33,7 +34,7 @@ const CURRENCY_HINT = 'Use the three-letter ISO 4217 code of the currency the am
 export function normalizeCurrency(value: unknown, field = 'currency'): string {
 	const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
 	if (!CURRENCY.test(code)) {
-		const shown = typeof value === 'string' ? quoted(value) : describe(value);
+		const shown = typeof value === 'string' ? quote(value) : describe(value);
 		throw new InputError(field, `${shown} is not a currency code`, CURRENCY_HINT);
 	}
 	if (!isCurrency(code)) throw new InputError(field, `"${code}" is not an ISO 4217 currency of payment`, CURRENCY_HINT);
@@ -54,8 +55,9 @@ export function normalizeDecimal(value: unknown, field = 'amount'): string {
 	} else {
 		throw new InputError(field, `expected an amount such as "19.99", got ${describe(value)}`);
 	}
+	checkLength(text, field, MAX_AMOUNT_LENGTH, 'Write amounts with digits and an optional decimal point, e.g. 19.99.');
 	if (!DECIMAL.test(text)) {
-		throw new InputError(field, `${quoted(text)} is not a decimal amount`, 'Write amounts with digits and an optional decimal point, e.g. 19.99.');
+		throw new InputError(field, `${quote(text)} is not a decimal amount`, 'Write amounts with digits and an optional decimal point, e.g. 19.99.');
 	}
 	return text;
 }
@@ -119,11 +121,6 @@ function numberToPlainString(value: number): string {
 	else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
 	else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
 	return (negative ? '-' : '') + out;
-}
-
-/** A string for an error message, cut short: an error never repeats a huge value. */
-function quoted(text: string): string {
-	return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
 function describe(value: unknown): string {

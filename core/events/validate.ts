@@ -23,7 +23,7 @@ import {
 } from '../event';
 import { systemClock } from '../clock';
 import { InputError } from '../errors';
-import { EARLIEST_INSTANT_MS, EARLIEST_YEAR, MAX_CLOCK_AHEAD_MS } from '../limits';
+import { EARLIEST_INSTANT_MS, EARLIEST_YEAR, MAX_CLOCK_AHEAD_MS, MAX_LINES } from '../limits';
 import { nonNegativeDecimal, normalizeCurrency } from '../money';
 import { formatBirthday, normalizeZone, parseBirthday } from '../time';
 import {
@@ -200,6 +200,9 @@ function linesOf(value: unknown, path: string): Line[] {
 	if (value === undefined || value === null) return [];
 	if (!Array.isArray(value)) {
 		throw new InputError(path, `expected a list of lines, got ${describe(value)}`, 'Use lines: [{ "productId", "quantity", "price" }].');
+	}
+	if (value.length > MAX_LINES) {
+		throw new InputError(path, `has ${value.length} lines; at most ${MAX_LINES} are allowed`, 'Send at most that many lines in one order or cart.');
 	}
 	return value.map((entry: unknown, index) => lineOf(entry, `${path}[${index}]`));
 }

@@ -148,7 +148,7 @@ describe('validateEvent', () => {
 		assert.throws(bad(['id'], 820982911946154508), inputError('id', /above 2\^53 and has lost digits/));
 		assert.throws(bad(['source'], 'magento'), inputError('source', /is not an event source/));
 		assert.throws(bad(['order'], DELETE), inputError('order', /is required for order.placed events/));
-		assert.throws(bad(['id'], 'x'.repeat(513)), inputError('id', /513 characters long; at most 512/));
+		assert.throws(bad(['id'], 'x'.repeat(321)), inputError('id', /321 characters long; at most 320/));
 		assert.throws(bad(['order', 'couponCodes'], ['C'.repeat(256)]), inputError('order.couponCodes[0]', /at most 255/));
 	});
 
@@ -275,5 +275,63 @@ describe('validateEvent', () => {
 		assert.throws(() => at('2026-01-01T00:00:00Z', { birthday: '0001-05-17' }), inputError('customer.birthday', /birth year/));
 		assert.equal(at('2026-01-01T00:00:00Z', { birthday: '2026-01-17' }).customer.birthday, '2026-01-17');
 		assert.throws(() => validateEvent({ id: 'e', type: 'customer.updated', occurredAt: '9999-01-01T00:00:00Z', customer: { id: 'c' } }), inputError('occurredAt'), 'the system clock by default');
+	});
+
+	it('refuses a NUL or an unpaired surrogate in an id, email, label or URL, naming the field', () => {
+		const withOrder = (order: Record<string, unknown>, customer: Record<string, unknown> = {}) => ({
+			...orderPayload(),
+			customer: { id: 'c', ...customer },
+			order: { ...(orderPayload().order as object), ...order },
+		});
+		const nul = (field: string) => inputError(field, /contains a NUL character/);
+		const surrogate = (field: string) => inputError(field, /unpaired UTF-16 surrogate/);
+		assert.throws(() => validateEvent({ ...orderPayload(), id: 'evt\u00001' }), nul('id'));
+		assert.throws(() => validateEvent(withOrder({}, { id: 'c\u0000' })), nul('customer.id'));
+		assert.throws(() => validateEvent(withOrder({}, { id: 'c\uD800' })), surrogate('customer.id'));
+		assert.throws(() => validateEvent(withOrder({}, { email: 'a\u0000@example.com' })), nul('customer.email'));
+		assert.throws(() => validateEvent(withOrder({ id: 'o\uDC00x' })), surrogate('order.id'));
+		assert.throws(() => validateEvent(withOrder({ couponCodes: ['WELCOME\u000010'] })), nul('order.couponCodes[0]'));
+		assert.throws(() => validateEvent(withOrder({ lines: [{ productId: 'p', categories: ['Boys', 'Sh\u0000oes'], quantity: 1, price: '1' }] })), nul('order.lines[0].categories[1]'));
+		const cart = { id: 'e', type: 'cart.updated', occurredAt: '2026-01-01T00:00:00Z', customer: { id: 'c' } };
+		assert.throws(() => validateEvent({ ...cart, cart: { id: 'k', total: '1', currency: 'EUR', recoveryUrl: 'https://shop.example/\u0000' } }), nul('cart.recoveryUrl'));
+		assert.equal(validateEvent(withOrder({}, { id: 'c-\uD83D\uDE00' })).customer.id, 'c-\uD83D\uDE00', 'a paired surrogate is a character');
+	});
+
+	it('free text drops NUL characters and turns unpaired surrogates into U+FFFD', () => {
+		const event = validateEvent({
+			...orderPayload(),
+			customer: { id: 'c', firstName: 'Ja\u0000ne', lastName: 'D\uD800oe', phone: '\u0000' },
+			order: { ...(orderPayload().order as object), status: 'pa\u0000id', lines: [{ productId: 'p', name: 'Tee\u0000', sku: 'T\uDC00', quantity: 1, price: '1' }] },
+		});
+		assert.deepEqual(event.customer, { id: 'c', firstName: 'Jane', lastName: 'D\uFFFDoe' });
+		assert.equal(event.order?.status, 'paid');
+		assert.deepEqual(event.order?.lines[0], { productId: 'p', name: 'Tee', sku: 'T\uFFFD', categories: [], quantity: 1, price: '1' });
+		assert.deepEqual(validateEvent(event), event);
+	});
+
+	it('bounds every field, with a short message that never repeats the value', () => {
+		const huge = 'x'.repeat(1_000_000);
+		const withOrder = (order: Record<string, unknown>, customer: Record<string, unknown> = {}) => ({
+			...orderPayload(),
+			customer: { id: 'c', ...customer },
+			order: { ...(orderPayload().order as object), ...order },
+		});
+		const tooLong = (field: string, max: number) => (error: unknown) => {
+			inputError(field, new RegExp(`is 1000000 characters long; at most ${max} are allowed`))(error);
+			assert.ok((error as Error).message.length < 200, 'a short message');
+			return true;
+		};
+		assert.throws(() => validateEvent(withOrder({}, { firstName: huge })), tooLong('customer.firstName', 1024));
+		assert.throws(() => validateEvent(withOrder({}, { id: huge })), tooLong('customer.id', 320));
+		assert.throws(() => validateEvent(withOrder({}, { email: `${huge}@example.com` })), inputError('customer.email', /at most 254/));
+		assert.throws(() => validateEvent(withOrder({ id: huge })), tooLong('order.id', 320));
+		assert.throws(() => validateEvent(withOrder({ total: '1'.repeat(1_000_000) })), tooLong('order.total', 64));
+		assert.throws(() => validateEvent(withOrder({ couponCodes: [huge] })), tooLong('order.couponCodes[0]', 255));
+		assert.throws(() => validateEvent(withOrder({ currency: huge })), (error: unknown) => inputError('order.currency')(error) && (error as Error).message.length < 200);
+		assert.throws(() => validateEvent({ ...orderPayload(), occurredAt: huge }), (error: unknown) => inputError('occurredAt')(error) && (error as Error).message.length < 200);
+		const line = { productId: 'p', quantity: 1, price: '1' };
+		assert.throws(() => validateEvent(withOrder({ lines: Array.from({ length: 5001 }, () => line) })), inputError('order.lines', /has 5001 lines; at most 5000/));
+		assert.throws(() => validateEvent(withOrder({ couponCodes: Array.from({ length: 1001 }, (_, i) => `C${i}`) })), inputError('order.couponCodes', /at most 1000/));
+		assert.equal(validateEvent(withOrder({ lines: Array.from({ length: 5000 }, () => line) })).order?.lines.length, 5000);
 	});
 });
