@@ -4,7 +4,8 @@ import type { Store } from '../../core/store';
 import { PostgresDriver } from '../../store/postgres/driver';
 import { SqlStore } from '../../store/sql-store';
 import { dropSchema, postgresServer, type PgServer } from '../helpers/postgres';
-import { storeContract } from './contract';
+import { boundsContract } from './contract-bounds';
+import { storeContract, type StoreFactory } from './contract';
 
 let server: PgServer;
 const schemas: string[] = [];
@@ -17,7 +18,7 @@ after(async () => {
 	for (const schema of schemas) await dropSchema(server, schema);
 });
 
-storeContract({
+const factory: StoreFactory = {
 	dialect: 'postgres',
 	async create() {
 		const schema = `contract_${process.pid}_${schemas.length}`;
@@ -44,4 +45,7 @@ storeContract({
 			await client.end();
 		}
 	},
-});
+};
+
+storeContract(factory);
+boundsContract(factory);

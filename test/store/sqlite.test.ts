@@ -6,14 +6,15 @@ import { after } from 'node:test';
 import type { Store } from '../../core/store';
 import { SqlStore } from '../../store/sql-store';
 import { SqliteDriver } from '../../store/sqlite/driver';
-import { storeContract } from './contract';
+import { boundsContract } from './contract-bounds';
+import { storeContract, type StoreFactory } from './contract';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const files = new WeakMap<Store, string>();
 let n = 0;
 
-storeContract({
+const factory: StoreFactory = {
 	dialect: 'sqlite',
 	async create() {
 		const file = join(dir, `store-${++n}.sqlite`);
@@ -30,4 +31,7 @@ storeContract({
 			db.close();
 		}
 	},
-});
+};
+
+storeContract(factory);
+boundsContract(factory);
