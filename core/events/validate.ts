@@ -6,7 +6,10 @@
  * It returns a new object that holds only the canonical fields, normalized: times as ISO 8601
  * UTC with milliseconds, money as decimal strings, currencies upper case, emails lower case, ids
  * as strings, lists present (categories, couponCodes, promotions default to []). Unknown fields
- * are dropped. Anything it cannot read is an InputError naming the path (`order.lines[2].price`).
+ * are dropped. Anything it cannot read is an InputError naming the path (`order.lines[2].price`),
+ * and so is what the store must not hold: a negative total or price, a currency that is not an
+ * ISO 4217 currency of payment, a time before 1900 or more than a day after now, and text outside
+ * the bounds of core/limits.ts.
  * validateEvent(validateEvent(x)) deep-equals validateEvent(x).
  */
 import {
