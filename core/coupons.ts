@@ -3,24 +3,23 @@
  */
 import { randomInt } from 'node:crypto';
 import { customerIdOf, oneOf, requireText, textItems, wholeNumber } from './check';
-import { InputError } from './errors';
+import { InputError, quote } from './errors';
+import { MAX_CODE_LENGTH, MAX_NAME_LENGTH } from './limits';
 import { normalizeCurrency, normalizeDecimal } from './money';
 import type { ClaimOutcome, ClaimRequest, CodeInput, Store } from './store';
 import { addDuration, instantIn, isoUtc, normalizeAmount, parseInstant, TIME_UNITS, type TimeUnit } from './time';
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B: codes people can read out and type. */
 export const UNAMBIGUOUS_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
-const MAX_CODE_LENGTH = 64;
 
 export function poolName(value: unknown, field = 'pool'): string {
-	return requireText(value, field, 'Pick a coupon pool from the list or type its name, e.g. thank-you-20.');
+	return requireText(value, field, 'Pick a coupon pool from the list or type its name, e.g. thank-you-20.', MAX_NAME_LENGTH);
 }
 
 export function normalizeCode(value: unknown, field = 'code'): string {
-	const code = requireText(value, field).toUpperCase();
-	if (code.length > MAX_CODE_LENGTH || /\s/.test(code)) {
-		throw new InputError(field, `"${code}" is not a coupon code`, `Codes have no spaces and at most ${MAX_CODE_LENGTH} characters.`);
-	}
+	const hint = `Codes have no spaces and at most ${MAX_CODE_LENGTH} characters.`;
+	const code = requireText(value, field, hint, MAX_CODE_LENGTH).toUpperCase();
+	if (/\s/.test(code)) throw new InputError(field, `${quote(code)} is not a coupon code`, hint);
 	return code;
 }
 

@@ -31,3 +31,9 @@ export class StoreError extends Error {
 		this.name = 'StoreError';
 	}
 }
+
+/** A value quoted for an error message, cut to 60 characters: a message never repeats a huge value. */
+export function quote(value: unknown): string {
+	const text = typeof value === 'string' ? value : String(value);
+	return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+}

@@ -2,6 +2,7 @@
  * Repeatability Guard: may this customer enter this activity (again)?
  */
 import { customerIdOf, oneOf, requireText, wholeNumber } from './check';
+import { MAX_NAME_LENGTH } from './limits';
 import type { GuardOutcome, GuardPolicy, GuardRequest, Store } from './store';
 import { isoUtc } from './time';
 
@@ -29,9 +30,13 @@ export function parsePolicy(input: Pick<GuardInput, 'policy' | 'times' | 'period
 	return { kind };
 }
 
+export function activityName(value: unknown, field = 'activity'): string {
+	return requireText(value, field, 'Name the activity, e.g. the workflow ID (the default) or "welcome-series".', MAX_NAME_LENGTH);
+}
+
 export function prepareGuard(input: GuardInput): GuardRequest {
 	return {
-		activity: requireText(input.activity, 'activity', 'Name the activity, e.g. the workflow ID (the default) or "welcome-series".'),
+		activity: activityName(input.activity),
 		customerId: customerIdOf(input.customerId),
 		key: requireText(input.key, 'entryKey', 'Use the ID of the event that started the workflow, e.g. {{ $json.id }}.'),
 		policy: parsePolicy(input),

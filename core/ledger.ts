@@ -9,12 +9,12 @@
  */
 import { DateTime } from 'luxon';
 import { textList } from './check';
-import { InputError } from './errors';
+import { InputError, quote } from './errors';
 import type { CanonicalEvent, Customer, EventType } from './event';
 import { normalizeShopify } from './events/shopify';
 import { validateEvent } from './events/validate';
 import { normalizeWooCommerce } from './events/woocommerce';
-import { fromMinor, normalizeCurrency, normalizeDecimal, toMinor } from './money';
+import { fromMinor, nonNegativeDecimal, normalizeCurrency, toMinor } from './money';
 import { summarize, type PurchaseSummary } from './purchases';
 import type { CustomerRow, Store } from './store';
 import { isoUtc, normalizeZone, parseInstant } from './time';
@@ -92,10 +92,10 @@ function refuseOccasion(event: CanonicalEvent): CanonicalEvent {
  * - woocommerceOrders / woocommerceCustomers: the same for WooCommerce's REST resources.
  * Errors are InputErrors naming the field.
  */
-export function eventFromItem(format: ItemFormat, json: unknown): CanonicalEvent {
+export function eventFromItem(format: ItemFormat, json: unknown, now?: number): CanonicalEvent {
 	if (format === 'canonical') {
 		try {
-			return refuseOccasion(validateEvent(json, { defaultSource: 'ledger' }));
+			return refuseOccasion(validateEvent(json, { defaultSource: 'ledger', now }));
 		} catch (error) {
 			throw withHint(error, 'Each input item must be one canonical event: { "id", "type", "occurredAt", "customer": { "id" }, ... }.');
 		}
@@ -103,7 +103,7 @@ export function eventFromItem(format: ItemFormat, json: unknown): CanonicalEvent
 	const vendor = VENDOR[format];
 	if (!vendor) throw new InputError('format', `"${String(format)}" is not an input format`, `Use one of: ${LEDGER_FORMATS.join(', ')}.`);
 	try {
-		return vendor.name === 'Shopify' ? normalizeShopify(vendor.topic, json) : normalizeWooCommerce(vendor.topic, json);
+		return vendor.name === 'Shopify' ? normalizeShopify(vendor.topic, json, {}, now) : normalizeWooCommerce(vendor.topic, json, {}, now);
 	} catch (error) {
 		throw withHint(error, `Each input item must be one ${vendor.name} ${vendor.resource}, as n8n's ${vendor.name} node returns it (${vendor.resource === 'order' ? 'Order' : 'Customer'} > Get Many).`);
 	}
@@ -149,6 +149,8 @@ export interface MappedRow {
 export interface MappingOptions {
 	/** The zone of dates written without an offset ("2024-01-15 10:30"). Default UTC. */
 	zone?: string;
+	/** Now, epoch ms: events dated more than a day later are refused. Default: the system clock. */
+	now?: number;
 }
 
 interface DraftLine {
@@ -223,7 +225,7 @@ function booleanOf(value: unknown, field: string): boolean | undefined {
 	const word = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().toLowerCase() : '';
 	if (TRUE_WORDS.has(word)) return true;
 	if (FALSE_WORDS.has(word)) return false;
-	throw new InputError(field, `"${String(value)}" is not yes or no`, 'Use true/false, yes/no or 1/0.');
+	throw new InputError(field, `${quote(value)} is not yes or no`, 'Use true/false, yes/no or 1/0.');
 }
 
 function typeOf(row: MappedRow): MappedType {
@@ -270,7 +272,7 @@ function rowDraft(row: MappedRow, zone: string): Draft {
 	if (type === 'order.placed' || type === 'order.updated') {
 		const orderId = textOf(row.orderId, 'orderId');
 		if (orderId === undefined) throw new InputError('orderId', `is required for ${type}`, 'Map the column with the order ID or number.');
-		const total = absent(row.total) ? undefined : normalizeDecimal(typeof row.total === 'string' ? row.total.trim() : row.total, 'total');
+		const total = absent(row.total) ? undefined : nonNegativeDecimal(typeof row.total === 'string' ? row.total.trim() : row.total, 'total');
 		const currency = absent(row.currency) ? undefined : normalizeCurrency(row.currency, 'currency');
 		const order: NonNullable<Draft['order']> = {
 			id: orderId,
@@ -308,7 +310,7 @@ function rowLine(row: MappedRow, orderId: string): DraftLine | undefined {
 	};
 	if (sku !== undefined) line.sku = sku;
 	if (name !== undefined) line.name = name;
-	if (!absent(row.price)) line.price = normalizeDecimal(typeof row.price === 'string' ? row.price.trim() : row.price, 'price');
+	if (!absent(row.price)) line.price = nonNegativeDecimal(typeof row.price === 'string' ? row.price.trim() : row.price, 'price');
 	return line;
 }
 
@@ -336,7 +338,7 @@ function quantityOf(value: unknown): bigint | undefined {
 }
 
 /** The draft as a validated canonical event: missing line prices and a missing total are filled in where they can be. */
-function finishDraft(draft: Draft): CanonicalEvent {
+function finishDraft(draft: Draft, now: number | undefined): CanonicalEvent {
 	if (draft.customer.id === undefined) throw new InputError('customerId', 'is empty in every row of this order', CUSTOMER_HINT);
 	if (draft.occurredAt === undefined) throw new InputError('occurredAt', 'is empty in every row of this order', OCCURRED_HINT);
 	const event: Record<string, unknown> = {
@@ -368,7 +370,7 @@ function finishDraft(draft: Draft): CanonicalEvent {
 		});
 		event.order = { id: order.id, total, currency, status: order.status, couponCodes: order.couponCodes, promotions: order.promotions, lines };
 	}
-	return validateEvent(event, { defaultSource: 'ledger' });
+	return validateEvent(event, { defaultSource: 'ledger', now });
 }
 
 export interface LedgerEntry {
@@ -420,7 +422,7 @@ export function eventsFromRows(rows: Array<{ itemIndex: number; row: MappedRow }
 	const entries: LedgerEntry[] = [];
 	for (const { draft, itemIndexes } of groups.values()) {
 		try {
-			entries.push({ event: finishDraft(draft), itemIndexes });
+			entries.push({ event: finishDraft(draft, options.now), itemIndexes });
 		} catch (error) {
 			for (const itemIndex of itemIndexes) failures.push({ itemIndex, error });
 		}
@@ -430,12 +432,12 @@ export function eventsFromRows(rows: Array<{ itemIndex: number; row: MappedRow }
 }
 
 /** Whole-item formats to canonical events, one per item. */
-export function eventsFromItems(format: ItemFormat, items: Array<{ itemIndex: number; json: unknown }>): LedgerBatch {
+export function eventsFromItems(format: ItemFormat, items: Array<{ itemIndex: number; json: unknown }>, now?: number): LedgerBatch {
 	const entries: LedgerEntry[] = [];
 	const failures: LedgerFailure[] = [];
 	for (const { itemIndex, json } of items) {
 		try {
-			entries.push({ event: eventFromItem(format, json), itemIndexes: [itemIndex] });
+			entries.push({ event: eventFromItem(format, json, now), itemIndexes: [itemIndex] });
 		} catch (error) {
 			failures.push({ itemIndex, error });
 		}

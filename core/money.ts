@@ -2,7 +2,9 @@
  * Money without floating point. Amounts travel as decimal strings ("404.95") and are stored and
  * summed as integer minor units (BigInt where sums may grow).
  */
-import { InputError } from './errors';
+import { isCurrency } from './currencies';
+import { InputError, quote } from './errors';
+import { checkLength, MAX_AMOUNT_LENGTH } from './limits';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const CURRENCY = /^[A-Z]{3}$/;
@@ -26,13 +28,16 @@ export function currencyExponent(currency: string): number {
 	return exponent;
 }
 
-/** Upper-case ISO 4217 code, or an InputError naming the field. */
+const CURRENCY_HINT = 'Use the three-letter ISO 4217 code of the currency the amount is in, such as EUR or USD.';
+
+/** Upper-case ISO 4217 code of a currency of payment (core/currencies.ts), or an InputError naming the field. */
 export function normalizeCurrency(value: unknown, field = 'currency'): string {
 	const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
 	if (!CURRENCY.test(code)) {
-		const shown = typeof value === 'string' ? value : describe(value);
-		throw new InputError(field, `"${shown}" is not a currency code`, 'Use a three-letter ISO 4217 code such as EUR or USD.');
+		const shown = typeof value === 'string' ? quote(value) : describe(value);
+		throw new InputError(field, `${shown} is not a currency code`, CURRENCY_HINT);
 	}
+	if (!isCurrency(code)) throw new InputError(field, `"${code}" is not an ISO 4217 currency of payment`, CURRENCY_HINT);
 	return code;
 }
 
@@ -50,10 +55,19 @@ export function normalizeDecimal(value: unknown, field = 'amount'): string {
 	} else {
 		throw new InputError(field, `expected an amount such as "19.99", got ${describe(value)}`);
 	}
+	checkLength(text, field, MAX_AMOUNT_LENGTH, 'Write amounts with digits and an optional decimal point, e.g. 19.99.');
 	if (!DECIMAL.test(text)) {
-		throw new InputError(field, `"${text}" is not a decimal amount`, 'Write amounts with digits and an optional decimal point, e.g. 19.99.');
+		throw new InputError(field, `${quote(text)} is not a decimal amount`, 'Write amounts with digits and an optional decimal point, e.g. 19.99.');
 	}
 	return text;
+}
+
+/** A decimal amount of 0 or more (a price, an order total); "-0" is "0". */
+export function nonNegativeDecimal(value: unknown, field = 'amount'): string {
+	const text = normalizeDecimal(value, field);
+	if (!text.startsWith('-')) return text;
+	if (/^-[0.]+$/.test(text)) return text.slice(1);
+	throw new InputError(field, `${text} is below zero`, 'Send the amount the customer pays, 0 or more, e.g. 19.99.');
 }
 
 /** Integer minor units (as BigInt) of a decimal amount in a currency; rounds half away from zero. */

@@ -2,7 +2,8 @@
  * Purchase Check: conditions over a customer's purchase history within a time window.
  */
 import type { Clock } from './clock';
-import { oneOf, textList, wholeNumber, customerIdOf } from './check';
+import { oneOf, requireText, textList, wholeNumber, customerIdOf } from './check';
+import { MAX_LABEL_LENGTH } from './limits';
 import { InputError } from './errors';
 import { fromMinor, normalizeCurrency, toMinor } from './money';
 import type { PurchaseRows, Store } from './store';
@@ -75,7 +76,7 @@ export function parseCondition(raw: unknown, index: number): PurchaseCondition {
 			return { kind, compare: oneOf(c.compare ?? 'gt', COMPARISONS, `${field}.compare`), amount, currency };
 		}
 		default: {
-			const values = textList(c.values);
+			const values = textList(c.values).map((value, i) => requireText(value, `${field}.values[${i}]`, undefined, MAX_LABEL_LENGTH));
 			if (values.length === 0) throw new InputError(`${field}.values`, 'lists nothing to look for', 'Enter one or more values, separated by commas.');
 			return { kind, values };
 		}

@@ -2,12 +2,13 @@
  * Customer Segment: membership with optional expiry.
  */
 import { customerIdOf, requireText } from './check';
+import { MAX_NAME_LENGTH } from './limits';
 import type { SegmentAdd } from './store';
 import { addDuration, DURATION_UNITS, normalizeAmount, parseInstant, type DurationUnit } from './time';
 import { oneOf } from './check';
 
 export function segmentName(value: unknown, field = 'segment'): string {
-	return requireText(value, field, 'Pick a segment from the list or type its name, e.g. Big spenders.');
+	return requireText(value, field, 'Pick a segment from the list or type its name, e.g. Big spenders.', MAX_NAME_LENGTH);
 }
 
 export type MembershipLength =

@@ -306,6 +306,8 @@ export interface Delivery {
 	headers: HeaderMap;
 	/** The request body bytes exactly as received. */
 	rawBody: Buffer | Uint8Array | string;
+	/** When it arrived, epoch ms: events dated more than a day later are refused. Default: the system clock. */
+	now?: number;
 }
 
 export type TriggerStatus = 'started' | 'recorded' | 'duplicate' | 'ignored' | 'ping' | 'unauthorized' | 'invalid';
@@ -389,7 +391,7 @@ export async function receiveDelivery(
 
 	let event: CanonicalEvent;
 	try {
-		const normalized = normalizeDelivery({ source: admission.source, headers, rawBody });
+		const normalized = normalizeDelivery({ source: admission.source, headers, rawBody, now: delivery.now });
 		if (normalized.kind === 'ping') return respond(200, { status: 'ping', message: 'WooCommerce webhook ping received' });
 		event = normalized.event;
 		if ((OCCASION_TYPES as readonly string[]).includes(event.type)) {

@@ -7,7 +7,8 @@
  * turned into text with String() (a JSON object may carry its own `toString` key).
  */
 import { InputError } from '../errors';
-import { normalizeCurrency, normalizeDecimal } from '../money';
+import { identifier, MAX_EMAIL_LENGTH, MAX_ID_LENGTH, MAX_LABEL_LENGTH, MAX_LABELS, MAX_URL_LENGTH, checkLength, freeText } from '../limits';
+import { nonNegativeDecimal, normalizeCurrency, normalizeDecimal } from '../money';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -63,10 +64,6 @@ export function requireRecord(value: unknown, field: string, hint?: string): Jso
 	return value;
 }
 
-/** Ids and labels are keys in the store's indexes (PostgreSQL refuses index rows over ~2.7 kB). */
-export const MAX_ID_LENGTH = 512;
-export const MAX_LABEL_LENGTH = 255;
-
 const ID_HINT = 'Send ids as strings (e.g. "820982911946154508") or as whole numbers.';
 
 /**
@@ -78,10 +75,7 @@ export function idOf(value: unknown, field: string): string {
 	if (typeof value === 'string') {
 		const text = value.trim();
 		if (text === '') throw new InputError(field, 'is empty', ID_HINT);
-		if (text.length > MAX_ID_LENGTH) {
-			throw new InputError(field, `is ${text.length} characters long; at most ${MAX_ID_LENGTH} are allowed`, ID_HINT);
-		}
-		return text;
+		return identifier(text, field, MAX_ID_LENGTH, ID_HINT);
 	}
 	if (typeof value === 'number') {
 		if (Number.isSafeInteger(value)) return `${value}`;
@@ -94,14 +88,17 @@ export function idOf(value: unknown, field: string): string {
 		}
 		throw new InputError(field, `${value} is not a whole number`, ID_HINT);
 	}
-	if (typeof value === 'bigint') return `${value}`;
+	if (typeof value === 'bigint') return checkLength(`${value}`, field, MAX_ID_LENGTH, ID_HINT);
 	throw new InputError(field, `expected an id, got ${describe(value)}`, ID_HINT);
 }
 
-/** Optional text: absent -> undefined; numbers become their digits; anything else is an error. */
+/**
+ * Optional free text (see freeText in core/limits): absent -> undefined; numbers become their
+ * digits; anything else is an error.
+ */
 export function optText(value: unknown, field: string): string | undefined {
 	if (isAbsent(value)) return undefined;
-	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'string') return freeText(value, field).trim() || undefined;
 	if (typeof value === 'number' && Number.isFinite(value)) return `${value}`;
 	throw new InputError(field, `expected text, got ${describe(value)}`);
 }
@@ -139,7 +136,7 @@ export function optEmail(value: unknown, field: string): string | undefined {
 	if (email === undefined) {
 		throw new InputError(field, `${describe(value)} is not an email address`, 'Use an address such as jane@example.com.');
 	}
-	return email;
+	return identifier(email, field, MAX_EMAIL_LENGTH, 'Use an address such as jane@example.com.');
 }
 
 /** Optional boolean (true/false only). */
@@ -169,13 +166,16 @@ export function labelList(value: unknown, field: string): string[] {
 	if (!Array.isArray(value)) {
 		throw new InputError(field, `expected a list, got ${describe(value)}`, 'Use a JSON list such as ["shoes", "sale"].');
 	}
+	if (value.length > MAX_LABELS) throw new InputError(field, `has ${value.length} entries; at most ${MAX_LABELS} are allowed`);
 	const out: string[] = [];
 	value.forEach((entry: unknown, index) => {
-		const label = optText(entry, `${field}[${index}]`);
-		if (label !== undefined && label.length > MAX_LABEL_LENGTH) {
-			throw new InputError(`${field}[${index}]`, `is ${label.length} characters long; at most ${MAX_LABEL_LENGTH} are allowed`);
+		const path = `${field}[${index}]`;
+		if (isAbsent(entry)) return;
+		if (typeof entry !== 'string' && !(typeof entry === 'number' && Number.isFinite(entry))) {
+			throw new InputError(path, `expected text, got ${describe(entry)}`);
 		}
-		if (label !== undefined && !out.includes(label)) out.push(label);
+		const label = identifier(`${entry}`.trim(), path, MAX_LABEL_LENGTH);
+		if (!out.includes(label)) out.push(label);
 	});
 	return out;
 }
@@ -275,7 +275,7 @@ export function localeOf(value: unknown, field: string): string {
 /** An absolute http(s) URL. */
 export function urlOf(value: unknown, field: string): string {
 	if (typeof value === 'string') {
-		const trimmed = value.trim();
+		const trimmed = identifier(value.trim(), field, MAX_URL_LENGTH);
 		if (URL.canParse(trimmed)) {
 			const protocol = new URL(trimmed).protocol;
 			if (protocol === 'http:' || protocol === 'https:') return trimmed;
@@ -308,6 +308,13 @@ export function amountOf(obj: JsonObject, key: string, path = key): string {
 	const value = own(obj, key);
 	if (isAbsent(value)) throw new InputError(path, 'is required', 'Send the body exactly as the store delivered it.');
 	return normalizeDecimal(value, path);
+}
+
+/** A required total (an order's, a cart's) of a vendor payload as a decimal string of 0 or more. */
+export function totalOf(obj: JsonObject, key: string, path = key): string {
+	const value = own(obj, key);
+	if (isAbsent(value)) throw new InputError(path, 'is required', 'Send the body exactly as the store delivered it.');
+	return nonNegativeDecimal(value, path);
 }
 
 /** A required currency code of a vendor payload, upper case. */

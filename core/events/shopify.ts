@@ -20,10 +20,9 @@
  */
 import type { CanonicalEvent, Customer, Line } from '../event';
 import { InputError } from '../errors';
-import { normalizeDecimal } from '../money';
+import { nonNegativeDecimal } from '../money';
 import {
 	addLabels,
-	amountOf,
 	count,
 	currencyOf,
 	describe,
@@ -37,6 +36,7 @@ import {
 	own,
 	requireRecord,
 	utcInstant,
+	totalOf,
 	type JsonObject,
 } from './fields';
 import { headerValue, type HeaderMap } from './headers';
@@ -62,8 +62,8 @@ export function isShopifyTopic(topic: string): topic is ShopifyTopic {
 
 const BODY_HINT = 'Shopify sends the resource (order, customer, checkout) as a JSON object.';
 
-/** The canonical event for a Shopify delivery, validated. */
-export function normalizeShopify(topic: string, body: unknown, headers: HeaderMap = {}): CanonicalEvent {
+/** The canonical event for a Shopify delivery, validated (`now` as in ValidateOptions). */
+export function normalizeShopify(topic: string, body: unknown, headers: HeaderMap = {}, now?: number): CanonicalEvent {
 	const name = typeof topic === 'string' ? topic.trim().toLowerCase() : '';
 	if (!isShopifyTopic(name)) throw new UnsupportedTopicError('shopify', `${topic}`, SHOPIFY_TOPICS);
 	const payload = requireRecord(body, 'body', BODY_HINT);
@@ -80,7 +80,7 @@ export function normalizeShopify(topic: string, body: unknown, headers: HeaderMa
 		default:
 			event = orderEvent(name, payload, headers);
 	}
-	return validateEvent(event, { defaultSource: 'shopify' });
+	return validateEvent(event, { defaultSource: 'shopify', now });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ function linesOf(payload: JsonObject): Line[] {
 			...(name !== undefined && { name }),
 			categories: lineCategories(line),
 			quantity: count(quantity, `${path}.quantity`),
-			price: normalizeDecimal(price, `${path}.price`),
+			price: nonNegativeDecimal(price, `${path}.price`),
 		};
 	});
 }
@@ -325,7 +325,7 @@ function orderEvent(topic: ShopifyTopic, payload: JsonObject, headers: HeaderMap
 		customer: buyer(payload),
 		order: {
 			id,
-			total: amountOf(payload, 'total_price'),
+			total: totalOf(payload, 'total_price'),
 			currency: currencyOf(payload, 'currency'),
 			couponCodes: couponCodes(payload),
 			promotions: promotions(payload),
@@ -349,7 +349,7 @@ function checkoutEvent(topic: 'checkouts/create' | 'checkouts/update', payload: 
 		customer: buyer(payload),
 		cart: {
 			id,
-			total: amountOf(payload, 'total_price'),
+			total: totalOf(payload, 'total_price'),
 			currency: currencyOf(payload, isAbsent(own(payload, 'currency')) ? 'presentment_currency' : 'currency'),
 			lines: linesOf(payload),
 			...(recoveryUrl !== undefined && { recoveryUrl }),

@@ -95,6 +95,8 @@ export interface DeliveryInput {
 	headers: HeaderMap;
 	/** The request body bytes exactly as received. */
 	rawBody: Buffer | Uint8Array | string;
+	/** When it arrived, epoch ms (see ValidateOptions.now). */
+	now?: number;
 }
 
 export type NormalizedDelivery =
@@ -108,7 +110,7 @@ const SOURCES: readonly DeliverySource[] = ['auto', 'generic', 'shopify', 'wooco
  * validateEvent) with its topic and delivery id.
  */
 export function normalizeDelivery(input: DeliveryInput): NormalizedDelivery {
-	const { headers, rawBody } = input;
+	const { headers, rawBody, now } = input;
 	if (!SOURCES.includes(input.source)) {
 		throw new InputError('source', `"${input.source}" is not a webhook source`, `Use one of: ${SOURCES.join(', ')}.`);
 	}
@@ -125,7 +127,7 @@ export function normalizeDelivery(input: DeliveryInput): NormalizedDelivery {
 	if (source === 'generic') {
 		let event: CanonicalEvent;
 		try {
-			event = validateEvent(parseJsonBody(rawBody), { defaultSource: 'generic' });
+			event = validateEvent(parseJsonBody(rawBody), { defaultSource: 'generic', now });
 		} catch (error) {
 			throw withVendorHint(error, headers);
 		}
@@ -145,8 +147,8 @@ export function normalizeDelivery(input: DeliveryInput): NormalizedDelivery {
 		);
 	}
 	const body = parseJsonBody(rawBody);
-	const event = source === 'shopify' ? normalizeShopify(topic, body, headers) : normalizeWooCommerce(topic, body, headers);
-	return { kind: 'event', source, event: validateEvent(event, { defaultSource: source }), topic, ...withDelivery };
+	const event = source === 'shopify' ? normalizeShopify(topic, body, headers, now) : normalizeWooCommerce(topic, body, headers, now);
+	return { kind: 'event', source, event: validateEvent(event, { defaultSource: source, now }), topic, ...withDelivery };
 }
 
 /** A Generic delivery that carries vendor headers: say so in the hint. */

@@ -6,7 +6,10 @@
  * It returns a new object that holds only the canonical fields, normalized: times as ISO 8601
  * UTC with milliseconds, money as decimal strings, currencies upper case, emails lower case, ids
  * as strings, lists present (categories, couponCodes, promotions default to []). Unknown fields
- * are dropped. Anything it cannot read is an InputError naming the path (`order.lines[2].price`).
+ * are dropped. Anything it cannot read is an InputError naming the path (`order.lines[2].price`),
+ * and so is what the store must not hold: a negative total or price, a currency that is not an
+ * ISO 4217 currency of payment, a time before 1900 or more than a day after now, and text outside
+ * the bounds of core/limits.ts.
  * validateEvent(validateEvent(x)) deep-equals validateEvent(x).
  */
 import {
@@ -21,8 +24,10 @@ import {
 	type OccasionType,
 	type Order,
 } from '../event';
+import { systemClock } from '../clock';
 import { InputError } from '../errors';
-import { normalizeCurrency, normalizeDecimal } from '../money';
+import { EARLIEST_INSTANT_MS, EARLIEST_YEAR, MAX_CLOCK_AHEAD_MS, MAX_LINES } from '../limits';
+import { nonNegativeDecimal, normalizeCurrency } from '../money';
 import { formatBirthday, normalizeZone, parseBirthday } from '../time';
 import {
 	count,
@@ -62,6 +67,8 @@ const REQUIRED_PART: Partial<Record<EventType | OccasionType, ReadonlyArray<keyo
 export interface ValidateOptions {
 	/** `source` when the input has none; default 'generic'. */
 	defaultSource?: EventSource;
+	/** Now, epoch ms: times after now + MAX_CLOCK_AHEAD_MS are refused. Default: the system clock. */
+	now?: number;
 }
 
 const EVENT_HINT =
@@ -72,9 +79,10 @@ export function validateEvent(input: unknown, options: ValidateOptions = {}): Ca
 	const obj = requireRecord(input, 'event', EVENT_HINT);
 	const id = idOf(required(obj, 'id', 'Give every event a unique id, e.g. the id of the order or a UUID; a redelivery must repeat it.'), 'id');
 	const type = eventType(own(obj, 'type'));
-	const occurredAt = utcInstant(required(obj, 'occurredAt', 'Add occurredAt, e.g. "2026-05-01T09:00:00Z".'), 'occurredAt');
+	const now = options.now ?? systemClock.now();
+	const occurredAt = pastInstant(required(obj, 'occurredAt', 'Add occurredAt, e.g. "2026-05-01T09:00:00Z".'), 'occurredAt', now);
 	const source = eventSource(own(obj, 'source'), options.defaultSource ?? 'generic');
-	const customer = customerOf(required(obj, 'customer', 'Add customer: { "id": "..." }.'), 'customer');
+	const customer = customerOf(required(obj, 'customer', 'Add customer: { "id": "..." }.'), 'customer', now);
 
 	const event: CanonicalEvent = { id, type, occurredAt, source, customer };
 	const order = own(obj, 'order');
@@ -107,6 +115,33 @@ function required(obj: JsonObject, key: string, hint: string): unknown {
 	return value;
 }
 
+const TIME_RANGE_HINT = 'Send when it happened, as ISO 8601 with an offset, e.g. 2026-05-01T09:00:00Z; times from 1900 up to one day after now are accepted.';
+
+/** An instant that has happened: from 1900 up to MAX_CLOCK_AHEAD_MS after now (a sender's clock may run ahead). */
+function pastInstant(value: unknown, field: string, now: number): string {
+	const iso = utcInstant(value, field);
+	const ms = Date.parse(iso);
+	if (ms < EARLIEST_INSTANT_MS) throw new InputError(field, `${iso} is before 1900`, TIME_RANGE_HINT);
+	if (ms > now + MAX_CLOCK_AHEAD_MS) {
+		throw new InputError(field, `${iso} is more than a day after now (${new Date(now).toISOString()})`, TIME_RANGE_HINT);
+	}
+	return iso;
+}
+
+/** A birthday whose year, when given, is from 1900 to the current year. */
+function birthdayOf(value: unknown, field: string, now: number): string {
+	const birthday = parseBirthday(value, field);
+	const thisYear = new Date(now).getUTCFullYear();
+	if (birthday.year !== undefined && (birthday.year < EARLIEST_YEAR || birthday.year > thisYear)) {
+		throw new InputError(
+			field,
+			`the year ${birthday.year} is not a birth year from ${EARLIEST_YEAR} to ${thisYear}`,
+			'Use YYYY-MM-DD with the year of birth, or --MM-DD when the year is unknown.',
+		);
+	}
+	return formatBirthday(birthday);
+}
+
 function eventType(value: unknown): EventType | OccasionType {
 	const allowed = `Use one of: ${ALL_TYPES.join(', ')}.`;
 	if (isAbsent(value)) throw new InputError('type', 'is required', allowed);
@@ -126,7 +161,7 @@ function eventSource(value: unknown, fallback: EventSource): EventSource {
 	return name as EventSource;
 }
 
-function customerOf(value: unknown, path: string): Customer {
+function customerOf(value: unknown, path: string, now: number): Customer {
 	const obj = requireRecord(value, path, 'Use customer: { "id": "...", "email": "..." }.');
 	const id = own(obj, 'id');
 	if (isAbsent(id)) {
@@ -142,7 +177,7 @@ function customerOf(value: unknown, path: string): Customer {
 	const lastName = optText(own(obj, 'lastName'), `${path}.lastName`);
 	if (lastName !== undefined) customer.lastName = lastName;
 	const birthday = own(obj, 'birthday');
-	if (!isAbsent(birthday)) customer.birthday = formatBirthday(parseBirthday(birthday, `${path}.birthday`));
+	if (!isAbsent(birthday)) customer.birthday = birthdayOf(birthday, `${path}.birthday`, now);
 	const timezone = own(obj, 'timezone');
 	if (!isAbsent(timezone)) customer.timezone = normalizeZone(timezone, `${path}.timezone`);
 	const locale = own(obj, 'locale');
@@ -150,7 +185,7 @@ function customerOf(value: unknown, path: string): Customer {
 	const acceptsMarketing = optBoolean(own(obj, 'acceptsMarketing'), `${path}.acceptsMarketing`);
 	if (acceptsMarketing !== undefined) customer.acceptsMarketing = acceptsMarketing;
 	const registeredAt = own(obj, 'registeredAt');
-	if (!isAbsent(registeredAt)) customer.registeredAt = utcInstant(registeredAt, `${path}.registeredAt`);
+	if (!isAbsent(registeredAt)) customer.registeredAt = pastInstant(registeredAt, `${path}.registeredAt`, now);
 	return customer;
 }
 
@@ -161,13 +196,16 @@ function money(obj: JsonObject, path: string): { total: string; currency: string
 	if (typeof currency !== 'string') {
 		throw new InputError(`${path}.currency`, `expected a currency code, got ${describe(currency)}`, 'Use a three-letter ISO 4217 code such as EUR or USD.');
 	}
-	return { total: normalizeDecimal(total, `${path}.total`), currency: normalizeCurrency(currency, `${path}.currency`) };
+	return { total: nonNegativeDecimal(total, `${path}.total`), currency: normalizeCurrency(currency, `${path}.currency`) };
 }
 
 function linesOf(value: unknown, path: string): Line[] {
 	if (value === undefined || value === null) return [];
 	if (!Array.isArray(value)) {
 		throw new InputError(path, `expected a list of lines, got ${describe(value)}`, 'Use lines: [{ "productId", "quantity", "price" }].');
+	}
+	if (value.length > MAX_LINES) {
+		throw new InputError(path, `has ${value.length} lines; at most ${MAX_LINES} are allowed`, 'Send at most that many lines in one order or cart.');
 	}
 	return value.map((entry: unknown, index) => lineOf(entry, `${path}[${index}]`));
 }
@@ -190,7 +228,7 @@ function lineOf(value: unknown, path: string): Line {
 		...(name !== undefined && { name }),
 		categories,
 		quantity: count(quantity, `${path}.quantity`),
-		price: normalizeDecimal(price, `${path}.price`),
+		price: nonNegativeDecimal(price, `${path}.price`),
 	};
 }
 

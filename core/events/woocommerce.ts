@@ -14,10 +14,9 @@
  */
 import type { CanonicalEvent, Customer, Line } from '../event';
 import { InputError } from '../errors';
-import { normalizeDecimal } from '../money';
+import { nonNegativeDecimal } from '../money';
 import {
 	addLabels,
-	amountOf,
 	count,
 	currencyOf,
 	describe,
@@ -30,6 +29,7 @@ import {
 	pick,
 	requireRecord,
 	utcInstant,
+	totalOf,
 	type JsonObject,
 } from './fields';
 import type { HeaderMap } from './headers';
@@ -47,13 +47,13 @@ export function isWooCommerceTopic(topic: string): topic is WooCommerceTopic {
 
 const BODY_HINT = 'WooCommerce sends the REST resource (order, customer) as a JSON object.';
 
-/** The canonical event for a WooCommerce delivery, validated. */
-export function normalizeWooCommerce(topic: string, body: unknown, _headers: HeaderMap = {}): CanonicalEvent {
+/** The canonical event for a WooCommerce delivery, validated (`now` as in ValidateOptions). */
+export function normalizeWooCommerce(topic: string, body: unknown, _headers: HeaderMap = {}, now?: number): CanonicalEvent {
 	const name = typeof topic === 'string' ? topic.trim().toLowerCase() : '';
 	if (!isWooCommerceTopic(name)) throw new UnsupportedTopicError('woocommerce', `${topic}`, WOOCOMMERCE_TOPICS);
 	const payload = requireRecord(body, 'body', BODY_HINT);
 	const event = name === 'customer.created' || name === 'customer.updated' ? customerEvent(name, payload) : orderEvent(name, payload);
-	return validateEvent(event, { defaultSource: 'woocommerce' });
+	return validateEvent(event, { defaultSource: 'woocommerce', now });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ function linesOf(payload: JsonObject): Line[] {
 			categories: lineCategories(line),
 			quantity: count(quantity, `${path}.quantity`),
 			// A number (total / quantity) in the REST resource: read through its shortest decimal.
-			price: normalizeDecimal(price, `${path}.price`),
+			price: nonNegativeDecimal(price, `${path}.price`),
 		};
 	});
 }
@@ -230,7 +230,7 @@ function orderEvent(topic: 'order.created' | 'order.updated', payload: JsonObjec
 		customer: buyer(payload),
 		order: {
 			id,
-			total: amountOf(payload, 'total'),
+			total: totalOf(payload, 'total'),
 			currency: currencyOf(payload, 'currency'),
 			couponCodes: couponCodes(payload),
 			promotions: [],

@@ -78,7 +78,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		const consumer = `trigger:${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 		const deliver = async (using: TriggerSettings) =>
 			await receiveDelivery(
-				{ headers, rawBody },
+				{ headers, rawBody, now: nodeClock().now() },
 				using,
 				async (event) => (await store.recordEvents([event], nodeClock().now()))[0],
 				async (event) =>

@@ -204,6 +204,37 @@ describe('ledger', () => {
 				['customerId', 'orderId', 'acceptsMarketing'],
 			);
 		});
+
+		it('rows and items with a negative amount, a currency that is not ISO 4217 or a date after now are errors naming the field', () => {
+			const order = { customerId: 'a', occurredAt: '2026-05-01T00:00:00Z', currency: 'EUR', total: '5' };
+			const batch = eventsFromRows(
+				[
+					{ orderId: 'n1', ...order, total: '-5' },
+					{ orderId: 'n2', ...order, productId: 'p', quantity: 1, price: '-1.50' },
+					{ orderId: 'n3', ...order, currency: 'ZZZ' },
+					{ orderId: 'n4', ...order, occurredAt: '2026-06-03T00:00:00Z' },
+					{ orderId: 'n5', ...order },
+				].map((row, itemIndex) => ({ itemIndex, row })),
+				{ now: T0 },
+			);
+			assert.deepEqual(
+				batch.failures.map((f) => (f.error as InputError).field),
+				['total', 'price', 'currency', 'occurredAt'],
+			);
+			assert.deepEqual(batch.entries.map((e) => e.event.order?.id), ['n5']);
+			const items = eventsFromItems(
+				'canonical',
+				[
+					{ itemIndex: 0, json: { id: 'e1', type: 'order.placed', occurredAt: '9999-01-01T00:00:00Z', customer: { id: 'a' }, order: { id: 'o', total: '1', currency: 'EUR' } } },
+					{ itemIndex: 1, json: { id: 'e2', type: 'order.placed', occurredAt: '2026-05-01T00:00:00Z', customer: { id: 'a' }, order: { id: 'o', total: '-1', currency: 'EUR' } } },
+				],
+				T0,
+			);
+			assert.deepEqual(
+				items.failures.map((f) => (f.error as InputError).field),
+				['occurredAt', 'order.total'],
+			);
+		});
 	});
 
 	describe('recording, profile, erasure', () => {

@@ -377,6 +377,34 @@ describe('receiveDelivery', () => {
 		assert.equal(calls.length, 0);
 	});
 
+	it('a value the store must not hold is a 400 naming the field, with what to send instead, and records nothing', async () => {
+		const { record, calls } = recorder();
+		const now = Date.parse('2026-03-02T10:00:00Z');
+		const refused = async (rawBody: string, field: string, pattern: RegExp, headers: Record<string, string> = {}, settings = settingsFor()) => {
+			const outcome = responded(await receiveDelivery({ headers, rawBody, now }, settings, record));
+			assert.equal(outcome.status, 400, field);
+			assert.equal(outcome.body.status, 'invalid');
+			assert.equal(outcome.body.field, field);
+			assert.match(outcome.body.message ?? '', pattern);
+			assert.ok((outcome.body.hint ?? '').length > 0, 'says what to send instead');
+		};
+		const generic = JSON.parse(genericBody()) as { order: Record<string, unknown> };
+		await refused(JSON.stringify({ ...generic, order: { ...generic.order, total: '-80.00' } }), 'order.total', /below zero/);
+		await refused(JSON.stringify({ ...generic, order: { ...generic.order, lines: [{ productId: 'p', quantity: 1, price: '-1' }] } }), 'order.lines[0].price', /below zero/);
+		await refused(JSON.stringify({ ...generic, order: { ...generic.order, currency: 'XXX' } }), 'order.currency', /not an ISO 4217 currency/);
+		await refused(genericBody({ occurredAt: '9999-12-31T00:00:00Z' }), 'occurredAt', /more than a day after now/);
+		await refused(genericBody({ occurredAt: '0000-01-01T00:00:00Z' }), 'occurredAt', /before 1900/);
+		const shopify = Buffer.from(openShopifyOrderBytes().toString('utf8').replace('"total_price": "404.95"', '"total_price": "-409.94"'));
+		await refused(
+			shopify.toString('utf8'),
+			'total_price',
+			/-409.94 is below zero/,
+			{ 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign(shopify) },
+			settingsFor({ credential: { source: 'shopify', secret: SECRET } }),
+		);
+		assert.equal(calls.length, 0);
+	});
+
 	it('a store that refuses the content is a 400; a store failure is thrown', async () => {
 		const refusing = recorder({ fail: new InputError('order.total', 'is out of range', 'Send a smaller amount.') });
 		const refused = responded(await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor(), refusing.record));

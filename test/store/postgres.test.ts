@@ -7,6 +7,7 @@ import { SqlStore } from '../../store/sql-store';
 import { dropSchema, postgresServer, type PgServer } from '../helpers/postgres';
 import { storeContract, type StoreFactory } from './contract';
 import { segGuardContract } from './contract-segguard';
+import { boundsContract } from './contract-bounds';
 
 let server: PgServer;
 const schemas: string[] = [];
@@ -78,3 +79,4 @@ const factory: StoreFactory = {
 
 storeContract(factory);
 segGuardContract(factory);
+boundsContract(factory);

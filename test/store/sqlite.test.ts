@@ -9,6 +9,7 @@ import { MIGRATIONS } from '../../store/schema';
 import { SqliteDriver } from '../../store/sqlite/driver';
 import { storeContract, type StoreFactory } from './contract';
 import { segGuardContract } from './contract-segguard';
+import { boundsContract } from './contract-bounds';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,3 +50,4 @@ const factory: StoreFactory = {
 
 storeContract(factory);
 segGuardContract(factory);
+boundsContract(factory);

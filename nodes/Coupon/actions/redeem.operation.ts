@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { optionalText } from '../../../core/check';
 import { normalizeCode, poolName } from '../../../core/coupons';
 import type { RedeemRequest, Store } from '../../../core/store';
 import { isoUtc } from '../../../core/time';
@@ -44,11 +45,10 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const now = nodeClock().now();
 	const { prepared, failed } = prepareItems(this, items, (i): RedeemRequest => {
 		const pool = locatorValue(this, 'redeemPool', i);
-		const orderId = String(this.getNodeParameter('orderId', i, '') ?? '').trim();
 		return {
 			code: normalizeCode(this.getNodeParameter('code', i), 'code'),
 			pool: pool === '' || pool === undefined || pool === null ? undefined : poolName(pool, 'redeemPool'),
-			orderId: orderId || undefined,
+			orderId: optionalText(this.getNodeParameter('orderId', i, ''), 'orderId'),
 		};
 	});
 	const { results, failed: storeFailed } = await runByGroup(this, prepared, (r) => r.pool ?? '', (_pool, requests) =>

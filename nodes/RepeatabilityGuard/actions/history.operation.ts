@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { requireText, wholeNumber } from '../../../core/check';
+import { wholeNumber } from '../../../core/check';
+import { activityName } from '../../../core/guard';
 import type { Store } from '../../../core/store';
 import { isoUtc } from '../../../core/time';
 import { prepareItems, runBatch } from '../../shared/errors';
@@ -9,7 +10,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const { prepared, failed } = prepareItems(this, items, (i) => {
 		const customerId = String(this.getNodeParameter('historyCustomerId', i, '') ?? '').trim();
 		return {
-			activity: requireText(itemParameter(this, 'activity', i), 'activity'),
+			activity: activityName(itemParameter(this, 'activity', i)),
 			customerId: customerId || undefined,
 			limit: wholeNumber(this.getNodeParameter('limit', i), 'limit', 1, 10_000),
 		};

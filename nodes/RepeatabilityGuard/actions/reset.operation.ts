@@ -1,12 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { customerIdOf, requireText } from '../../../core/check';
+import { customerIdOf } from '../../../core/check';
+import { activityName } from '../../../core/guard';
 import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
 import { itemParameter } from '../../shared/parameters';
 
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const { prepared, failed } = prepareItems(this, items, (i) => ({
-		activity: requireText(itemParameter(this, 'activity', i), 'activity'),
+		activity: activityName(itemParameter(this, 'activity', i)),
 		customerId: customerIdOf(itemParameter(this, 'customerId', i)),
 	}));
 	const { results, failed: storeFailed } = await runBatch(this, prepared, async (resets) => {

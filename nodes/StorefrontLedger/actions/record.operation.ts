@@ -157,12 +157,13 @@ function readRow(ctx: IExecuteFunctions, itemIndex: number): MappedRow {
 	return row;
 }
 
-function readBatch(ctx: IExecuteFunctions, format: LedgerFormat, items: INodeExecutionData[]): LedgerBatch {
+function readBatch(ctx: IExecuteFunctions, format: LedgerFormat, items: INodeExecutionData[], now: number): LedgerBatch {
 	if (format !== 'mapped') {
 		const field = String(ctx.getNodeParameter('sourceField', 0, '') ?? '').trim();
 		return eventsFromItems(
 			format as ItemFormat,
 			items.map((item, itemIndex) => ({ itemIndex, json: fieldOf(item.json, field) })),
+			now,
 		);
 	}
 	const zone = String(ctx.getNodeParameter('datesZone', 0, '') ?? '').trim() || ctx.getTimezone();
@@ -175,7 +176,7 @@ function readBatch(ctx: IExecuteFunctions, format: LedgerFormat, items: INodeExe
 			unreadable.push({ itemIndex, error });
 		}
 	}
-	const batch = eventsFromRows(rows, { zone });
+	const batch = eventsFromRows(rows, { zone, now });
 	batch.failures = [...unreadable, ...batch.failures].sort((a, b) => a.itemIndex - b.itemIndex);
 	return batch;
 }
@@ -191,7 +192,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const output = this.getNodeParameter('output', 0, 'summary') as 'summary' | 'perItem';
 	let batch: LedgerBatch;
 	try {
-		batch = readBatch(this, format, items);
+		batch = readBatch(this, format, items, now);
 	} catch (error) {
 		throw nodeError(this, labelled(error), 0);
 	}

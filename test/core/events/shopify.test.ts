@@ -175,6 +175,21 @@ describe('normalizeShopify: orders', () => {
 		assert.throws(() => normalizeShopify('orders/create', { ...order(), processed_at: '31/12/2021' }, {}), inputError('processed_at'));
 		assert.throws(() => normalizeShopify('orders/create', [order()], {}), inputError('body', /expected an object/));
 	});
+
+	it('refuses a negative total or price, a currency that is not ISO 4217 and an order dated 9999', () => {
+		assert.throws(() => normalizeShopify('orders/create', { ...paidOrder(), total_price: '-409.94' }, {}), inputError('total_price', /-409.94 is below zero/));
+		assert.throws(() => normalizeShopify('checkouts/create', { ...checkout(), total_price: '-1.00' }, {}), inputError('total_price', /below zero/));
+		const body = paidOrder();
+		(body.line_items as Json[])[0].price = '-199.00';
+		assert.throws(() => normalizeShopify('orders/create', body, {}), inputError('line_items[0].price', /below zero/));
+		assert.throws(() => normalizeShopify('orders/create', { ...paidOrder(), currency: 'XXX' }, {}), inputError('currency', /not an ISO 4217 currency/));
+		const now = Date.parse('2022-01-03T00:00:00Z');
+		assert.throws(
+			() => normalizeShopify('orders/create', { ...paidOrder(), processed_at: '9999-01-01T00:00:00-05:00' }, {}, now),
+			inputError('occurredAt', /more than a day after now/),
+		);
+		assert.equal(normalizeShopify('orders/create', paidOrder(), {}, now).order?.total, '404.95');
+	});
 });
 
 describe('normalizeShopify: customers', () => {

@@ -148,7 +148,7 @@ describe('validateEvent', () => {
 		assert.throws(bad(['id'], 820982911946154508), inputError('id', /above 2\^53 and has lost digits/));
 		assert.throws(bad(['source'], 'magento'), inputError('source', /is not an event source/));
 		assert.throws(bad(['order'], DELETE), inputError('order', /is required for order.placed events/));
-		assert.throws(bad(['id'], 'x'.repeat(513)), inputError('id', /513 characters long; at most 512/));
+		assert.throws(bad(['id'], 'x'.repeat(321)), inputError('id', /321 characters long; at most 320/));
 		assert.throws(bad(['order', 'couponCodes'], ['C'.repeat(256)]), inputError('order.couponCodes[0]', /at most 255/));
 	});
 
@@ -225,5 +225,113 @@ describe('validateEvent', () => {
 		assert.throws(() => validateEvent(payload), inputError('customer.id', /expected an id, got an object/));
 		const inherited = JSON.parse('{"id":"e","type":"order.placed","occurredAt":"2026-01-01T00:00:00Z","customer":{"id":"c"},"order":{"id":"o","total":"1","currency":{"toString":1}}}') as unknown;
 		assert.throws(() => validateEvent(inherited), inputError('order.currency', /got an object/));
+	});
+
+	it('refuses a negative order total, cart total or line price, naming the field', () => {
+		const withOrder = (order: Record<string, unknown>) => ({ ...orderPayload(), order: { ...(orderPayload().order as object), ...order } });
+		assert.throws(() => validateEvent(withOrder({ total: '-409.94' })), inputError('order.total', /-409.94 is below zero/));
+		assert.throws(() => validateEvent(withOrder({ total: -1 })), inputError('order.total', /below zero/));
+		assert.throws(
+			() => validateEvent(withOrder({ lines: [{ productId: 'p', quantity: 1, price: '-5.00' }] })),
+			inputError('order.lines[0].price', /below zero/),
+		);
+		const cart = { id: 'e', type: 'cart.updated', occurredAt: '2026-01-01T00:00:00Z', customer: { id: 'c' } };
+		assert.throws(() => validateEvent({ ...cart, cart: { id: 'k', total: '-1', currency: 'EUR' } }), inputError('cart.total', /below zero/));
+		assert.equal(validateEvent(withOrder({ total: '-0.00' })).order?.total, '0.00');
+		assert.equal(validateEvent(withOrder({ total: '0' })).order?.total, '0');
+	});
+
+	it('accepts ISO 4217 currencies of payment only', () => {
+		const withCurrency = (currency: unknown) => ({ ...orderPayload(), order: { ...(orderPayload().order as object), currency } });
+		for (const code of ['XXX', 'ZZZ', 'XTS', 'XAU', 'xdr', 'ABC']) {
+			assert.throws(() => validateEvent(withCurrency(code)), inputError('order.currency', /is not an ISO 4217 currency of payment/), code);
+		}
+		for (const code of ['EUR', 'usd', 'JPY', 'KWD', 'CHF', 'XOF', 'XCG']) {
+			assert.equal(validateEvent(withCurrency(code)).order?.currency, code.toUpperCase());
+		}
+		const error = (() => {
+			try {
+				validateEvent(withCurrency('ZZZ'));
+			} catch (e) {
+				return e as InputError;
+			}
+			return undefined;
+		})();
+		assert.match(error?.hint ?? '', /ISO 4217 code/);
+	});
+
+	it('accepts times from 1900 up to a day after now, and birth years from 1900 to this year', () => {
+		const now = Date.parse('2026-05-01T09:00:00Z');
+		const at = (occurredAt: string, customer: Record<string, unknown> = {}) =>
+			validateEvent({ id: 'e', type: 'customer.updated', occurredAt, customer: { id: 'c', ...customer } }, { now });
+		assert.throws(() => at('0000-01-01T00:00:00Z'), inputError('occurredAt', /before 1900/));
+		assert.throws(() => at('1899-12-31T23:59:59Z'), inputError('occurredAt', /before 1900/));
+		assert.throws(() => at('9999-12-31T00:00:00Z'), inputError('occurredAt', /more than a day after now \(2026-05-01T09:00:00.000Z\)/));
+		assert.throws(() => at('2026-05-02T09:00:01Z'), inputError('occurredAt', /more than a day after now/));
+		assert.equal(at('2026-05-02T09:00:00Z').occurredAt, '2026-05-02T09:00:00.000Z', 'a sender clock up to a day ahead');
+		assert.equal(at('1900-01-01T00:00:00Z').occurredAt, '1900-01-01T00:00:00.000Z');
+		assert.throws(() => at('2026-01-01T00:00:00Z', { registeredAt: '9999-01-01T00:00:00Z' }), inputError('customer.registeredAt', /after now/));
+		assert.throws(() => at('2026-01-01T00:00:00Z', { birthday: '9999-05-17' }), inputError('customer.birthday', /9999 is not a birth year from 1900 to 2026/));
+		assert.throws(() => at('2026-01-01T00:00:00Z', { birthday: '0001-05-17' }), inputError('customer.birthday', /birth year/));
+		assert.equal(at('2026-01-01T00:00:00Z', { birthday: '2026-01-17' }).customer.birthday, '2026-01-17');
+		assert.throws(() => validateEvent({ id: 'e', type: 'customer.updated', occurredAt: '9999-01-01T00:00:00Z', customer: { id: 'c' } }), inputError('occurredAt'), 'the system clock by default');
+	});
+
+	it('refuses a NUL or an unpaired surrogate in an id, email, label or URL, naming the field', () => {
+		const withOrder = (order: Record<string, unknown>, customer: Record<string, unknown> = {}) => ({
+			...orderPayload(),
+			customer: { id: 'c', ...customer },
+			order: { ...(orderPayload().order as object), ...order },
+		});
+		const nul = (field: string) => inputError(field, /contains a NUL character/);
+		const surrogate = (field: string) => inputError(field, /unpaired UTF-16 surrogate/);
+		assert.throws(() => validateEvent({ ...orderPayload(), id: 'evt\u00001' }), nul('id'));
+		assert.throws(() => validateEvent(withOrder({}, { id: 'c\u0000' })), nul('customer.id'));
+		assert.throws(() => validateEvent(withOrder({}, { id: 'c\uD800' })), surrogate('customer.id'));
+		assert.throws(() => validateEvent(withOrder({}, { email: 'a\u0000@example.com' })), nul('customer.email'));
+		assert.throws(() => validateEvent(withOrder({ id: 'o\uDC00x' })), surrogate('order.id'));
+		assert.throws(() => validateEvent(withOrder({ couponCodes: ['WELCOME\u000010'] })), nul('order.couponCodes[0]'));
+		assert.throws(() => validateEvent(withOrder({ lines: [{ productId: 'p', categories: ['Boys', 'Sh\u0000oes'], quantity: 1, price: '1' }] })), nul('order.lines[0].categories[1]'));
+		const cart = { id: 'e', type: 'cart.updated', occurredAt: '2026-01-01T00:00:00Z', customer: { id: 'c' } };
+		assert.throws(() => validateEvent({ ...cart, cart: { id: 'k', total: '1', currency: 'EUR', recoveryUrl: 'https://shop.example/\u0000' } }), nul('cart.recoveryUrl'));
+		assert.equal(validateEvent(withOrder({}, { id: 'c-\uD83D\uDE00' })).customer.id, 'c-\uD83D\uDE00', 'a paired surrogate is a character');
+	});
+
+	it('free text drops NUL characters and turns unpaired surrogates into U+FFFD', () => {
+		const event = validateEvent({
+			...orderPayload(),
+			customer: { id: 'c', firstName: 'Ja\u0000ne', lastName: 'D\uD800oe', phone: '\u0000' },
+			order: { ...(orderPayload().order as object), status: 'pa\u0000id', lines: [{ productId: 'p', name: 'Tee\u0000', sku: 'T\uDC00', quantity: 1, price: '1' }] },
+		});
+		assert.deepEqual(event.customer, { id: 'c', firstName: 'Jane', lastName: 'D\uFFFDoe' });
+		assert.equal(event.order?.status, 'paid');
+		assert.deepEqual(event.order?.lines[0], { productId: 'p', name: 'Tee', sku: 'T\uFFFD', categories: [], quantity: 1, price: '1' });
+		assert.deepEqual(validateEvent(event), event);
+	});
+
+	it('bounds every field, with a short message that never repeats the value', () => {
+		const huge = 'x'.repeat(1_000_000);
+		const withOrder = (order: Record<string, unknown>, customer: Record<string, unknown> = {}) => ({
+			...orderPayload(),
+			customer: { id: 'c', ...customer },
+			order: { ...(orderPayload().order as object), ...order },
+		});
+		const tooLong = (field: string, max: number) => (error: unknown) => {
+			inputError(field, new RegExp(`is 1000000 characters long; at most ${max} are allowed`))(error);
+			assert.ok((error as Error).message.length < 200, 'a short message');
+			return true;
+		};
+		assert.throws(() => validateEvent(withOrder({}, { firstName: huge })), tooLong('customer.firstName', 1024));
+		assert.throws(() => validateEvent(withOrder({}, { id: huge })), tooLong('customer.id', 320));
+		assert.throws(() => validateEvent(withOrder({}, { email: `${huge}@example.com` })), inputError('customer.email', /at most 254/));
+		assert.throws(() => validateEvent(withOrder({ id: huge })), tooLong('order.id', 320));
+		assert.throws(() => validateEvent(withOrder({ total: '1'.repeat(1_000_000) })), tooLong('order.total', 64));
+		assert.throws(() => validateEvent(withOrder({ couponCodes: [huge] })), tooLong('order.couponCodes[0]', 255));
+		assert.throws(() => validateEvent(withOrder({ currency: huge })), (error: unknown) => inputError('order.currency')(error) && (error as Error).message.length < 200);
+		assert.throws(() => validateEvent({ ...orderPayload(), occurredAt: huge }), (error: unknown) => inputError('occurredAt')(error) && (error as Error).message.length < 200);
+		const line = { productId: 'p', quantity: 1, price: '1' };
+		assert.throws(() => validateEvent(withOrder({ lines: Array.from({ length: 5001 }, () => line) })), inputError('order.lines', /has 5001 lines; at most 5000/));
+		assert.throws(() => validateEvent(withOrder({ couponCodes: Array.from({ length: 1001 }, (_, i) => `C${i}`) })), inputError('order.couponCodes', /at most 1000/));
+		assert.equal(validateEvent(withOrder({ lines: Array.from({ length: 5000 }, () => line) })).order?.lines.length, 5000);
 	});
 });

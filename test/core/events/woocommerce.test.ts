@@ -127,6 +127,15 @@ describe('normalizeWooCommerce: orders', () => {
 		assert.throws(() => normalizeWooCommerce('order.created', 'webhook_id=1', {}), inputError('body', /expected an object/));
 	});
 
+	it('refuses a negative order total or line price, a currency that is not ISO 4217 and a date in year 0000', () => {
+		assert.throws(() => normalizeWooCommerce('order.created', { ...order(), total: '-10.00' }, {}), inputError('total', /-10.00 is below zero/));
+		const body = order();
+		(body.line_items as Json[])[0].price = -3;
+		assert.throws(() => normalizeWooCommerce('order.created', body, {}), inputError('line_items[0].price', /below zero/));
+		assert.throws(() => normalizeWooCommerce('order.created', { ...order(), currency: 'ZZZ' }, {}), inputError('currency', /not an ISO 4217 currency/));
+		assert.throws(() => normalizeWooCommerce('order.created', { ...order(), date_created_gmt: '0000-01-01T00:00:00' }, {}), inputError('occurredAt', /before 1900/));
+	});
+
 	it('an explicit offset on a GMT date is honoured', () => {
 		const event = normalizeWooCommerce('order.created', { ...order(), date_created_gmt: '2017-03-22T19:28:02+00:00' }, {});
 		assert.equal(event.occurredAt, '2017-03-22T19:28:02.000Z');
