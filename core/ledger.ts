@@ -450,7 +450,8 @@ export function eventsFromItems(format: ItemFormat, items: Array<{ itemIndex: nu
 export interface LedgerResult {
 	eventId: string;
 	type: string;
-	customerId: string;
+	/** Absent for an order nobody is named for (no customer id, email or phone). */
+	customerId?: string;
 	/** false: an event with this id was recorded before (or earlier in the batch); nothing was written. */
 	recorded: boolean;
 	duplicate: boolean;
@@ -478,7 +479,7 @@ export async function recordLedger(store: Store, now: number, entries: LedgerEnt
 	return outcomes.map((outcome, i) => ({
 		eventId: outcome.id,
 		type: entries[i].event.type,
-		customerId: entries[i].event.customer.id,
+		...(entries[i].event.customer && { customerId: entries[i].event.customer.id }),
 		recorded: outcome.recorded,
 		duplicate: !outcome.recorded,
 		newCustomer: outcome.newCustomer,

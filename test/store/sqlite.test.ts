@@ -4,16 +4,18 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after } from 'node:test';
 import type { Store } from '../../core/store';
+import { MIGRATIONS, renderStatement } from '../../store/schema';
 import { SqlStore } from '../../store/sql-store';
 import { SqliteDriver } from '../../store/sqlite/driver';
-import { storeContract } from './contract';
+import { storeContract, type StoreFactory } from './contract';
+import { ordersContract } from './contract-orders';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const files = new WeakMap<Store, string>();
 let n = 0;
 
-storeContract({
+const factory: StoreFactory = {
 	dialect: 'sqlite',
 	async create() {
 		const file = join(dir, `store-${++n}.sqlite`);
@@ -30,4 +32,29 @@ storeContract({
 			db.close();
 		}
 	},
-});
+	async createAtVersion(version, rows) {
+		const file = join(dir, `store-${++n}.sqlite`);
+		const db = new DatabaseSync(file);
+		try {
+			db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+			for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
+				for (const statement of migration.statements) db.exec(renderStatement(statement, 'sqlite'));
+				db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, 0);
+			}
+			for (const [table, list] of Object.entries(rows)) {
+				for (const row of list) {
+					const columns = Object.keys(row);
+					db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...Object.values(row));
+				}
+			}
+		} finally {
+			db.close();
+		}
+		const store = new SqlStore(new SqliteDriver(file));
+		files.set(store, file);
+		return store;
+	},
+};
+
+storeContract(factory);
+ordersContract(factory);
