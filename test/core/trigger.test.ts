@@ -358,7 +358,7 @@ describe('receiveDelivery', () => {
 		assert.equal(malformed.status, 400);
 		assert.equal(malformed.body.field, 'body');
 		assert.match(malformed.body.message ?? '', /not valid JSON/);
-		const shape = responded(await receiveDelivery({ headers: {}, rawBody: genericBody({ customer: undefined }) }, settingsFor(), record));
+		const shape = responded(await receiveDelivery({ headers: {}, rawBody: genericBody({ type: 'page.visited', order: undefined, page: { url: 'https://shop.example/' }, customer: undefined }) }, settingsFor(), record));
 		assert.equal(shape.status, 400);
 		assert.equal(shape.body.field, 'customer');
 		const raw = '{"id": 1}';

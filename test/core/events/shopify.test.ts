@@ -89,9 +89,34 @@ describe('normalizeShopify: orders', () => {
 		assert.equal(normalizeShopify('orders/create', noEmail, {}).customer?.id, 'email:contact@example.com');
 	});
 
-	it('an order with neither a customer nor an email is an InputError', () => {
-		const body = { ...order(), customer: null, email: null, contact_email: '' };
-		assert.throws(() => normalizeShopify('orders/create', body, {}), inputError('customer', /neither a customer id nor an email/));
+	it('an order without customer or email is a guest keyed by its phone, else (a point-of-sale sale) has no customer', () => {
+		const phoneOnly = { ...order(), customer: null, email: null, contact_email: '', phone: '+1 (555) 625-1199' };
+		const byPhone = normalizeShopify('orders/create', phoneOnly, {});
+		assert.deepEqual(byPhone.customer, { id: 'phone:+15556251199', phone: '+1 (555) 625-1199', firstName: 'Steve', lastName: 'Shipper', locale: 'en', acceptsMarketing: true });
+		const billingPhone = { ...order(), customer: null, email: null, contact_email: '', phone: null, billing_address: { ...(order().billing_address as object), phone: '0049 170 1234567' } };
+		assert.equal(normalizeShopify('orders/create', billingPhone, {}).customer?.id, 'phone:+491701234567', 'the billing address phone; 00 is +');
+		const pos = { ...order(), customer: null, email: null, contact_email: '', phone: null, billing_address: null, shipping_address: null };
+		const anonymous = normalizeShopify('orders/create', pos, {});
+		assert.equal(anonymous.customer, undefined);
+		assert.equal(anonymous.order?.id, '820982911946154508');
+		assert.deepEqual(validateEvent(anonymous), anonymous);
+	});
+
+	it('refunds: successful refund transactions in the order currency are the amount refunded, at most the total', () => {
+		assert.equal(normalizeShopify('orders/create', order(), {}).order?.refunded, '0.00', 'the sample has no refunds');
+		const refund = (amount: string, extra: Record<string, unknown> = {}) => ({ kind: 'refund', status: 'success', amount, currency: 'USD', ...extra });
+		const body = {
+			...order(),
+			financial_status: 'partially_refunded',
+			refunds: [
+				{ id: 1, transactions: [refund('10.00'), refund('5.00', { status: 'failure' }), { kind: 'sale', status: 'success', amount: '404.95' }] },
+				{ id: 2, transactions: [refund('2.50')] },
+			],
+		};
+		assert.equal(normalizeShopify('orders/updated', body, {}).order?.refunded, '12.50');
+		const over = { ...order(), refunds: [{ id: 3, transactions: [refund('500.00')] }] };
+		assert.equal(normalizeShopify('orders/updated', over, {}).order?.refunded, '404.95');
+		assert.equal(normalizeShopify('orders/updated', { ...order(), refunds: undefined }, {}).order?.refunded, undefined, 'not known');
 	});
 
 	it('orders/paid is order.placed keyed on the order, like orders/create (one placement per order)', () => {

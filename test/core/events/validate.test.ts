@@ -142,7 +142,9 @@ describe('validateEvent', () => {
 		assert.throws(bad(['customer', 'acceptsMarketing'], 'yes'), inputError('customer.acceptsMarketing', /expected true or false/));
 		assert.throws(bad(['customer', 'id'], ''), inputError('customer.id', /is required/));
 		assert.throws(bad(['customer'], 'c1'), inputError('customer', /expected an object/));
-		assert.throws(bad(['customer'], DELETE), inputError('customer', /is required/));
+		assert.throws(bad(['order', 'refunded'], '-1.00'), inputError('order.refunded', /below zero/));
+		assert.throws(bad(['order', 'refunded'], '1000000'), inputError('order.refunded', /more than the order total/));
+		assert.throws(() => validateEvent({ ...orderPayload(), type: 'customer.updated', order: undefined, customer: undefined }), inputError('customer', /is required/));
 		assert.throws(bad(['id'], DELETE), inputError('id', /is required/));
 		assert.throws(bad(['id'], 1.5), inputError('id', /not a whole number/));
 		assert.throws(bad(['id'], 820982911946154508), inputError('id', /above 2\^53 and has lost digits/));
