@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import { textList } from './check';
 import { InputError } from './errors';
 import type { CanonicalEvent, Customer, EventType } from './event';
+import { phoneId } from './events/guest';
 import { normalizeShopify } from './events/shopify';
 import { validateEvent } from './events/validate';
 import { normalizeWooCommerce } from './events/woocommerce';
@@ -567,14 +568,15 @@ export interface ForgetResult {
 	/** Rows removed (coupon codes: anonymized, never handed out again) per table, over every id erased. */
 	removed: Record<string, number>;
 	total: number;
-	/** Guest ids (`email:<address>`) of the same person that were erased too. */
+	/** Guest ids (`email:<address>`, `phone:+<digits>`) of the same person that were erased too. */
 	alsoErased: string[];
 }
 
 /**
  * Erases each customer's personal data and history from every table (store.forgetCustomer, one
- * transaction per id). With `guestEmail` (default true) the guest id `email:<address>` of the
- * customer's stored email is erased too: orders placed as a guest with the same address.
+ * transaction per id). With `guestEmail` (default true) the guest ids of the customer's stored
+ * email and phone (`email:<address>`, `phone:+<digits>`) are erased too: orders placed as a guest
+ * with the same address or number.
  */
 export async function forgetCustomers(store: Store, customerIds: string[], options: { guestEmail?: boolean } = {}): Promise<ForgetResult[]> {
 	const results: ForgetResult[] = [];
@@ -583,8 +585,9 @@ export async function forgetCustomers(store: Store, customerIds: string[], optio
 		const report = await store.forgetCustomer(customerId);
 		const removed = { ...report.removed };
 		const alsoErased: string[] = [];
-		const guest = row?.email ? `email:${row.email}` : undefined;
-		if (guest !== undefined && guest !== customerId) {
+		const guests = new Set([row?.email ? `email:${row.email}` : undefined, phoneId(row?.phone)]);
+		for (const guest of guests) {
+			if (guest === undefined || guest === customerId) continue;
 			const extra = await store.forgetCustomer(guest);
 			const count = Object.values(extra.removed).reduce((a, b) => a + b, 0);
 			if (count > 0) {

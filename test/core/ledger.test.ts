@@ -300,5 +300,28 @@ describe('ledger', () => {
 			assert.equal(again.erased, false);
 			assert.equal(again.total, 0);
 		});
+
+		it('forget: the guest orders under the customer\'s phone number too', async () => {
+			const id = 'gone-2';
+			const at = new Date(T0).toISOString();
+			await store.recordEvents(
+				[
+					{ id: 'gone2-reg', type: 'customer.registered', occurredAt: at, source: 'generic', customer: { id, phone: '+49 170 7654321' } },
+					{
+						id: 'gone2-phone-order',
+						type: 'order.placed',
+						occurredAt: at,
+						source: 'shopify',
+						customer: { id: 'phone:+491707654321', phone: '+49 170 7654321' },
+						order: { id: 'gp1', total: '5.00', currency: 'EUR', couponCodes: [], promotions: [], lines: [] },
+					},
+				],
+				T0,
+			);
+			const [result] = await forgetCustomers(store, [id]);
+			assert.deepEqual(result.alsoErased, ['phone:+491707654321']);
+			assert.equal(result.removed.orders, 1);
+			assert.equal(await store.getCustomer('phone:+491707654321'), undefined);
+		});
 	});
 });
