@@ -69,6 +69,8 @@ export interface Order {
 	lines: Line[];
 	/** Order status as the store reports it (e.g. paid, cancelled, refunded). */
 	status?: string;
+	/** Amount refunded so far, decimal string, from 0 up to total; absent: not known from this event. */
+	refunded?: string;
 }
 
 export interface Cart {
@@ -89,12 +91,26 @@ export function isCountedOrder(order: Pick<Order, 'status'>): boolean {
 /** Event types whose `order` is an order of the shop (others may carry one for context only). */
 export const ORDER_EVENT_TYPES: ReadonlySet<string> = new Set(['order.placed', 'order.updated']);
 
+/**
+ * Event types that may come without a customer: an order or checkout nobody can be named for (a
+ * point-of-sale sale, an admin order without email or phone). It is recorded and starts nothing.
+ */
+export const ANONYMOUS_EVENT_TYPES: ReadonlySet<string> = new Set(['order.placed', 'order.updated', 'cart.updated']);
+
+/** An event that names its customer. */
+export type CustomerEvent = CanonicalEvent & { customer: Customer };
+
+export function hasCustomer(event: CanonicalEvent): event is CustomerEvent {
+	return event.customer !== undefined;
+}
+
 export interface CanonicalEvent {
 	id: string;
 	type: EventType | OccasionType;
 	occurredAt: string;
 	source: EventSource;
-	customer: Customer;
+	/** Absent only for an event of ANONYMOUS_EVENT_TYPES that names no customer. */
+	customer?: Customer;
 	order?: Order;
 	cart?: Cart;
 	page?: { url: string };

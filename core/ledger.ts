@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import { textList } from './check';
 import { InputError, quote } from './errors';
 import type { CanonicalEvent, Customer, EventType } from './event';
+import { phoneId } from './events/guest';
 import { normalizeShopify } from './events/shopify';
 import { validateEvent } from './events/validate';
 import { normalizeWooCommerce } from './events/woocommerce';
@@ -452,7 +453,8 @@ export function eventsFromItems(format: ItemFormat, items: Array<{ itemIndex: nu
 export interface LedgerResult {
 	eventId: string;
 	type: string;
-	customerId: string;
+	/** Absent for an order nobody is named for (no customer id, email or phone). */
+	customerId?: string;
 	/** false: an event with this id was recorded before (or earlier in the batch); nothing was written. */
 	recorded: boolean;
 	duplicate: boolean;
@@ -480,7 +482,7 @@ export async function recordLedger(store: Store, now: number, entries: LedgerEnt
 	return outcomes.map((outcome, i) => ({
 		eventId: outcome.id,
 		type: entries[i].event.type,
-		customerId: entries[i].event.customer.id,
+		...(entries[i].event.customer && { customerId: entries[i].event.customer.id }),
 		recorded: outcome.recorded,
 		duplicate: !outcome.recorded,
 		newCustomer: outcome.newCustomer,
@@ -568,14 +570,15 @@ export interface ForgetResult {
 	/** Rows removed (coupon codes: anonymized, never handed out again) per table, over every id erased. */
 	removed: Record<string, number>;
 	total: number;
-	/** Guest ids (`email:<address>`) of the same person that were erased too. */
+	/** Guest ids (`email:<address>`, `phone:+<digits>`) of the same person that were erased too. */
 	alsoErased: string[];
 }
 
 /**
  * Erases each customer's personal data and history from every table (store.forgetCustomer, one
- * transaction per id). With `guestEmail` (default true) the guest id `email:<address>` of the
- * customer's stored email is erased too: orders placed as a guest with the same address.
+ * transaction per id). With `guestEmail` (default true) the guest ids of the customer's stored
+ * email and phone (`email:<address>`, `phone:+<digits>`) are erased too: orders placed as a guest
+ * with the same address or number.
  */
 export async function forgetCustomers(store: Store, customerIds: string[], options: { guestEmail?: boolean } = {}): Promise<ForgetResult[]> {
 	const results: ForgetResult[] = [];
@@ -584,8 +587,9 @@ export async function forgetCustomers(store: Store, customerIds: string[], optio
 		const report = await store.forgetCustomer(customerId);
 		const removed = { ...report.removed };
 		const alsoErased: string[] = [];
-		const guest = row?.email ? `email:${row.email}` : undefined;
-		if (guest !== undefined && guest !== customerId) {
+		const guests = new Set([row?.email ? `email:${row.email}` : undefined, phoneId(row?.phone)]);
+		for (const guest of guests) {
+			if (guest === undefined || guest === customerId) continue;
 			const extra = await store.forgetCustomer(guest);
 			const count = Object.values(extra.removed).reduce((a, b) => a + b, 0);
 			if (count > 0) {

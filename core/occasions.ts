@@ -22,7 +22,7 @@
 import { DateTime } from 'luxon';
 import { oneOf, requireText, wholeNumber } from './check';
 import { InputError } from './errors';
-import { OCCASION_TYPES, type CanonicalEvent, type Cart, type Line, type OccasionType } from './event';
+import { OCCASION_TYPES, type CanonicalEvent, type Cart, type Customer, type Line, type OccasionType } from './event';
 import { customerOf } from './ledger';
 import { fromMinor } from './money';
 import type { CartRow, DueQuery, OccasionCandidate, OccasionClaim, Store } from './store';
@@ -73,7 +73,7 @@ export interface OccasionDetails {
 }
 
 /** The canonical event of an occasion, plus what the occasion is about. */
-export type OccasionEvent = CanonicalEvent & { type: OccasionKind; occasion: OccasionDetails };
+export type OccasionEvent = CanonicalEvent & { type: OccasionKind; customer: Customer; occasion: OccasionDetails };
 
 interface Settings {
 	kind: OccasionKind;

@@ -21,6 +21,11 @@ export interface RecordOutcome {
 	recorded: boolean;
 	/** The customer had never been seen by this store before this event. */
 	newCustomer: boolean;
+	/**
+	 * For an order event: the order's state in the store after this event (or, for a redelivery,
+	 * now). Not counted: cancelled, refunded in full, or the order belongs to another customer.
+	 */
+	order?: { counted: boolean; status?: string };
 }
 
 export interface CustomerRow {
@@ -57,7 +62,7 @@ export interface PurchaseQuery {
 
 export interface PurchaseRows {
 	customerId: string;
-	/** One row per currency; cancelled, refunded and failed orders are not counted. */
+	/** One row per currency, net of refunds; cancelled, fully refunded and failed orders are not counted. */
 	totals: Array<{ currency: string; orders: number; amountMinor: bigint }>;
 	firstOrderAt?: Millis;
 	lastOrderAt?: Millis;

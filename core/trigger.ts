@@ -10,7 +10,8 @@
  *  3. normalize into the canonical event                          -> 400 (what is wrong), nothing recorded
  *     a vendor topic this package does not read                    -> 200 ignored (vendors disable failing webhooks)
  *  4. record it in the store, one call, before anything starts    -> 200 duplicate when recorded before
- *  5. event type selected and every filter met                    -> start, else 200 recorded
+ *  5. a customer named, event type selected, a placed order that
+ *     counts (also by the store's newer state) and every filter met  -> start, else 200 recorded
  *
  * Dedup policy for "order placed": Shopify sends orders/create when an order is created and
  * orders/paid when it is paid; both normalize to order.placed keyed on the order
@@ -19,8 +20,8 @@
  * nothing. Subscribing to either topic, or to both, starts the workflow once per order, and a
  * Ledger backfill of the same order agrees.
  */
-import type { CanonicalEvent, EventType } from './event';
-import { EVENT_TYPES, isCountedOrder, OCCASION_TYPES } from './event';
+import type { CanonicalEvent, CustomerEvent, EventType } from './event';
+import { EVENT_TYPES, hasCustomer, isCountedOrder, OCCASION_TYPES } from './event';
 import { InputError } from './errors';
 import {
 	UnsupportedTopicError,
@@ -287,14 +288,30 @@ export function unmetFilter(event: CanonicalEvent, filters: EventFilters): strin
 
 export type StartDecision = { start: true } | { start: false; reason: string };
 
-/** Whether a recorded event starts the workflow: its type is selected and it meets every filter. */
-export function startDecision(event: CanonicalEvent, settings: Pick<TriggerSettings, 'eventTypes' | 'filters'>): StartDecision {
+/**
+ * Whether a recorded event starts the workflow: its type is selected, a placed order counts (by
+ * its own status, and by its state in the store when `recorded` tells it), and it meets every filter.
+ */
+export function startDecision(
+	event: CanonicalEvent,
+	settings: Pick<TriggerSettings, 'eventTypes' | 'filters'>,
+	recorded?: Pick<RecordOutcome, 'order'>,
+): StartDecision {
 	if (settings.eventTypes !== 'any') {
 		if (settings.eventTypes.size === 0) return { start: false, reason: 'no event type is selected to start on (record only)' };
 		if (!settings.eventTypes.has(event.type)) return { start: false, reason: `event type ${event.type} is not selected` };
 	}
 	if (event.type === 'order.placed' && event.order && !isCountedOrder(event.order)) {
 		return { start: false, reason: `the order is ${event.order.status}` };
+	}
+	const stored = recorded?.order;
+	if (event.type === 'order.placed' && stored && !stored.counted) {
+		// E.g. the cancellation arrived before the order itself.
+		const status = stored.status;
+		return {
+			start: false,
+			reason: status !== undefined && !isCountedOrder({ status }) ? `the order is ${status}` : 'the order is not counted: refunded in full, or recorded for another customer',
+		};
 	}
 	const unmet = unmetFilter(event, settings.filters);
 	return unmet === undefined ? { start: true } : { start: false, reason: `filter not met: ${unmet}` };
@@ -339,7 +356,10 @@ export type RecordEvent = (event: CanonicalEvent) => Promise<RecordOutcome>;
  * Claims "this trigger starts for this event" in the store, atomically: true for the first claim
  * only. An event is recorded once per store, but every trigger that listens to it starts once.
  */
-export type ClaimStart = (event: CanonicalEvent) => Promise<boolean>;
+export type ClaimStart = (event: CustomerEvent) => Promise<boolean>;
+
+/** Why an event without a customer starts nothing. */
+export const NO_CUSTOMER_REASON = 'the event names no customer (no customer id, email or phone): recorded, but there is nobody to start for';
 
 const respond = (status: 200 | 400 | 401, body: TriggerResponseBody): TriggerOutcome => ({ kind: 'respond', status, body });
 
@@ -417,8 +437,10 @@ export async function receiveDelivery(
 	}
 	const ids = { eventId: event.id, type: event.type };
 	const duplicate = () => respond(200, { status: 'duplicate', ...ids, message: 'This event was received before; it starts nothing again' });
-	const decision = startDecision(event, settings);
-	if (!decision.start) return outcome.recorded ? respond(200, { status: 'recorded', ...ids, reason: decision.reason }) : duplicate();
+	const notStarted = (reason: string) => (outcome.recorded ? respond(200, { status: 'recorded', ...ids, reason }) : duplicate());
+	if (!hasCustomer(event)) return notStarted(NO_CUSTOMER_REASON);
+	const decision = startDecision(event, settings, outcome);
+	if (!decision.start) return notStarted(decision.reason);
 	// Test mode starts again on a redelivery and claims nothing, so testing never uses up a start.
 	// Otherwise the start is claimed per trigger: another workflow's trigger that recorded the event
 	// first does not stop this one, and a redelivery to this trigger starts nothing.

@@ -174,6 +174,105 @@ export const MIGRATIONS: Migration[] = [
 		],
 	},
 	{
+		version: 2,
+		name: 'orders keyed by source, with state time and refunds; events and orders without a customer',
+		statements: [
+			// Events: customer_id may be NULL (an anonymous order).
+			`CREATE TABLE events_v2 (
+				id TEXT PRIMARY KEY,
+				type TEXT NOT NULL,
+				source TEXT NOT NULL,
+				customer_id TEXT,
+				occurred_at BIGINT NOT NULL,
+				recorded_at BIGINT NOT NULL,
+				payload TEXT NOT NULL
+			)`,
+			`INSERT INTO events_v2 (id, type, source, customer_id, occurred_at, recorded_at, payload)
+				SELECT id, type, source, customer_id, occurred_at, recorded_at, payload FROM events`,
+			`DROP TABLE events`,
+			`ALTER TABLE events_v2 RENAME TO events`,
+			`CREATE INDEX events_customer ON events (customer_id, occurred_at)`,
+
+			// Orders: keyed by (source, id). A version-1 order takes the source of the order event
+			// that recorded it (same customer, same instant).
+			`CREATE TABLE orders_v2 (
+				source TEXT NOT NULL,
+				id TEXT NOT NULL,
+				customer_id TEXT,
+				placed_at BIGINT NOT NULL,
+				currency TEXT NOT NULL,
+				total_minor BIGINT NOT NULL,
+				refunded_minor BIGINT NOT NULL DEFAULT 0,
+				status TEXT,
+				counted SMALLINT NOT NULL DEFAULT 1,
+				state_at BIGINT NOT NULL,
+				PRIMARY KEY (source, id)
+			)`,
+			`INSERT INTO orders_v2 (source, id, customer_id, placed_at, currency, total_minor, status, counted, state_at)
+				SELECT COALESCE(
+					(SELECT e.source FROM events e
+					WHERE e.customer_id = o.customer_id AND e.occurred_at = o.placed_at AND e.type IN ('order.placed', 'order.updated')
+					ORDER BY e.recorded_at, e.id LIMIT 1),
+					'generic'), o.id, o.customer_id, o.placed_at, o.currency, o.total_minor, o.status, o.counted, o.placed_at
+				FROM orders o`,
+			`CREATE TABLE order_lines_v2 (
+				source TEXT NOT NULL,
+				order_id TEXT NOT NULL,
+				line_no INTEGER NOT NULL,
+				customer_id TEXT,
+				placed_at BIGINT NOT NULL,
+				product_id TEXT NOT NULL,
+				sku TEXT,
+				name TEXT,
+				quantity INTEGER NOT NULL,
+				price_minor BIGINT NOT NULL,
+				PRIMARY KEY (source, order_id, line_no)
+			)`,
+			`INSERT INTO order_lines_v2 (source, order_id, line_no, customer_id, placed_at, product_id, sku, name, quantity, price_minor)
+				SELECT o.source, l.order_id, l.line_no, l.customer_id, l.placed_at, l.product_id, l.sku, l.name, l.quantity, l.price_minor
+				FROM order_lines l JOIN orders_v2 o ON o.id = l.order_id`,
+			`CREATE TABLE order_categories_v2 (
+				source TEXT NOT NULL,
+				order_id TEXT NOT NULL,
+				category TEXT NOT NULL,
+				customer_id TEXT,
+				placed_at BIGINT NOT NULL,
+				PRIMARY KEY (source, order_id, category)
+			)`,
+			`INSERT INTO order_categories_v2 (source, order_id, category, customer_id, placed_at)
+				SELECT o.source, x.order_id, x.category, x.customer_id, x.placed_at FROM order_categories x JOIN orders_v2 o ON o.id = x.order_id`,
+			`CREATE TABLE order_codes_v2 (
+				source TEXT NOT NULL,
+				order_id TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				code TEXT NOT NULL,
+				customer_id TEXT,
+				placed_at BIGINT NOT NULL,
+				PRIMARY KEY (source, order_id, kind, code)
+			)`,
+			`INSERT INTO order_codes_v2 (source, order_id, kind, code, customer_id, placed_at)
+				SELECT o.source, x.order_id, x.kind, x.code, x.customer_id, x.placed_at FROM order_codes x JOIN orders_v2 o ON o.id = x.order_id`,
+			`DROP TABLE order_lines`,
+			`DROP TABLE order_categories`,
+			`DROP TABLE order_codes`,
+			`DROP TABLE orders`,
+			`ALTER TABLE orders_v2 RENAME TO orders`,
+			`ALTER TABLE order_lines_v2 RENAME TO order_lines`,
+			`ALTER TABLE order_categories_v2 RENAME TO order_categories`,
+			`ALTER TABLE order_codes_v2 RENAME TO order_codes`,
+			`CREATE INDEX orders_customer ON orders (customer_id, placed_at)`,
+			`CREATE INDEX order_lines_customer ON order_lines (customer_id, placed_at)`,
+			`CREATE INDEX order_categories_customer ON order_categories (customer_id, placed_at)`,
+			`CREATE INDEX order_codes_customer ON order_codes (customer_id, placed_at)`,
+
+			// What derives from counted orders is recomputed: the last order, and carts, which are now
+			// closed by an order when a counted order exists at or after their last update (occasions.ts).
+			`UPDATE customers SET last_order_at =
+				(SELECT MAX(o.placed_at) FROM orders o WHERE o.customer_id = customers.id AND o.counted = 1)`,
+			`UPDATE carts SET closed_at = NULL WHERE item_count > 0 AND closed_at IS NOT NULL`,
+		],
+	},
+	{
 		version: 4,
 		name: 'guard entries record skips',
 		// A skipped attempt keeps its key with entered = 0, so a retry gets Skip back; every row so far is an entry.

@@ -20,9 +20,10 @@
  */
 import type { CanonicalEvent, Customer, Line } from '../event';
 import { InputError } from '../errors';
-import { nonNegativeDecimal } from '../money';
+import { fromMinor, nonNegativeDecimal, toMinor } from '../money';
 import {
 	addLabels,
+	amountOf,
 	count,
 	currencyOf,
 	describe,
@@ -34,11 +35,13 @@ import {
 	looseText,
 	looseUrl,
 	own,
+	pick,
 	requireRecord,
 	utcInstant,
 	totalOf,
 	type JsonObject,
 } from './fields';
+import { guestCustomer } from './guest';
 import { headerValue, type HeaderMap } from './headers';
 import { UnsupportedTopicError } from './unsupported';
 import { validateEvent } from './validate';
@@ -164,17 +167,21 @@ function customerFields(obj: JsonObject, path: string): Customer {
 
 /**
  * The customer of an order or checkout: `customer` when it has an id, else a guest keyed
- * `email:<address>` from the order's email / contact_email; neither is an InputError.
+ * `email:<address>` from the order's email / contact_email, else `phone:+<digits>` from its
+ * phone or the billing or shipping address; none of these (a point-of-sale sale): undefined.
  */
-function buyer(payload: JsonObject): Customer {
+function buyer(payload: JsonObject): Customer | undefined {
 	const embedded = own(payload, 'customer');
 	const orderEmail = looseEmail(own(payload, 'email')) ?? looseEmail(own(payload, 'contact_email'));
-	let customer: Customer;
+	const phone = looseText(own(payload, 'phone'));
+	let customer: Customer | undefined;
 	if (isRecord(embedded) && !isAbsent(own(embedded, 'id'))) {
 		customer = customerFields(embedded, 'customer.');
 		if (customer.email === undefined && orderEmail !== undefined) customer.email = orderEmail;
-	} else if (orderEmail !== undefined) {
-		customer = { id: `email:${orderEmail}`, email: orderEmail };
+	} else {
+		const contactPhone = phone ?? looseText(pick(payload, 'billing_address', 'phone')) ?? looseText(pick(payload, 'shipping_address', 'phone'));
+		customer = guestCustomer(orderEmail, contactPhone);
+		if (customer === undefined) return undefined;
 		const billing = own(payload, 'billing_address');
 		if (isRecord(billing)) {
 			const firstName = looseText(own(billing, 'first_name'));
@@ -182,17 +189,8 @@ function buyer(payload: JsonObject): Customer {
 			const lastName = looseText(own(billing, 'last_name'));
 			if (lastName !== undefined) customer.lastName = lastName;
 		}
-	} else {
-		throw new InputError(
-			'customer',
-			'the payload has neither a customer id nor an email address',
-			'A Shopify order or checkout needs customer.id, or email for a guest.',
-		);
 	}
-	if (customer.phone === undefined) {
-		const phone = looseText(own(payload, 'phone'));
-		if (phone !== undefined) customer.phone = phone;
-	}
+	if (customer.phone === undefined && phone !== undefined) customer.phone = phone;
 	if (customer.locale === undefined) {
 		const locale = looseLocale(own(payload, 'customer_locale'));
 		if (locale !== undefined) customer.locale = locale;
@@ -275,6 +273,30 @@ function promotions(payload: JsonObject): string[] {
 	);
 }
 
+/**
+ * The amount refunded so far: the successful refund transactions of `refunds` in the order's
+ * currency, at most the total. No `refunds` list: undefined (not known from this payload).
+ */
+function refundedAmount(payload: JsonObject, total: string, currency: string): string | undefined {
+	const refunds = own(payload, 'refunds');
+	if (!Array.isArray(refunds)) return undefined;
+	let sum = 0n;
+	for (const [r, refund] of refunds.entries()) {
+		const transactions = isRecord(refund) ? own(refund, 'transactions') : undefined;
+		if (!Array.isArray(transactions)) continue;
+		for (const [t, transaction] of transactions.entries()) {
+			if (!isRecord(transaction) || looseText(own(transaction, 'kind'))?.toLowerCase() !== 'refund') continue;
+			const status = looseText(own(transaction, 'status'))?.toLowerCase();
+			const paidIn = looseText(own(transaction, 'currency'))?.toUpperCase();
+			if ((status !== undefined && status !== 'success') || (paidIn !== undefined && paidIn !== currency)) continue;
+			const path = `refunds[${r}].transactions[${t}].amount`;
+			sum += toMinor(amountOf(transaction, 'amount', path), currency, path);
+		}
+	}
+	const cap = toMinor(total, currency, 'total_price');
+	return fromMinor(sum > cap ? cap : sum, currency);
+}
+
 function orderStatus(topic: string, payload: JsonObject): string | undefined {
 	if (topic === 'orders/cancelled' || !isAbsent(own(payload, 'cancelled_at'))) return 'cancelled';
 	return looseText(own(payload, 'financial_status'));
@@ -306,6 +328,10 @@ function orderEvent(topic: ShopifyTopic, payload: JsonObject, headers: HeaderMap
 	const id = shopifyId(payload, 'id', 'id', 'admin_graphql_api_id');
 	const placed = topic === 'orders/create' || topic === 'orders/paid';
 	const status = orderStatus(topic, payload);
+	const total = totalOf(payload, 'total_price');
+	const currency = currencyOf(payload, 'currency');
+	const refunded = refundedAmount(payload, total, currency);
+	const customer = buyer(payload);
 	const eventId =
 		topic === 'orders/updated'
 			? `shopify:${topic}:${id}:${stateStamp(payload, headers)}`
@@ -322,15 +348,16 @@ function orderEvent(topic: ShopifyTopic, payload: JsonObject, headers: HeaderMap
 		type: placed ? 'order.placed' : 'order.updated',
 		occurredAt,
 		source: 'shopify',
-		customer: buyer(payload),
+		...(customer && { customer }),
 		order: {
 			id,
-			total: totalOf(payload, 'total_price'),
-			currency: currencyOf(payload, 'currency'),
+			total,
+			currency,
 			couponCodes: couponCodes(payload),
 			promotions: promotions(payload),
 			lines: linesOf(payload),
 			...(status !== undefined && { status }),
+			...(refunded !== undefined && { refunded }),
 		},
 	};
 }
@@ -341,12 +368,13 @@ function checkoutEvent(topic: 'checkouts/create' | 'checkouts/update', payload: 
 	if (isAbsent(token)) throw new InputError('token', 'is required', 'Shopify checkouts are identified by their token.');
 	const id = idOf(token, 'token');
 	const recoveryUrl = looseUrl(own(payload, 'abandoned_checkout_url'));
+	const customer = buyer(payload);
 	return {
 		id: topic === 'checkouts/update' ? `shopify:${topic}:${id}:${stateStamp(payload, headers)}` : `shopify:${topic}:${id}`,
 		type: 'cart.updated',
 		occurredAt: requireInstant(payload, ['updated_at', 'created_at']),
 		source: 'shopify',
-		customer: buyer(payload),
+		...(customer && { customer }),
 		cart: {
 			id,
 			total: totalOf(payload, 'total_price'),

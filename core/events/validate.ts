@@ -13,6 +13,7 @@
  * validateEvent(validateEvent(x)) deep-equals validateEvent(x).
  */
 import {
+	ANONYMOUS_EVENT_TYPES,
 	EVENT_TYPES,
 	OCCASION_TYPES,
 	type CanonicalEvent,
@@ -27,7 +28,7 @@ import {
 import { systemClock } from '../clock';
 import { InputError } from '../errors';
 import { EARLIEST_INSTANT_MS, EARLIEST_YEAR, MAX_CLOCK_AHEAD_MS, MAX_LINES } from '../limits';
-import { nonNegativeDecimal, normalizeCurrency } from '../money';
+import { compareAmounts, nonNegativeDecimal, normalizeCurrency, normalizeDecimal } from '../money';
 import { formatBirthday, normalizeZone, parseBirthday } from '../time';
 import {
 	count,
@@ -82,9 +83,10 @@ export function validateEvent(input: unknown, options: ValidateOptions = {}): Ca
 	const now = options.now ?? systemClock.now();
 	const occurredAt = pastInstant(required(obj, 'occurredAt', 'Add occurredAt, e.g. "2026-05-01T09:00:00Z".'), 'occurredAt', now);
 	const source = eventSource(own(obj, 'source'), options.defaultSource ?? 'generic');
-	const customer = customerOf(required(obj, 'customer', 'Add customer: { "id": "..." }.'), 'customer', now);
-
-	const event: CanonicalEvent = { id, type, occurredAt, source, customer };
+	// An order or cart may name no customer (a point-of-sale sale): it is recorded and starts nothing.
+	const anonymous = isAbsent(own(obj, 'customer')) && ANONYMOUS_EVENT_TYPES.has(type);
+	const event: CanonicalEvent = { id, type, occurredAt, source };
+	if (!anonymous) event.customer = customerOf(required(obj, 'customer', 'Add customer: { "id": "..." }.'), 'customer', now);
 	const order = own(obj, 'order');
 	if (!isAbsent(order)) event.order = orderOf(order, 'order');
 	const cart = own(obj, 'cart');
@@ -248,7 +250,18 @@ function orderOf(value: unknown, path: string): Order {
 	};
 	const status = optText(own(obj, 'status'), `${path}.status`);
 	if (status !== undefined) order.status = status.toLowerCase();
+	const refunded = own(obj, 'refunded');
+	if (!isAbsent(refunded)) order.refunded = refundedOf(refunded, order, `${path}.refunded`);
 	return order;
+}
+
+/** The amount refunded so far: from 0 up to the order total. */
+function refundedOf(value: unknown, order: Order, path: string): string {
+	const refunded = normalizeDecimal(value, path);
+	const hint = `Give the amount refunded so far, from 0 up to the order total ${order.total}, or leave it out.`;
+	if (compareAmounts(refunded, '0', order.currency) < 0) throw new InputError(path, `${refunded} is below zero`, hint);
+	if (compareAmounts(refunded, order.total, order.currency) > 0) throw new InputError(path, `${refunded} is more than the order total`, hint);
+	return refunded;
 }
 
 function cartOf(value: unknown, path: string): Cart {

@@ -10,13 +10,16 @@
  *
  * `<modified>` is date_modified_gmt as ISO 8601 UTC (2017-03-22T19:28:08.000Z). WooCommerce's
  * `*_gmt` dates are UTC without a `Z`; the site-local `date_created` etc. are never used.
- * customer_id 0 is a guest: the customer id is `email:<billing.email>`.
+ * customer_id 0 is a guest: the customer id is `email:<billing.email>`, else `phone:+<digits>` of
+ * billing.phone; an order with neither (an admin order) has no customer. `refunds` totals are
+ * subtracted as order.refunded.
  */
 import type { CanonicalEvent, Customer, Line } from '../event';
 import { InputError } from '../errors';
-import { nonNegativeDecimal } from '../money';
+import { fromMinor, nonNegativeDecimal, toMinor } from '../money';
 import {
 	addLabels,
+	amountOf,
 	count,
 	currencyOf,
 	describe,
@@ -32,6 +35,7 @@ import {
 	totalOf,
 	type JsonObject,
 } from './fields';
+import { guestCustomer } from './guest';
 import type { HeaderMap } from './headers';
 import { decodeHtmlEntities } from './html';
 import { UnsupportedTopicError } from './unsupported';
@@ -129,23 +133,33 @@ function customerEvent(topic: 'customer.created' | 'customer.updated', payload: 
 	};
 }
 
-/** The buyer of an order: customer_id, or a guest `email:<billing.email>`. */
-function buyer(payload: JsonObject): Customer {
+/**
+ * The buyer of an order: customer_id, else a guest `email:<billing.email>`, else a guest
+ * `phone:+<digits>` of billing.phone; none of these (an admin order without contact): undefined.
+ */
+function buyer(payload: JsonObject): Customer | undefined {
 	const id = optWooId(payload, 'customer_id', 'customer_id');
 	const email = looseEmail(pick(payload, 'billing', 'email'));
-	let customer: Customer;
-	if (id !== undefined) customer = { id };
-	else if (email !== undefined) customer = { id: `email:${email}` };
-	else {
-		throw new InputError(
-			'customer_id',
-			'the order has neither a customer (customer_id is 0) nor a billing email',
-			'A WooCommerce order needs customer_id, or billing.email for a guest.',
-		);
-	}
+	const customer: Customer | undefined = id !== undefined ? { id } : guestCustomer(email, looseText(pick(payload, 'billing', 'phone')));
+	if (customer === undefined) return undefined;
 	if (email !== undefined) customer.email = email;
 	names(customer, own(payload, 'billing'));
 	return customer;
+}
+
+/** The amount refunded so far: the `refunds` totals (negative amounts in the REST resource), at most the total. */
+function refundedAmount(payload: JsonObject, total: string, currency: string): string | undefined {
+	const refunds = own(payload, 'refunds');
+	if (!Array.isArray(refunds)) return undefined;
+	let sum = 0n;
+	for (const [index, refund] of refunds.entries()) {
+		if (!isRecord(refund) || isAbsent(own(refund, 'total'))) continue;
+		const path = `refunds[${index}].total`;
+		const minor = toMinor(amountOf(refund, 'total', path), currency, path);
+		sum += minor < 0n ? -minor : minor;
+	}
+	const cap = toMinor(total, currency, 'total');
+	return fromMinor(sum > cap ? cap : sum, currency);
 }
 
 const CATEGORY_META_KEYS = ['categories', 'category', 'product_cat', '_categories'];
@@ -219,6 +233,10 @@ function orderEvent(topic: 'order.created' | 'order.updated', payload: JsonObjec
 	if (id === undefined) throw new InputError('id', 'is required', BODY_HINT);
 	const status = looseText(own(payload, 'status'));
 	const created = topic === 'order.created';
+	const total = totalOf(payload, 'total');
+	const currency = currencyOf(payload, 'currency');
+	const refunded = refundedAmount(payload, total, currency);
+	const customer = buyer(payload);
 	const occurredAt = created
 		? requireGmt(payload, ['date_created_gmt', 'date_modified_gmt'])
 		: requireGmt(payload, ['date_modified_gmt', 'date_created_gmt']);
@@ -227,15 +245,16 @@ function orderEvent(topic: 'order.created' | 'order.updated', payload: JsonObjec
 		type: created ? 'order.placed' : 'order.updated',
 		occurredAt,
 		source: 'woocommerce',
-		customer: buyer(payload),
+		...(customer && { customer }),
 		order: {
 			id,
-			total: totalOf(payload, 'total'),
-			currency: currencyOf(payload, 'currency'),
+			total,
+			currency,
 			couponCodes: couponCodes(payload),
 			promotions: [],
 			lines: linesOf(payload),
 			...(status !== undefined && { status }),
+			...(refunded !== undefined && { refunded }),
 		},
 	};
 }

@@ -1,8 +1,8 @@
-import { isCountedOrder, ORDER_EVENT_TYPES, type CanonicalEvent, type Customer, type Line } from '../../core/event';
+import { isCountedOrder, ORDER_EVENT_TYPES, UNCOUNTED_ORDER_STATUSES, type CanonicalEvent, type Customer, type Line } from '../../core/event';
 import { toMinor } from '../../core/money';
 import type { CartRow, CustomerRow, ForgetReport, Millis, RecordOutcome } from '../../core/store';
-import type { Querier, Row } from '../driver';
-import { nil, opt, str } from './util';
+import type { Querier, Row, SqlValue } from '../driver';
+import { nil, opt, placeholders, str } from './util';
 
 
 export function toCustomer(row: Row): CustomerRow {
@@ -77,34 +77,54 @@ function lineRows(lines: Line[], currency: string) {
 	return lines.map((line, index) => ({ line, index, priceMinor: toMinor(line.price, currency, `lines[${index}].price`) }));
 }
 
-async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis): Promise<void> {
+type OrderState = NonNullable<RecordOutcome['order']>;
+
+const UNCOUNTED = [...UNCOUNTED_ORDER_STATUSES];
+const stateOf = (row: Row): OrderState => ({ counted: Number(row.counted) === 1, ...(row.status !== null && row.status !== undefined && { status: String(row.status) }) });
+
+/** The order's key and its customer ($1 source, $2 id, $3 customer or NULL): every statement on an order names all three. */
+const THIS_ORDER = 'source = $1 AND id = $2 AND customer_id IS NOT DISTINCT FROM $3';
+
+async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis): Promise<OrderState> {
 	const order = event.order!;
-	const customerId = event.customer.id;
-	const counted = isCountedOrder(order) ? 1 : 0;
+	const customerId = event.customer?.id ?? null;
+	const key = [event.source, order.id, customerId];
+	const total = toMinor(order.total, order.currency, 'order.total');
+	const refunded = order.refunded === undefined ? undefined : toMinor(order.refunded, order.currency, 'order.refunded');
+	const counted = isCountedOrder(order) && !(refunded !== undefined && refunded > 0n && refunded >= total);
 	const inserted = await q.get(
-		`INSERT INTO orders (id, customer_id, placed_at, currency, total_minor, status, counted)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
-		[order.id, customerId, occurredAt, order.currency, toMinor(order.total, order.currency, 'order.total'), nil(order.status), counted],
+		`INSERT INTO orders (source, id, customer_id, placed_at, currency, total_minor, refunded_minor, status, counted, state_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $4) ON CONFLICT (source, id) DO NOTHING RETURNING counted, status`,
+		[...key, occurredAt, order.currency, total, refunded ?? 0n, nil(order.status), counted ? 1 : 0],
 	);
 	if (!inserted) {
-		// A later event about a known order (paid, cancelled, refunded): only its status changes.
-		if (order.status) {
-			await q.run('UPDATE orders SET status = $2, counted = $3 WHERE id = $1', [order.id, order.status, counted]);
+		// A known order: this event's state (status, refunds) replaces the stored one only when it is
+		// at least as new, and only for the order's own customer.
+		const updated = await q.get(
+			`UPDATE orders SET status = COALESCE($5, status), refunded_minor = COALESCE($6, refunded_minor), state_at = $4,
+				counted = CASE WHEN LOWER(COALESCE($5, status)) IN (${placeholders(7, UNCOUNTED.length)})
+					OR (COALESCE($6, refunded_minor) > 0 AND COALESCE($6, refunded_minor) >= total_minor) THEN 0 ELSE 1 END
+			WHERE ${THIS_ORDER} AND state_at <= $4 RETURNING counted, status`,
+			[...key, occurredAt, nil(order.status), nil(refunded), ...UNCOUNTED],
+		);
+		if (updated) {
+			if (customerId !== null) await recomputeLastOrder(q, customerId);
+			return stateOf(updated);
 		}
-		return;
+		return currentState(q, key);
 	}
 	for (const { line, index, priceMinor } of lineRows(order.lines, order.currency)) {
 		await q.run(
-			`INSERT INTO order_lines (order_id, line_no, customer_id, placed_at, product_id, sku, name, quantity, price_minor)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-			[order.id, index, customerId, occurredAt, line.productId, nil(line.sku), nil(line.name), line.quantity, priceMinor],
+			`INSERT INTO order_lines (source, order_id, line_no, customer_id, placed_at, product_id, sku, name, quantity, price_minor)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+			[event.source, order.id, index, customerId, occurredAt, line.productId, nil(line.sku), nil(line.name), line.quantity, priceMinor],
 		);
 	}
 	const categories = new Set(order.lines.flatMap((line) => line.categories));
 	for (const category of categories) {
 		await q.run(
-			`INSERT INTO order_categories (order_id, category, customer_id, placed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-			[order.id, category, customerId, occurredAt],
+			`INSERT INTO order_categories (source, order_id, category, customer_id, placed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+			[event.source, order.id, category, customerId, occurredAt],
 		);
 	}
 	const codes = [
@@ -113,8 +133,8 @@ async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis
 	];
 	for (const [kind, code] of codes) {
 		await q.run(
-			`INSERT INTO order_codes (order_id, kind, code, customer_id, placed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-			[order.id, kind, code, customerId, occurredAt],
+			`INSERT INTO order_codes (source, order_id, kind, code, customer_id, placed_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+			[event.source, order.id, kind, code, customerId, occurredAt],
 		);
 		if (kind === 'coupon') {
 			await q.run('UPDATE coupon_codes SET redeemed_at = $1, redeemed_order = $2 WHERE code = $3 AND redeemed_at IS NULL', [
@@ -124,23 +144,34 @@ async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis
 			]);
 		}
 	}
-	if (counted) {
+	if (counted && customerId !== null) {
 		await q.run(
 			`UPDATE customers SET last_order_at = CASE WHEN last_order_at IS NULL OR last_order_at < $2 THEN $2 ELSE last_order_at END
 			WHERE id = $1`,
 			[customerId, occurredAt],
 		);
-		// An order closes the customer's carts that were last touched before it.
-		await q.run('UPDATE carts SET closed_at = $2 WHERE customer_id = $1 AND closed_at IS NULL AND updated_at <= $2', [
-			customerId,
-			occurredAt,
-		]);
 	}
+	return stateOf(inserted);
 }
 
-async function recordCart(q: Querier, event: CanonicalEvent, occurredAt: Millis): Promise<void> {
+/** The stored state of an order for this customer; an order of another customer is not counted for this one. */
+async function currentState(q: Querier, key: SqlValue[]): Promise<OrderState> {
+	const row = await q.get(`SELECT counted, status FROM orders WHERE ${THIS_ORDER}`, key);
+	return row ? stateOf(row) : { counted: false };
+}
+
+/** The customer's last order is their newest order still counted (none: NULL). */
+async function recomputeLastOrder(q: Querier, customerId: string): Promise<void> {
+	await q.run(
+		'UPDATE customers SET last_order_at = (SELECT MAX(placed_at) FROM orders WHERE customer_id = $1 AND counted = 1) WHERE id = $1',
+		[customerId],
+	);
+}
+
+async function recordCart(q: Querier, event: CanonicalEvent, customerId: string, occurredAt: Millis): Promise<void> {
 	const cart = event.cart!;
 	const itemCount = cart.lines.reduce((sum, line) => sum + line.quantity, 0);
+	// closed_at marks an emptied cart; a cart is also closed by a counted order placed after its last update (occasions.ts).
 	await q.run(
 		`INSERT INTO carts (id, customer_id, currency, total_minor, item_count, lines, recovery_url, updated_at, version, closed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9)
@@ -151,7 +182,7 @@ async function recordCart(q: Querier, event: CanonicalEvent, occurredAt: Millis)
 		WHERE carts.updated_at <= excluded.updated_at`,
 		[
 			cart.id,
-			event.customer.id,
+			customerId,
 			cart.currency,
 			toMinor(cart.total, cart.currency, 'cart.total'),
 			itemCount,
@@ -167,26 +198,33 @@ export async function recordEvents(q: Querier, events: CanonicalEvent[], now: Mi
 	const outcomes: RecordOutcome[] = [];
 	for (const event of events) {
 		const occurredAt = Date.parse(event.occurredAt);
+		const customer = event.customer;
+		// Only order events record a purchase; an order on e.g. checkout.promotion_applied is context.
+		const isOrder = event.order !== undefined && ORDER_EVENT_TYPES.has(event.type);
 		const inserted = await q.get(
 			`INSERT INTO events (id, type, source, customer_id, occurred_at, recorded_at, payload)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
-			[event.id, event.type, event.source, event.customer.id, occurredAt, now, JSON.stringify(event)],
+			[event.id, event.type, event.source, customer?.id ?? null, occurredAt, now, JSON.stringify(event)],
 		);
 		if (!inserted) {
-			outcomes.push({ id: event.id, recorded: false, newCustomer: false });
+			const order = isOrder ? await currentState(q, [event.source, event.order!.id, customer?.id ?? null]) : undefined;
+			outcomes.push({ id: event.id, recorded: false, newCustomer: false, ...(order && { order }) });
 			continue;
 		}
-		const registeredAt =
-			event.customer.registeredAt !== undefined
-				? Date.parse(event.customer.registeredAt)
-				: event.type === 'customer.registered'
-					? occurredAt
-					: undefined;
-		const newCustomer = await upsertCustomer(q, event.customer, registeredAt, now);
-		// Only order events record a purchase; an order on e.g. checkout.promotion_applied is context.
-		if (event.order && ORDER_EVENT_TYPES.has(event.type)) await recordOrder(q, event, occurredAt);
-		if (event.cart) await recordCart(q, event, occurredAt);
-		outcomes.push({ id: event.id, recorded: true, newCustomer });
+		let newCustomer = false;
+		if (customer) {
+			const registeredAt =
+				customer.registeredAt !== undefined
+					? Date.parse(customer.registeredAt)
+					: event.type === 'customer.registered'
+						? occurredAt
+						: undefined;
+			newCustomer = await upsertCustomer(q, customer, registeredAt, now);
+		}
+		const order = isOrder ? await recordOrder(q, event, occurredAt) : undefined;
+		// A cart nobody is named for cannot be recovered: only its event is kept.
+		if (event.cart && customer) await recordCart(q, event, customer.id, occurredAt);
+		outcomes.push({ id: event.id, recorded: true, newCustomer, ...(order && { order }) });
 	}
 	return outcomes;
 }

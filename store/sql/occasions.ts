@@ -38,6 +38,7 @@ export async function dueBirthdays(q: Querier, query: BirthdayQuery): Promise<Oc
 	return candidates(rows);
 }
 
+/** Carts with items, not emptied, and closed by no counted order of the customer placed at or after their last update. */
 export async function dueAbandonedCarts(q: Querier, query: DueQuery): Promise<OccasionCandidate[]> {
 	const rows = await q.all(
 		`SELECT c.*, k.id AS cart_id, k.customer_id AS cart_customer_id, k.currency AS cart_currency,
@@ -45,6 +46,7 @@ export async function dueAbandonedCarts(q: Querier, query: DueQuery): Promise<Oc
 			k.updated_at AS cart_updated_at, k.version AS cart_version
 		FROM carts k JOIN customers c ON c.id = k.customer_id
 		WHERE k.closed_at IS NULL AND k.item_count > 0 AND ${inRange('k.updated_at', 'k.id')}
+		AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = k.customer_id AND o.counted = 1 AND o.placed_at >= k.updated_at)
 		AND ${unclaimed("k.id || ':' || CAST(k.version AS TEXT)")}
 		ORDER BY k.updated_at, k.id LIMIT $5`,
 		rangeParams(query),

@@ -3,15 +3,15 @@ import type { Querier, Row } from '../driver';
 import { MAX_TIME, MIN_TIME, opt } from './util';
 
 const WINDOW = 'customer_id = $1 AND placed_at >= $2 AND placed_at < $3';
-const COUNTED = 'EXISTS (SELECT 1 FROM orders o WHERE o.id = x.order_id AND o.counted = 1)';
+const COUNTED = 'EXISTS (SELECT 1 FROM orders o WHERE o.source = x.source AND o.id = x.order_id AND o.counted = 1)';
 
 /**
  * Purchase history of one customer in [from, to): ONE statement (one round trip on PostgreSQL),
  * answered from the (customer_id, placed_at) indexes. Rows are tagged: totals per currency,
- * categories, product/sku pairs, coupon codes and promotions.
+ * categories, product/sku pairs, coupon codes and promotions. Amounts are net of refunds.
  */
 const PURCHASES_SQL = `
-	SELECT 'total' AS tag, currency AS a, NULL AS b, COUNT(*) AS orders, SUM(total_minor) AS amount,
+	SELECT 'total' AS tag, currency AS a, NULL AS b, COUNT(*) AS orders, SUM(total_minor - refunded_minor) AS amount,
 		MIN(placed_at) AS first_at, MAX(placed_at) AS last_at
 	FROM orders WHERE ${WINDOW} AND counted = 1 GROUP BY currency
 	UNION ALL

@@ -60,7 +60,7 @@ describe('ledger', () => {
 			assert.equal(event.id, 'shopify:order.placed:820982911946154508', 'the rounded id is recovered from admin_graphql_api_id');
 			assert.equal(event.type, 'order.placed');
 			assert.equal(event.source, 'shopify');
-			assert.equal(event.customer.id, '115310627314723954');
+			assert.equal(event.customer?.id, '115310627314723954');
 			assert.equal(event.order?.total, '404.95');
 			assert.equal(event.order?.currency, 'USD');
 			assert.equal(event.order?.lines.length, 5);
@@ -77,14 +77,14 @@ describe('ledger', () => {
 		it("n8n's WooCommerce node output: orders and customers", () => {
 			const order = eventFromItem('woocommerceOrders', n8nOutput('woocommerce-order-created.json'));
 			assert.equal(order.id, 'woocommerce:order.created:727');
-			assert.equal(order.customer.id, 'email:john.doe@example.com', 'customer_id 0 is a guest');
+			assert.equal(order.customer?.id, 'email:john.doe@example.com', 'customer_id 0 is a guest');
 			assert.equal(order.order?.total, '29.35');
 			const customer = eventFromItem('woocommerceCustomers', n8nOutput('woocommerce-customer-created.json'));
 			assert.equal(customer.type, 'customer.registered');
-			assert.equal(customer.customer.id, '25');
-			assert.equal(customer.customer.registeredAt, '2017-03-21T19:09:28.000Z');
+			assert.equal(customer.customer?.id, '25');
+			assert.equal(customer.customer?.registeredAt, '2017-03-21T19:09:28.000Z');
 			const shopifyCustomer = eventFromItem('shopifyCustomers', n8nOutput('shopify-customers-create.json'));
-			assert.equal(shopifyCustomer.customer.id, '706405506930370084');
+			assert.equal(shopifyCustomer.customer?.id, '706405506930370084');
 		});
 
 		it('a customer where an order is expected is an error naming the missing field', () => {
@@ -181,7 +181,7 @@ describe('ledger', () => {
 				registeredAt: '2023-05-01T08:00:00.000Z',
 			});
 			assert.equal(batch.entries[0].event.occurredAt, '2023-05-01T08:00:00.000Z', 'registration date as the event time');
-			assert.equal(batch.entries[1].event.customer.acceptsMarketing, false);
+			assert.equal(batch.entries[1].event.customer?.acceptsMarketing, false);
 			assert.deepEqual(
 				batch.failures.map((f) => [f.itemIndex, (f.error as InputError).field]),
 				[
@@ -330,6 +330,29 @@ describe('ledger', () => {
 			const [again] = await forgetCustomers(store, [id]);
 			assert.equal(again.erased, false);
 			assert.equal(again.total, 0);
+		});
+
+		it('forget: the guest orders under the customer\'s phone number too', async () => {
+			const id = 'gone-2';
+			const at = new Date(T0).toISOString();
+			await store.recordEvents(
+				[
+					{ id: 'gone2-reg', type: 'customer.registered', occurredAt: at, source: 'generic', customer: { id, phone: '+49 170 7654321' } },
+					{
+						id: 'gone2-phone-order',
+						type: 'order.placed',
+						occurredAt: at,
+						source: 'shopify',
+						customer: { id: 'phone:+491707654321', phone: '+49 170 7654321' },
+						order: { id: 'gp1', total: '5.00', currency: 'EUR', couponCodes: [], promotions: [], lines: [] },
+					},
+				],
+				T0,
+			);
+			const [result] = await forgetCustomers(store, [id]);
+			assert.deepEqual(result.alsoErased, ['phone:+491707654321']);
+			assert.equal(result.removed.orders, 1);
+			assert.equal(await store.getCustomer('phone:+491707654321'), undefined);
 		});
 	});
 });

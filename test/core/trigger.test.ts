@@ -358,7 +358,7 @@ describe('receiveDelivery', () => {
 		assert.equal(malformed.status, 400);
 		assert.equal(malformed.body.field, 'body');
 		assert.match(malformed.body.message ?? '', /not valid JSON/);
-		const shape = responded(await receiveDelivery({ headers: {}, rawBody: genericBody({ customer: undefined }) }, settingsFor(), record));
+		const shape = responded(await receiveDelivery({ headers: {}, rawBody: genericBody({ type: 'page.visited', order: undefined, page: { url: 'https://shop.example/' }, customer: undefined }) }, settingsFor(), record));
 		assert.equal(shape.status, 400);
 		assert.equal(shape.body.field, 'customer');
 		const raw = '{"id": 1}';
@@ -403,6 +403,17 @@ describe('receiveDelivery', () => {
 			settingsFor({ credential: { source: 'shopify', secret: SECRET } }),
 		);
 		assert.equal(calls.length, 0);
+	});
+
+	it('a placed order the store already knows as cancelled, and an order without a customer, are recorded and start nothing', async () => {
+		const known = async (e: CanonicalEvent): Promise<RecordOutcome> => ({ id: e.id, recorded: true, newCustomer: false, order: { counted: false, status: 'cancelled' } });
+		const cancelled = responded(await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor(), known));
+		assert.deepEqual([cancelled.status, cancelled.body.status, cancelled.body.reason], [200, 'recorded', 'the order is cancelled']);
+		const { record, calls } = recorder();
+		const anonymous = responded(await receiveDelivery({ headers: {}, rawBody: genericBody({ customer: undefined }) }, settingsFor({ events: [ANY_EVENT] }), record));
+		assert.deepEqual([anonymous.status, anonymous.body.status], [200, 'recorded']);
+		assert.match(anonymous.body.reason ?? '', /names no customer/);
+		assert.equal(calls[0].customer, undefined, 'recorded without a customer');
 	});
 
 	it('a store that refuses the content is a 400; a store failure is thrown', async () => {

@@ -561,7 +561,7 @@ describe('Storefront Trigger: malformed and wrong-shape bodies', () => {
 		['malformed JSON', '{"id": "evt-1", "type": "order.placed",', /body: is not valid JSON/],
 		['an empty body', '', /body: is empty/],
 		['a JSON array', '[1, 2]', /event/],
-		['no customer', JSON.stringify({ ...genericEvent(), customer: undefined }), /customer: is required/],
+		['a page visit without a customer', JSON.stringify({ ...genericEvent({ type: 'page.visited', extra: { page: { url: 'https://shop.example/' } } }), customer: undefined }), /customer: is required/],
 		['an unknown event type', JSON.stringify(genericEvent({ type: 'order.shipped' })), /type: .*not an event type/],
 		['an order.placed without order', JSON.stringify({ ...genericEvent(), order: undefined }), /order: is required/],
 		['a price that is not an amount', JSON.stringify(genericEvent({ extra: { order: { id: 'o', total: 'ten', currency: 'EUR' } } })), /order\.total/],
@@ -580,12 +580,10 @@ describe('Storefront Trigger: malformed and wrong-shape bodies', () => {
 	it('Shopify, a signed body that does not fit the topic: 400, nothing recorded', async () => {
 		const ts = newStore();
 		const setup = { store: ts, webhook: { source: 'shopify' as const, secret: SECRET } };
-		const noCustomer = openShopifyOrder();
-		delete noCustomer.customer;
-		delete noCustomer.email;
-		delete noCustomer.contact_email;
-		const answered = assertAnswered(await deliver(setup, vendorDelivery('shopify', 'orders/create', toVendorJson(noCustomer))), 400, 'invalid');
-		assert.equal(answered.field, 'customer');
+		const noTotal = openShopifyOrder();
+		delete noTotal.total_price;
+		const answered = assertAnswered(await deliver(setup, vendorDelivery('shopify', 'orders/create', toVendorJson(noTotal))), 400, 'invalid');
+		assert.equal(answered.field, 'total_price');
 		assertAnswered(await deliver(setup, vendorDelivery('shopify', 'orders/create', '["not", "an", "order"]')), 400, 'invalid');
 		assertAnswered(await deliver(setup, vendorDelivery('shopify', 'orders/create', '{"id": 1,')), 400, 'invalid');
 		assert.deepEqual(counts(ts), NOTHING);
@@ -615,6 +613,83 @@ describe('Storefront Trigger: malformed and wrong-shape bodies', () => {
 		const answered = assertAnswered(await deliver({ store: ts2 }, { ...genericDelivery(genericEvent()), lazyBody: 'fails' }), 400, 'invalid');
 		assert.equal(answered.field, 'body');
 		assert.deepEqual(counts(ts2), NOTHING);
+	});
+});
+
+describe('Storefront Trigger: orders over time, keys, refunds and guests', () => {
+	const shopify = (ts: TestStore) => ({ store: ts, webhook: { source: 'shopify' as const, secret: SECRET } });
+	const woo = (ts: TestStore) => ({ store: ts, webhook: { source: 'woocommerce' as const, secret: SECRET } });
+	const SHOPIFY_CUSTOMER = '115310627314723954';
+	/** The open Shopify sample at `updatedAt`, changed by `extra`. */
+	const shopifyOrder = (updatedAt: string, extra: IDataObject = {}) => toVendorJson({ ...openShopifyOrder(), updated_at: updatedAt, ...extra });
+	const spent = async (ts: TestStore, customerId: string) =>
+		(await ts.store.purchases([{ customerId }]))[0].totals.map((t) => [t.currency, t.orders, t.amountMinor]);
+
+	it('Shopify create, cancel, then a delayed older paid update: the order stays cancelled', async () => {
+		const ts = newStore();
+		assertStarted(await deliver(shopify(ts), vendorDelivery('shopify', 'orders/create', shopifyOrder('2022-01-01T00:00:00Z'))));
+		const cancelled = shopifyOrder('2022-01-01T02:00:00Z', { cancelled_at: '2022-01-01T02:00:00Z', financial_status: 'voided' });
+		assertAnswered(await deliver(shopify(ts), vendorDelivery('shopify', 'orders/cancelled', cancelled)), 200, 'recorded');
+		assert.deepEqual(await spent(ts, SHOPIFY_CUSTOMER), []);
+		const late = shopifyOrder('2022-01-01T01:00:00Z', { financial_status: 'paid' });
+		assertAnswered(await deliver(shopify(ts), vendorDelivery('shopify', 'orders/updated', late)), 200, 'recorded');
+		assert.deepEqual(await spent(ts, SHOPIFY_CUSTOMER), [], 'the older update does not count the order again');
+		assert.equal((await ts.store.getCustomer(SHOPIFY_CUSTOMER))?.lastOrderAt, undefined);
+	});
+
+	it('Shopify orders/cancelled before orders/create: recorded, not counted, and the create starts nothing', async () => {
+		const ts = newStore();
+		const cancelled = shopifyOrder('2022-01-01T02:00:00Z', { cancelled_at: '2022-01-01T02:00:00Z', financial_status: 'voided' });
+		assertAnswered(await deliver(shopify(ts), vendorDelivery('shopify', 'orders/cancelled', cancelled)), 200, 'recorded');
+		const create = assertAnswered(await deliver(shopify(ts), vendorDelivery('shopify', 'orders/create', shopifyOrder('2022-01-01T00:00:00Z'))), 200, 'recorded');
+		assert.equal(create.reason, 'the order is cancelled');
+		assert.deepEqual(await spent(ts, SHOPIFY_CUSTOMER), []);
+		assert.equal(counts(ts).orders, 1);
+	});
+
+	it('WooCommerce order 727 and a Generic update of order "727" for another customer are two orders', async () => {
+		const ts = newStore();
+		assertStarted(await deliver(woo(ts), fixtureDelivery('woocommerce-order-created.json')));
+		const update = genericEvent({ id: 'gen-upd-727', type: 'order.updated', customer: { id: 'cust-other' } });
+		update.order = { id: '727', total: '99.00', currency: 'USD', status: 'cancelled', lines: [] };
+		assertAnswered(await deliver({ store: ts, parameters: { events: [] } }, genericDelivery(update)), 200, 'recorded');
+		assert.deepEqual(await spent(ts, 'email:john.doe@example.com'), [['USD', 1, 2935n]], 'the WooCommerce customer\'s order is untouched');
+		assert.equal(counts(ts).orders, 2);
+	});
+
+	it('WooCommerce refunds are subtracted from the amount spent', async () => {
+		const ts = newStore();
+		assertStarted(await deliver(woo(ts), fixtureDelivery('woocommerce-order-created.json')));
+		const refunded = { ...fixture('woocommerce-order-created.json'), date_modified_gmt: '2017-03-23T10:00:00', refunds: [{ id: 730, reason: 'scratched', total: '-10.00' }] };
+		assertAnswered(await deliver(woo(ts), vendorDelivery('woocommerce', 'order.updated', JSON.stringify(refunded))), 200, 'recorded');
+		assert.deepEqual(await spent(ts, 'email:john.doe@example.com'), [['USD', 1, 1935n]]);
+	});
+
+	it('a Shopify point-of-sale sale without customer, email or phone is recorded (200) and starts nothing', async () => {
+		const ts = newStore();
+		const pos = shopifyOrder('2022-01-01T00:00:00Z', { customer: null, email: null, contact_email: null, phone: null, billing_address: null, shipping_address: null });
+		const answer = assertAnswered(await deliver(shopify(ts), vendorDelivery('shopify', 'orders/create', pos)), 200, 'recorded');
+		assert.match(String(answer.reason), /names no customer/);
+		assert.deepEqual([counts(ts).events, counts(ts).orders, counts(ts).customers], [1, 1, 0]);
+	});
+
+	it('a phone-only Shopify order is a guest keyed by the phone and starts the workflow', async () => {
+		const ts = newStore();
+		const phoneOnly = shopifyOrder('2022-01-01T00:00:00Z', { customer: null, email: null, contact_email: null, phone: '+1 555-625-1199' });
+		const item = assertStarted(await deliver(shopify(ts), vendorDelivery('shopify', 'orders/create', phoneOnly)));
+		assert.equal((item.customer as IDataObject).id, 'phone:+15556251199');
+		assert.equal((await ts.store.getCustomer('phone:+15556251199'))?.phone, '+1 555-625-1199');
+	});
+
+	it('a WooCommerce admin order with an empty billing email is recorded (200): by phone, or without a customer', async () => {
+		const ts = newStore();
+		const sample = fixture('woocommerce-order-created.json');
+		const byPhone = { ...sample, billing: { ...(sample.billing as IDataObject), email: '' } };
+		assertStarted(await deliver(woo(ts), vendorDelivery('woocommerce', 'order.created', JSON.stringify(byPhone))));
+		const nobody = { ...sample, id: 728, billing: { ...(sample.billing as IDataObject), email: '', phone: '' } };
+		const answer = assertAnswered(await deliver(woo(ts), vendorDelivery('woocommerce', 'order.created', JSON.stringify(nobody))), 200, 'recorded');
+		assert.match(String(answer.reason), /names no customer/);
+		assert.equal(counts(ts).orders, 2);
 	});
 });
 

@@ -8,6 +8,7 @@ import { dropSchema, postgresServer, type PgServer } from '../helpers/postgres';
 import { storeContract, type StoreFactory } from './contract';
 import { segGuardContract } from './contract-segguard';
 import { boundsContract } from './contract-bounds';
+import { ordersContract } from './contract-orders';
 
 let server: PgServer;
 const schemas: string[] = [];
@@ -80,3 +81,4 @@ const factory: StoreFactory = {
 storeContract(factory);
 segGuardContract(factory);
 boundsContract(factory);
+ordersContract(factory);

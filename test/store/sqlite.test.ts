@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after } from 'node:test';
 import type { Store } from '../../core/store';
-import { SqlStore } from '../../store/sql-store';
 import { MIGRATIONS } from '../../store/schema';
+import { SqlStore } from '../../store/sql-store';
 import { SqliteDriver } from '../../store/sqlite/driver';
 import { storeContract, type StoreFactory } from './contract';
 import { segGuardContract } from './contract-segguard';
 import { boundsContract } from './contract-bounds';
+import { ordersContract } from './contract-orders';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,3 +52,4 @@ const factory: StoreFactory = {
 storeContract(factory);
 segGuardContract(factory);
 boundsContract(factory);
+ordersContract(factory);

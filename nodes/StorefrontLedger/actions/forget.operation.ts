@@ -18,11 +18,11 @@ export const properties: INodeProperties[] = [
 	},
 	customerIdField(show),
 	{
-		displayName: 'Also Forget Guest Orders by Email',
+		displayName: 'Also Forget Guest Orders by Email or Phone',
 		name: 'guestEmail',
 		type: 'boolean',
 		default: true,
-		description: "Whether to also erase what the store holds under the customer's email as a guest (ID email:&lt;address&gt;): orders placed without logging in",
+		description: "Whether to also erase what the store holds under the customer's email or phone as a guest (IDs email:&lt;address&gt;, phone:+&lt;digits&gt;): orders placed without logging in",
 		displayOptions: show,
 	},
 ];

@@ -81,17 +81,42 @@ describe('normalizeShopify: orders', () => {
 	it('a guest order (no customer) is keyed on the lower-cased email', () => {
 		const body = { ...order(), customer: null, email: ' Jon@Example.com ' };
 		const event = normalizeShopify('orders/create', body, {});
-		assert.equal(event.customer.id, 'email:jon@example.com');
-		assert.equal(event.customer.email, 'jon@example.com');
-		assert.equal(event.customer.firstName, 'Steve'); // from the billing address
+		assert.equal(event.customer?.id, 'email:jon@example.com');
+		assert.equal(event.customer?.email, 'jon@example.com');
+		assert.equal(event.customer?.firstName, 'Steve'); // from the billing address
 		const noEmail: Json = { ...order(), email: null, contact_email: 'Contact@Example.com' };
 		delete noEmail.customer;
-		assert.equal(normalizeShopify('orders/create', noEmail, {}).customer.id, 'email:contact@example.com');
+		assert.equal(normalizeShopify('orders/create', noEmail, {}).customer?.id, 'email:contact@example.com');
 	});
 
-	it('an order with neither a customer nor an email is an InputError', () => {
-		const body = { ...order(), customer: null, email: null, contact_email: '' };
-		assert.throws(() => normalizeShopify('orders/create', body, {}), inputError('customer', /neither a customer id nor an email/));
+	it('an order without customer or email is a guest keyed by its phone, else (a point-of-sale sale) has no customer', () => {
+		const phoneOnly = { ...order(), customer: null, email: null, contact_email: '', phone: '+1 (555) 625-1199' };
+		const byPhone = normalizeShopify('orders/create', phoneOnly, {});
+		assert.deepEqual(byPhone.customer, { id: 'phone:+15556251199', phone: '+1 (555) 625-1199', firstName: 'Steve', lastName: 'Shipper', locale: 'en', acceptsMarketing: true });
+		const billingPhone = { ...order(), customer: null, email: null, contact_email: '', phone: null, billing_address: { ...(order().billing_address as object), phone: '0049 170 1234567' } };
+		assert.equal(normalizeShopify('orders/create', billingPhone, {}).customer?.id, 'phone:+491701234567', 'the billing address phone; 00 is +');
+		const pos = { ...order(), customer: null, email: null, contact_email: '', phone: null, billing_address: null, shipping_address: null };
+		const anonymous = normalizeShopify('orders/create', pos, {});
+		assert.equal(anonymous.customer, undefined);
+		assert.equal(anonymous.order?.id, '820982911946154508');
+		assert.deepEqual(validateEvent(anonymous), anonymous);
+	});
+
+	it('refunds: successful refund transactions in the order currency are the amount refunded, at most the total', () => {
+		assert.equal(normalizeShopify('orders/create', order(), {}).order?.refunded, '0.00', 'the sample has no refunds');
+		const refund = (amount: string, extra: Record<string, unknown> = {}) => ({ kind: 'refund', status: 'success', amount, currency: 'USD', ...extra });
+		const body = {
+			...order(),
+			financial_status: 'partially_refunded',
+			refunds: [
+				{ id: 1, transactions: [refund('10.00'), refund('5.00', { status: 'failure' }), { kind: 'sale', status: 'success', amount: '404.95' }] },
+				{ id: 2, transactions: [refund('2.50')] },
+			],
+		};
+		assert.equal(normalizeShopify('orders/updated', body, {}).order?.refunded, '12.50');
+		const over = { ...order(), refunds: [{ id: 3, transactions: [refund('500.00')] }] };
+		assert.equal(normalizeShopify('orders/updated', over, {}).order?.refunded, '404.95');
+		assert.equal(normalizeShopify('orders/updated', { ...order(), refunds: undefined }, {}).order?.refunded, undefined, 'not known');
 	});
 
 	it('orders/paid is order.placed keyed on the order, like orders/create (one placement per order)', () => {
@@ -159,7 +184,7 @@ describe('normalizeShopify: orders', () => {
 		(rounded.line_items as Json[]).forEach((line) => (line.product_id = null));
 		const event = normalizeShopify('orders/create', rounded, {});
 		assert.equal(event.order?.id, '820982911946154508');
-		assert.equal(event.customer.id, '115310627314723954');
+		assert.equal(event.customer?.id, '115310627314723954');
 		const lost = paidOrder();
 		(lost.line_items as Json[])[0].product_id = 788032119674292900;
 		assert.throws(() => normalizeShopify('orders/create', lost, {}), inputError('line_items[0].product_id', /lost digits/));
@@ -216,16 +241,16 @@ describe('normalizeShopify: customers', () => {
 		assert.equal(subscribed.type, 'customer.updated');
 		assert.equal(subscribed.id, 'shopify:customers/update:706405506930370084:2022-02-01T09:00:00.000Z');
 		assert.equal(subscribed.occurredAt, '2022-02-01T09:00:00.000Z');
-		assert.equal(subscribed.customer.acceptsMarketing, true);
-		assert.equal(subscribed.customer.registeredAt, '2022-01-01T00:00:00.000Z');
-		assert.equal(update({ email_marketing_consent: { state: 'unsubscribed' } }).customer.acceptsMarketing, false);
-		assert.equal(update({ email_marketing_consent: { state: 'pending' } }).customer.acceptsMarketing, false);
-		assert.equal(update({ email_marketing_consent: { state: 'not_subscribed' }, accepts_marketing: true }).customer.acceptsMarketing, false);
-		assert.equal(update({ accepts_marketing: true }).customer.acceptsMarketing, true);
-		assert.equal(update({ email_marketing_consent: null, accepts_marketing: false }).customer.acceptsMarketing, false);
-		assert.equal(update({}).customer.acceptsMarketing, undefined);
-		assert.equal(update({ phone: '+16135550135', email: 'BOB@Biller.com' }).customer.phone, '+16135550135');
-		assert.equal(update({ email: 'BOB@Biller.com' }).customer.email, 'bob@biller.com');
+		assert.equal(subscribed.customer?.acceptsMarketing, true);
+		assert.equal(subscribed.customer?.registeredAt, '2022-01-01T00:00:00.000Z');
+		assert.equal(update({ email_marketing_consent: { state: 'unsubscribed' } }).customer?.acceptsMarketing, false);
+		assert.equal(update({ email_marketing_consent: { state: 'pending' } }).customer?.acceptsMarketing, false);
+		assert.equal(update({ email_marketing_consent: { state: 'not_subscribed' }, accepts_marketing: true }).customer?.acceptsMarketing, false);
+		assert.equal(update({ accepts_marketing: true }).customer?.acceptsMarketing, true);
+		assert.equal(update({ email_marketing_consent: null, accepts_marketing: false }).customer?.acceptsMarketing, false);
+		assert.equal(update({}).customer?.acceptsMarketing, undefined);
+		assert.equal(update({ phone: '+16135550135', email: 'BOB@Biller.com' }).customer?.phone, '+16135550135');
+		assert.equal(update({ email: 'BOB@Biller.com' }).customer?.email, 'bob@biller.com');
 	});
 
 	it('a customer without an id is an InputError', () => {
@@ -239,8 +264,8 @@ describe('normalizeShopify: checkouts', () => {
 		assert.equal(event.id, 'shopify:checkouts/create:123123123');
 		assert.equal(event.type, 'cart.updated');
 		assert.equal(event.occurredAt, '2022-01-01T00:00:00.000Z');
-		assert.equal(event.customer.id, '603851970716743426');
-		assert.equal(event.customer.acceptsMarketing, false);
+		assert.equal(event.customer?.id, '603851970716743426');
+		assert.equal(event.customer?.acceptsMarketing, false);
 		assert.deepEqual(event.cart, {
 			id: '123123123',
 			total: '421.88',
@@ -257,7 +282,7 @@ describe('normalizeShopify: checkouts', () => {
 		const body = { ...checkout(), customer: null, updated_at: '2022-01-01T19:30:00-05:00' };
 		const event = normalizeShopify('checkouts/update', body, {});
 		assert.equal(event.id, 'shopify:checkouts/update:123123123:2022-01-02T00:30:00.000Z');
-		assert.equal(event.customer.id, 'email:example@email.com');
+		assert.equal(event.customer?.id, 'email:example@email.com');
 		assert.throws(() => normalizeShopify('checkouts/update', { ...checkout(), token: null }, {}), inputError('token', /is required/));
 	});
 
@@ -289,6 +314,6 @@ describe('normalizeShopify: topics', () => {
 
 	it('reads a minimal customer body with a small numeric id', () => {
 		const raw = JSON.stringify({ id: 1, created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z', email: 'a@b.co' });
-		assert.equal(normalizeShopify('customers/create', parseJsonBody(raw), {}).customer.id, '1');
+		assert.equal(normalizeShopify('customers/create', parseJsonBody(raw), {}).customer?.id, '1');
 	});
 });

@@ -46,9 +46,17 @@ describe('normalizeWooCommerce: orders', () => {
 					{ productId: '22', sku: 'Bar3', name: 'Ship Your Idea \u2013 Color: Black, Size: M Test', categories: [], quantity: 1, price: '12' },
 				],
 				status: 'processing',
+				refunded: '0.00',
 			},
 		});
 		assert.deepEqual(validateEvent(event), event);
+	});
+
+	it('refunds: their totals (negative in the resource) are the amount refunded, at most the total', () => {
+		const refunded = (refunds: unknown) => normalizeWooCommerce('order.updated', { ...order(), refunds }, {}).order?.refunded;
+		assert.equal(refunded([{ id: 1, reason: 'damaged', total: '-10.00' }, { id: 2, reason: '', total: '-2.35' }]), '12.35');
+		assert.equal(refunded([{ id: 1, reason: 'all', total: '-100.00' }]), '29.35');
+		assert.equal(refunded(undefined), undefined, 'not known');
 	});
 
 	it('a registered customer\'s order with coupon lines and fractional prices', () => {
@@ -65,8 +73,8 @@ describe('normalizeWooCommerce: orders', () => {
 		lines[0] = { ...lines[0], quantity: 3, price: 3.3333333333333335 };
 		lines[1] = { ...lines[1], price: 11.5 };
 		const event = normalizeWooCommerce('order.created', body, {});
-		assert.equal(event.customer.id, '25');
-		assert.equal(event.customer.email, 'john.doe@example.com');
+		assert.equal(event.customer?.id, '25');
+		assert.equal(event.customer?.email, 'john.doe@example.com');
 		assert.deepEqual(event.order?.couponCodes, ['summer10', 'salt&pepper']);
 		assert.equal(event.order?.lines[0].price, '3.3333333333333335');
 		assert.equal(event.order?.lines[1].price, '11.5');
@@ -115,9 +123,13 @@ describe('normalizeWooCommerce: orders', () => {
 		assert.equal(event.order?.lines[1].productId, 'sku:Bar3');
 	});
 
-	it('a guest order without billing email is an InputError; bad fields are named', () => {
+	it('a guest order without billing email is keyed by phone, without either has no customer; bad fields are named', () => {
 		const noEmail = { ...order(), billing: { ...(order().billing as Json), email: '' } };
-		assert.throws(() => normalizeWooCommerce('order.created', noEmail, {}), inputError('customer_id', /neither a customer/));
+		assert.deepEqual(normalizeWooCommerce('order.created', noEmail, {}).customer, { id: 'phone:+5555555555', phone: '(555) 555-5555', firstName: 'John', lastName: 'Doe' });
+		const admin = { ...order(), billing: { ...(order().billing as Json), email: '', phone: '' } };
+		const anonymous = normalizeWooCommerce('order.created', admin, {});
+		assert.equal(anonymous.customer, undefined, 'an admin order without email or phone has no customer');
+		assert.deepEqual(validateEvent(anonymous), anonymous);
 		assert.throws(() => normalizeWooCommerce('order.created', { ...order(), date_created_gmt: null, date_modified_gmt: null }, {}), inputError('date_created_gmt', /is required/));
 		assert.throws(() => normalizeWooCommerce('order.created', { ...order(), date_created_gmt: '22/03/2017' }, {}), inputError('date_created_gmt'));
 		const badPrice = order();
@@ -164,7 +176,7 @@ describe('normalizeWooCommerce: customers', () => {
 		const event = normalizeWooCommerce('customer.updated', { ...customer(), first_name: 'Johnny', date_modified_gmt: '2017-04-01T10:00:00' }, {});
 		assert.equal(event.type, 'customer.updated');
 		assert.equal(event.id, 'woocommerce:customer.updated:25:2017-04-01T10:00:00.000Z');
-		assert.equal(event.customer.firstName, 'Johnny');
+		assert.equal(event.customer?.firstName, 'Johnny');
 		const neverModified = normalizeWooCommerce('customer.updated', { ...customer(), date_modified_gmt: null }, {});
 		assert.equal(neverModified.id, 'woocommerce:customer.updated:25:2017-03-21T19:09:28.000Z');
 	});
