@@ -29,3 +29,6 @@ export async function inKeyOrder<T, R>(items: T[], keyOf: (item: T) => string, f
 	for (const { item, index } of order) results[index] = await fn(item);
 	return results;
 }
+
+/** A customer's assignment key as one string: the same key of two customers is two assignments. */
+export const holderKey = (customerId: string, key: string): string => JSON.stringify([customerId, key]);

@@ -82,7 +82,13 @@ export class SqliteDriver implements Driver {
 			);
 			for (const migration of MIGRATIONS) {
 				if (applied.has(migration.version)) continue;
-				for (const statement of migration.statements) this.db.exec(renderStatement(statement, 'sqlite'));
+				for (const step of migration.statements) {
+					if (typeof step === 'string') this.db.exec(renderStatement(step, 'sqlite'));
+					else {
+						const update = this.prepare(step.update);
+						for (const params of step.params(this.prepare(step.select).all() as Row[])) update.run(...scalars(params));
+					}
+				}
 				this.db
 					.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
 					.run(migration.version, migration.name, Date.now());

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CanonicalEvent } from '../../core/event';
 import { NotFoundError } from '../../core/errors';
 import type { Store } from '../../core/store';
+import { SCHEMA_VERSION } from '../../store/schema';
 
 export interface StoreFactory {
 	dialect: string;
@@ -14,6 +15,18 @@ export interface StoreFactory {
 	create(): Promise<Store>;
 	/** Every row of every table, for erasure checks. */
 	dump(store: Store): Promise<Record<string, unknown[]>>;
+	/**
+	 * A store whose database a release at schema `version` created (migrations up to it) and filled
+	 * with `seed` (SQL statements); opening it applies the newer migrations, as an upgrade does.
+	 */
+	createAt(version: number, seed: string[]): Promise<Store>;
+	/** A second client on the store's database, outside the store; dialects with row locks only (PostgreSQL). */
+	connect?(store: Store): Promise<SqlClient>;
+}
+
+export interface SqlClient {
+	query(sql: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>;
+	close(): Promise<void>;
 }
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
@@ -87,7 +100,7 @@ export function storeContract(factory: StoreFactory): void {
 		});
 
 		it('reports its schema version and where it lives', async () => {
-			assert.equal(await store.schemaVersion(), 1);
+			assert.equal(await store.schemaVersion(), SCHEMA_VERSION);
 			assert.equal(store.dialect, factory.dialect);
 			assert.ok(store.description.length > 5);
 		});

@@ -6,20 +6,40 @@ import { after } from 'node:test';
 import type { Store } from '../../core/store';
 import { SqlStore } from '../../store/sql-store';
 import { SqliteDriver } from '../../store/sqlite/driver';
-import { storeContract } from './contract';
+import { storeContract, type StoreFactory } from './contract';
+import { couponsContract } from './contract-coupons';
+import { migrationsUpTo } from './legacy';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const files = new WeakMap<Store, string>();
 let n = 0;
 
-storeContract({
+function open(file: string): Store {
+	const store = new SqlStore(new SqliteDriver(file));
+	files.set(store, file);
+	return store;
+}
+
+const factory: StoreFactory = {
 	dialect: 'sqlite',
 	async create() {
+		return open(join(dir, `store-${++n}.sqlite`));
+	},
+	async createAt(version, seed) {
 		const file = join(dir, `store-${++n}.sqlite`);
-		const store = new SqlStore(new SqliteDriver(file));
-		files.set(store, file);
-		return store;
+		const db = new DatabaseSync(file);
+		try {
+			db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+			for (const migration of migrationsUpTo(version, 'sqlite')) {
+				for (const statement of migration.statements) db.exec(statement);
+				db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, 0);
+			}
+			for (const statement of seed) db.exec(statement);
+		} finally {
+			db.close();
+		}
+		return open(file);
 	},
 	async dump(store) {
 		const db = new DatabaseSync(files.get(store)!, { readOnly: true });
@@ -30,4 +50,7 @@ storeContract({
 			db.close();
 		}
 	},
-});
+};
+
+storeContract(factory);
+couponsContract(factory);
