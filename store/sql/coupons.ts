@@ -13,7 +13,7 @@ import type {
 } from '../../core/store';
 import type { Dialect, Querier, Row } from '../driver';
 import { claimFreeCodes } from '../postgres/claims';
-import { holderKey, inKeyOrder, likePattern, nil, num, opt, str } from './util';
+import { holderKey, inKeyOrder, likePattern, nil, num, opt, placeholders, str } from './util';
 
 const toPool = (row: Row): PoolRow => ({ id: Number(row.id), name: String(row.name), createdAt: Number(row.created_at) });
 
@@ -44,20 +44,37 @@ export async function ensurePools(q: Querier, names: string[], now: Millis): Pro
 	return out;
 }
 
+const ADD_CHUNK = 1000;
+const insertCodes = new Map<number, string>();
+/** The INSERT of `rows` codes (one statement text per row count, so it is prepared once). */
+function insertCodesSql(rows: number): string {
+	let sql = insertCodes.get(rows);
+	if (!sql) {
+		const values = Array.from({ length: rows }, (_, i) => `(${placeholders(i * 9 + 1, 9)})`).join(', ');
+		sql = `INSERT INTO coupon_codes (pool_id, code, code_key, discount_kind, discount_value, currency, minimum_order, valid_until, added_at)
+			VALUES ${values} ON CONFLICT (pool_id, code_key) DO NOTHING RETURNING code_key`;
+		if (rows === ADD_CHUNK || insertCodes.size < 16) insertCodes.set(rows, sql);
+	}
+	return sql;
+}
+
+/** Inserts codes whose key the pool does not hold yet, 1,000 rows a statement; a later code with a key seen before is skipped. */
 export async function addCodes(q: Querier, pool: string, codes: CodeInput[], now: Millis): Promise<{ added: number; skipped: string[] }> {
 	const id = await poolId(q, pool);
-	let added = 0;
-	const skipped: string[] = [];
-	for (const c of codes) {
-		const row = await q.get(
-			`INSERT INTO coupon_codes (pool_id, code, code_key, discount_kind, discount_value, currency, minimum_order, valid_until, added_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (pool_id, code_key) DO NOTHING RETURNING id`,
-			[id, c.code, codeKey(c.code), nil(c.discountKind), nil(c.discountValue), nil(c.currency), nil(c.minimumOrder), nil(c.validUntil), now],
+	const first = new Map<string, CodeInput>();
+	for (const c of codes) if (!first.has(codeKey(c.code))) first.set(codeKey(c.code), c);
+	const rows = [...first];
+	const added = new Set<string>();
+	for (let from = 0; from < rows.length; from += ADD_CHUNK) {
+		const chunk = rows.slice(from, from + ADD_CHUNK);
+		const inserted = await q.all(
+			insertCodesSql(chunk.length),
+			chunk.flatMap(([key, c]) => [id, c.code, key, nil(c.discountKind), nil(c.discountValue), nil(c.currency), nil(c.minimumOrder), nil(c.validUntil), now]),
 		);
-		if (row) added++;
-		else skipped.push(c.code);
+		for (const row of inserted) added.add(String(row.code_key));
 	}
-	return { added, skipped };
+	const skipped = codes.filter((c) => first.get(codeKey(c.code)) !== c || !added.has(codeKey(c.code)));
+	return { added: added.size, skipped: skipped.map((c) => c.code) };
 }
 
 function toClaimed(row: Row, pool: string, reused: boolean): ClaimOutcome {

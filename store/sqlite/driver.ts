@@ -65,8 +65,11 @@ export class SqliteDriver implements Driver {
 	private prepare(sql: string): StatementSync {
 		let statement = this.statements.get(sql);
 		if (!statement) {
-			// Shared SQL uses $1..$n; SQLite's numbered parameters are ?1..?n.
-			statement = this.db.prepare(sql.replace(/\$(\d+)/g, '?$1'));
+			// Shared SQL uses $1..$n; SQLite's numbered parameters are ?1..?n. When each appears once, in
+			// order, plain ? binds the same: node:sqlite binds ?NNN in time growing with their count.
+			const numbers = [...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+			const inOrder = numbers.every((n, i) => n === i + 1);
+			statement = this.db.prepare(sql.replace(/\$(\d+)/g, inOrder ? '?' : '?$1'));
 			this.statements.set(sql, statement);
 		}
 		return statement;
