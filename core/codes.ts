@@ -20,3 +20,20 @@ export function invisibleIn(code: string): string | undefined {
 	const found = code.match(INVISIBLE)?.[0];
 	return found === undefined ? undefined : `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
+
+/** Splits codes, in one pass, into the first of each codeKey and the later ones (repeats), both in input order. */
+export function splitRepeats(codes: string[]): { unique: string[]; repeats: string[] } {
+	const seen = new Set<string>();
+	const unique: string[] = [];
+	const repeats: string[] = [];
+	for (const code of codes) {
+		const key = codeKey(code);
+		if (seen.has(key)) {
+			repeats.push(code);
+		} else {
+			seen.add(key);
+			unique.push(code);
+		}
+	}
+	return { unique, repeats };
+}

@@ -3,6 +3,7 @@
  */
 import type { Clock } from './clock';
 import { oneOf, textList, wholeNumber, customerIdOf } from './check';
+import { codeKey } from './codes';
 import { InputError } from './errors';
 import { fromMinor, normalizeCurrency, toMinor } from './money';
 import type { PurchaseRows, Store } from './store';
@@ -128,8 +129,10 @@ function evaluate(condition: PurchaseCondition, rows: PurchaseRows, summary: Pur
 							: condition.kind === 'usedCoupons'
 								? rows.couponCodes
 								: rows.promotions;
-			const wanted = new Set(condition.values.map((v) => v.toLowerCase()));
-			const matched = have.filter((v) => wanted.has(v.toLowerCase()));
+			// Coupon codes are the same code when their codeKey is; the other values ignore case.
+			const key = condition.kind === 'usedCoupons' ? codeKey : (v: string) => v.toLowerCase();
+			const wanted = new Set(condition.values.map(key));
+			const matched = have.filter((v) => wanted.has(key(v)));
 			return { kind: condition.kind, pass: matched.length > 0, matched };
 		}
 	}

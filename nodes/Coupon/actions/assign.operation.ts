@@ -155,7 +155,8 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const empty: INodeExecutionData[] = [];
 	for (const { itemIndex, value, result } of results) {
 		const claim = describeClaim(result, now);
-		const coupon = compact({ ...claim, discount: claim.discount && compact(claim.discount), customerId: value.request.customerId });
+		const customerId = result.assigned ? result.customerId : value.request.customerId;
+		const coupon = compact({ ...claim, discount: claim.discount && compact(claim.discount), customerId });
 		(result.assigned ? assigned : empty).push({ json: { ...items[itemIndex].json, coupon }, pairedItem: { item: itemIndex } });
 	}
 

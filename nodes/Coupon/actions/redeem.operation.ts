@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { normalizeCode, poolName } from '../../../core/coupons';
+import { requireText } from '../../../core/check';
+import { poolName } from '../../../core/coupons';
 import type { RedeemRequest, Store } from '../../../core/store';
 import { isoUtc } from '../../../core/time';
 import { prepareItems } from '../../shared/errors';
@@ -18,7 +19,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. {{ $json.order.couponCodes[0] }}',
-		description: 'The coupon code the customer used (case does not matter)',
+		description: 'The coupon code the customer used (case, full-width forms and invisible characters do not matter)',
 		displayOptions: show,
 	},
 	{
@@ -46,7 +47,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		const pool = locatorValue(this, 'redeemPool', i);
 		const orderId = String(this.getNodeParameter('orderId', i, '') ?? '').trim();
 		return {
-			code: normalizeCode(this.getNodeParameter('code', i), 'code'),
+			code: requireText(this.getNodeParameter('code', i), 'code'),
 			pool: pool === '' || pool === undefined || pool === null ? undefined : poolName(pool, 'redeemPool'),
 			orderId: orderId || undefined,
 		};
