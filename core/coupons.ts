@@ -118,7 +118,10 @@ export async function importCodes(
 
 function firstByKey(codes: CodeInput[]): Map<string, CodeInput> {
 	const first = new Map<string, CodeInput>();
-	for (const c of codes) if (!first.has(codeKey(c.code))) first.set(codeKey(c.code), c);
+	for (const c of codes) {
+		const key = codeKey(c.code);
+		if (!first.has(key)) first.set(key, c);
+	}
 	return first;
 }
 

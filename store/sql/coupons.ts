@@ -61,8 +61,9 @@ function insertCodesSql(rows: number): string {
 /** Inserts codes whose key the pool does not hold yet, 1,000 rows a statement; a later code with a key seen before is skipped. */
 export async function addCodes(q: Querier, pool: string, codes: CodeInput[], now: Millis): Promise<{ added: number; skipped: string[] }> {
 	const id = await poolId(q, pool);
+	const keys = codes.map((c) => codeKey(c.code));
 	const first = new Map<string, CodeInput>();
-	for (const c of codes) if (!first.has(codeKey(c.code))) first.set(codeKey(c.code), c);
+	for (let i = 0; i < codes.length; i++) if (!first.has(keys[i])) first.set(keys[i], codes[i]);
 	const rows = [...first];
 	const added = new Set<string>();
 	for (let from = 0; from < rows.length; from += ADD_CHUNK) {
@@ -73,7 +74,7 @@ export async function addCodes(q: Querier, pool: string, codes: CodeInput[], now
 		);
 		for (const row of inserted) added.add(String(row.code_key));
 	}
-	const skipped = codes.filter((c) => first.get(codeKey(c.code)) !== c || !added.has(codeKey(c.code)));
+	const skipped = codes.filter((c, i) => first.get(keys[i]) !== c || !added.has(keys[i]));
 	return { added: added.size, skipped: skipped.map((c) => c.code) };
 }
 
