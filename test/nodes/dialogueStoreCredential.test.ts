@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import type { ICredentialTestFunctions, ICredentialsDecrypted } from 'n8n-workflow';
 import { dialogueStoreTest } from '../../nodes/shared/store';
 import { closeAllStores } from '../../store/open';
+import { SCHEMA_VERSION } from '../../store/schema';
 import { dropSchema, postgresServer } from '../helpers/postgres';
 
 const test = (data: Record<string, unknown>) =>
@@ -28,7 +29,7 @@ describe('Dialogue Store credential test', () => {
 		const file = join(dir, 'client-a.sqlite');
 		const result = await test({ type: 'sqlite', file });
 		assert.equal(result.status, 'OK', result.message);
-		assert.equal(result.message, `Connected to SQLite ${file}, schema version 1`);
+		assert.equal(result.message, `Connected to SQLite ${file}, schema version ${SCHEMA_VERSION}`);
 	});
 
 	it('PostgreSQL: connects, creates its schema and reports the version', async () => {
@@ -37,7 +38,7 @@ describe('Dialogue Store credential test', () => {
 		try {
 			const result = await test({ type: 'postgres', host: server.host, port: server.port, user: server.user, database: server.database, schema, ssl: 'disable' });
 			assert.equal(result.status, 'OK', result.message);
-			assert.match(result.message, new RegExp(`schema ${schema}, schema version 1$`));
+			assert.match(result.message, new RegExp(`schema ${schema}, schema version ${SCHEMA_VERSION}$`));
 		} finally {
 			await closeAllStores();
 			await dropSchema(server, schema);
