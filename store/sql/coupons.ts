@@ -44,19 +44,14 @@ export async function ensurePools(q: Querier, names: string[], now: Millis): Pro
 	return out;
 }
 
-const ADD_CHUNK = 1000;
-const insertCodes = new Map<number, string>();
-/** The INSERT of `rows` codes (one statement text per row count, so it is prepared once). */
+/** The INSERT of `rows` codes; a pool fills 1,000 codes a statement. */
 function insertCodesSql(rows: number): string {
-	let sql = insertCodes.get(rows);
-	if (!sql) {
-		const values = Array.from({ length: rows }, (_, i) => `(${placeholders(i * 9 + 1, 9)})`).join(', ');
-		sql = `INSERT INTO coupon_codes (pool_id, code, code_key, discount_kind, discount_value, currency, minimum_order, valid_until, added_at)
-			VALUES ${values} ON CONFLICT (pool_id, code_key) DO NOTHING RETURNING code_key`;
-		if (rows === ADD_CHUNK || insertCodes.size < 16) insertCodes.set(rows, sql);
-	}
-	return sql;
+	const values = Array.from({ length: rows }, (_, i) => `(${placeholders(i * 9 + 1, 9)})`).join(', ');
+	return `INSERT INTO coupon_codes (pool_id, code, code_key, discount_kind, discount_value, currency, minimum_order, valid_until, added_at)
+		VALUES ${values} ON CONFLICT (pool_id, code_key) DO NOTHING RETURNING code_key`;
 }
+const ADD_CHUNK = 1000;
+const INSERT_CHUNK = insertCodesSql(ADD_CHUNK);
 
 /** Inserts codes whose key the pool does not hold yet, 1,000 rows a statement; a later code with a key seen before is skipped. */
 export async function addCodes(q: Querier, pool: string, codes: CodeInput[], now: Millis): Promise<{ added: number; skipped: string[] }> {
@@ -69,7 +64,7 @@ export async function addCodes(q: Querier, pool: string, codes: CodeInput[], now
 	for (let from = 0; from < rows.length; from += ADD_CHUNK) {
 		const chunk = rows.slice(from, from + ADD_CHUNK);
 		const inserted = await q.all(
-			insertCodesSql(chunk.length),
+			chunk.length === ADD_CHUNK ? INSERT_CHUNK : insertCodesSql(chunk.length),
 			chunk.flatMap(([key, c]) => [id, c.code, key, nil(c.discountKind), nil(c.discountValue), nil(c.currency), nil(c.minimumOrder), nil(c.validUntil), now]),
 		);
 		for (const row of inserted) added.add(String(row.code_key));
