@@ -5,12 +5,13 @@
  * Ledger: BENCH_CUSTOMERS customers (default 1,000,000) with BENCH_ORDERS_PER_CUSTOMER orders each
  * (default 10), each order with one line and one category, loaded with set-based SQL.
  * Then: guard and claim items/s batched per execution (BENCH_BATCH items per store call, default
- * 1,000), purchase-stats latency p50/p99 per customer, and PostgreSQL claims/s with 8 concurrent
- * clients, checked for duplicates. BENCH_DIALECTS=sqlite,postgres picks dialects.
+ * 1,000), Import Codes of 100,000 codes in one call, purchase-stats latency p50/p99 per customer,
+ * and PostgreSQL claims/s with 8 concurrent clients, checked for duplicates. BENCH_DIALECTS=sqlite,postgres picks dialects.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { importCodes } from '../core/coupons';
 import type { CanonicalEvent } from '../core/event';
 import type { Store } from '../core/store';
 import type { Driver } from '../store/driver';
@@ -120,6 +121,15 @@ async function claimRate(store: Store, items: number): Promise<number> {
 	return items / seconds(started);
 }
 
+/** Import Codes: `codes` codes in one call, as the node imports a pasted list or a file of items. */
+async function importRate(store: Store, codes: number): Promise<number> {
+	const list = Array.from({ length: codes }, (_, i) => `IMPORT-${i}`);
+	const started = process.hrtime.bigint();
+	const { added } = await importCodes(store, T0, { pool: 'bench-import', codes: list, createPool: true });
+	if (added !== codes) throw new Error(`imported ${added} of ${codes} codes`);
+	return codes / seconds(started);
+}
+
 /** Ledger Record Events: orders (one line, one category each) recorded in one store call, as a backfill does. */
 async function recordRate(store: Store, orders: number): Promise<number> {
 	const base = Date.UTC(2025, 0, 1);
@@ -186,6 +196,8 @@ async function benchDialect(name: string, makeDriver: () => Driver): Promise<voi
 	console.log(`  guard enter, ${BATCH} per execution: ${fmt(guard)} items/s = ${(guard / raw).toFixed(2)}x raw INSERT`);
 	const claim = await claimRate(store, items);
 	console.log(`  coupon claim, ${BATCH} per execution: ${fmt(claim)} items/s = ${(claim / raw).toFixed(2)}x raw INSERT`);
+	const imported = await importRate(store, 100_000);
+	console.log(`  import codes, 100,000 in one call: ${fmt(imported)} codes/s = ${(imported / raw).toFixed(2)}x raw INSERT (${(100_000 / imported).toFixed(2)} s)`);
 	const latency = await purchaseLatency(store, 10_000);
 	console.log(`  purchase stats per customer (10,000 random customers): p50 ${latency.p50.toFixed(3)} ms, p99 ${latency.p99.toFixed(3)} ms`);
 	const recorded = await recordRate(store, 10_000);

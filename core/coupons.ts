@@ -3,6 +3,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { customerIdOf, oneOf, requireText, textItems, wholeNumber } from './check';
+import { codeKey, invisibleIn } from './codes';
 import { InputError, quote } from './errors';
 import { MAX_CODE_LENGTH, MAX_NAME_LENGTH } from './limits';
 import { normalizeCurrency, normalizeDecimal } from './money';
@@ -16,10 +17,19 @@ export function poolName(value: unknown, field = 'pool'): string {
 	return requireText(value, field, 'Pick a coupon pool from the list or type its name, e.g. thank-you-20.', MAX_NAME_LENGTH);
 }
 
+/** A code to store, trimmed and otherwise kept as given (its case too): codes are compared by codeKey. */
 export function normalizeCode(value: unknown, field = 'code'): string {
 	const hint = `Codes have no spaces and at most ${MAX_CODE_LENGTH} characters.`;
-	const code = requireText(value, field, hint, MAX_CODE_LENGTH).toUpperCase();
+	const code = requireText(value, field, hint, MAX_CODE_LENGTH);
 	if (/\s/.test(code)) throw new InputError(field, `${quote(code)} is not a coupon code`, hint);
+	const invisible = invisibleIn(code);
+	if (invisible) {
+		throw new InputError(
+			field,
+			`${quote(code)} contains an invisible character (${invisible})`,
+			'Remove it: customers can neither see nor type it. Copy the code from a plain-text source or type it again.',
+		);
+	}
 	return code;
 }
 
@@ -87,7 +97,7 @@ export async function generateCodes(store: Store, now: number, input: GenerateIn
 	return { pool, added: codes.length, codes };
 }
 
-/** Imports codes (from items or a pasted list): normalized to upper case, duplicates skipped and counted. */
+/** Imports codes (from items or a pasted list), kept as given; codes with the same codeKey are skipped and counted. */
 export async function importCodes(
 	store: Store,
 	now: number,
@@ -99,17 +109,26 @@ export async function importCodes(
 	const validUntil = input.validUntil === undefined || input.validUntil === '' ? undefined : parseInstant(input.validUntil, 'validUntil');
 	const codes: CodeInput[] = list.map((c, i) => ({ code: normalizeCode(c, `codes[${i}]`), ...input.discount, validUntil }));
 	if (input.createPool) await store.ensurePools([pool], now);
-	const unique = [...new Map(codes.map((c) => [c.code, c])).values()];
+	const unique = [...firstByKey(codes).values()];
 	const { added, skipped } = await store.addCodes(pool, unique, now);
 	const dupes = codes.length - unique.length;
 	return { pool, added, skipped: skipped.length + dupes, skippedCodes: skipped };
+}
+
+function firstByKey(codes: CodeInput[]): Map<string, CodeInput> {
+	const first = new Map<string, CodeInput>();
+	for (const c of codes) {
+		const key = codeKey(c.code);
+		if (!first.has(key)) first.set(key, c);
+	}
+	return first;
 }
 
 export type Expiry = { kind: 'never' } | { kind: 'at'; at: unknown } | { kind: 'after'; amount: unknown; unit: unknown };
 
 export interface AssignInput {
 	customerId: unknown;
-	/** Idempotency key (default: the event id). Ignored in "one per customer" mode, where the customer is the key. */
+	/** Idempotency key of this customer (default: the event id). Ignored in "one per customer" mode, where the customer is the key. */
 	key: unknown;
 	mode: 'perCustomer' | 'each';
 	expiry: Expiry;

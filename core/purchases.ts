@@ -3,6 +3,7 @@
  */
 import type { Clock } from './clock';
 import { oneOf, requireText, textList, wholeNumber, customerIdOf } from './check';
+import { codeKey } from './codes';
 import { MAX_LABEL_LENGTH } from './limits';
 import { InputError } from './errors';
 import { fromMinor, normalizeCurrency, toMinor } from './money';
@@ -129,8 +130,10 @@ function evaluate(condition: PurchaseCondition, rows: PurchaseRows, summary: Pur
 							: condition.kind === 'usedCoupons'
 								? rows.couponCodes
 								: rows.promotions;
-			const wanted = new Set(condition.values.map((v) => v.toLowerCase()));
-			const matched = have.filter((v) => wanted.has(v.toLowerCase()));
+			// Coupon codes are the same code when their codeKey is; the other values ignore case.
+			const key = condition.kind === 'usedCoupons' ? codeKey : (v: string) => v.toLowerCase();
+			const wanted = new Set(condition.values.map(key));
+			const matched = have.filter((v) => wanted.has(key(v)));
 			return { kind: condition.kind, pass: matched.length > 0, matched };
 		}
 	}

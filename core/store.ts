@@ -114,7 +114,7 @@ export interface CodeInput {
 
 export interface ClaimRequest {
 	customerId: string;
-	/** Idempotency key: the same key in the same pool always returns the same code. */
+	/** Idempotency key: the same customer with the same key in the same pool always gets the same code. */
 	key: string;
 	/** Expiry of the assignment, if any. */
 	expiresAt?: Millis;
@@ -155,6 +155,7 @@ export interface RedeemRequest {
 }
 
 export interface RedeemOutcome {
+	/** The code as the pool holds it (found by codeKey), else as requested. */
 	code: string;
 	found: boolean;
 	/** Marked now (false when it already was redeemed or not found). */

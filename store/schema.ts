@@ -2,12 +2,41 @@
  * Versioned migrations, one list for both dialects. `${ID}` is the dialect's auto-increment key.
  * A migration is applied once, in its own transaction, recorded in schema_migrations.
  */
+import { codeKey } from '../core/codes';
+import type { Row, SqlValue } from './driver';
+
+/** Values SQL cannot compute alike on both dialects: rows read, parameters computed in JS, one update per row. */
+export interface Backfill {
+	select: string;
+	update: string;
+	params(rows: Row[]): SqlValue[][];
+}
 
 export interface Migration {
 	version: number;
 	name: string;
-	statements: string[];
+	/** SQL statements and backfills, in order. */
+	statements: Array<string | Backfill>;
 }
+
+/**
+ * coupon_codes.code_key from the code (codeKey). A code whose key an earlier code of its pool
+ * already has (a twin that differs only by invisible or compatibility characters) keeps its row,
+ * with a key no look-up produces (codeKey never yields U+200B).
+ */
+const codeKeys: Backfill = {
+	select: 'SELECT id, pool_id, code FROM coupon_codes ORDER BY id',
+	update: 'UPDATE coupon_codes SET code_key = $1 WHERE id = $2',
+	params(rows) {
+		const taken = new Set<string>();
+		return rows.map((row) => {
+			const key = codeKey(String(row.code));
+			const unique = taken.has(`${row.pool_id}:${key}`) ? `${key}\u200b${row.id}` : key;
+			taken.add(`${row.pool_id}:${key}`);
+			return [unique, Number(row.id)];
+		});
+	},
+};
 
 export const MIGRATIONS: Migration[] = [
 	{
@@ -270,6 +299,45 @@ export const MIGRATIONS: Migration[] = [
 			`UPDATE customers SET last_order_at =
 				(SELECT MAX(o.placed_at) FROM orders o WHERE o.customer_id = customers.id AND o.counted = 1)`,
 			`UPDATE carts SET closed_at = NULL WHERE item_count > 0 AND closed_at IS NOT NULL`,
+		],
+	},
+	{
+		version: 3,
+		name: 'coupon codes kept as given, compared by key; assignment keys per customer',
+		statements: [
+			`ALTER TABLE coupon_codes ADD COLUMN code_key TEXT`,
+			codeKeys,
+			// Rebuilt (SQLite cannot drop a constraint): the key is unique per pool, the assignment key per customer.
+			`CREATE TABLE coupon_codes_v3 (
+				id \${ID},
+				pool_id BIGINT NOT NULL,
+				code TEXT NOT NULL,
+				code_key TEXT NOT NULL,
+				discount_kind TEXT,
+				discount_value TEXT,
+				currency TEXT,
+				minimum_order TEXT,
+				valid_until BIGINT,
+				added_at BIGINT NOT NULL,
+				assigned_to TEXT,
+				assignment_key TEXT,
+				assigned_at BIGINT,
+				expires_at BIGINT,
+				redeemed_at BIGINT,
+				redeemed_order TEXT,
+				CONSTRAINT coupon_codes_pool_key UNIQUE (pool_id, code_key),
+				CONSTRAINT coupon_codes_assignment UNIQUE (pool_id, assigned_to, assignment_key)
+			)`,
+			`INSERT INTO coupon_codes_v3 (pool_id, code, code_key, discount_kind, discount_value, currency, minimum_order, valid_until, added_at,
+				assigned_to, assignment_key, assigned_at, expires_at, redeemed_at, redeemed_order)
+			SELECT pool_id, code, code_key, discount_kind, discount_value, currency, minimum_order, valid_until, added_at,
+				assigned_to, assignment_key, assigned_at, expires_at, redeemed_at, redeemed_order
+			FROM coupon_codes ORDER BY id`,
+			`DROP TABLE coupon_codes`,
+			`ALTER TABLE coupon_codes_v3 RENAME TO coupon_codes`,
+			`CREATE INDEX coupon_codes_free ON coupon_codes (pool_id, id) WHERE assigned_to IS NULL`,
+			`CREATE INDEX coupon_codes_holder ON coupon_codes (assigned_to)`,
+			`CREATE INDEX coupon_codes_key ON coupon_codes (code_key)`,
 		],
 	},
 	{

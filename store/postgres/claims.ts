@@ -1,13 +1,36 @@
 /**
- * PostgreSQL claims, set-based: a batch of N requests costs three statements, not 3N round trips.
- * 1. transaction advisory locks on the batch's assignment keys, taken in hash order (no deadlock
- *    between batches), so concurrent claims with one key queue up;
- * 2. the keys that already hold a code get it back (idempotent retries);
+ * PostgreSQL claims, set-based: a batch of N requests costs a few statements, not 3N round trips.
+ * 1. transaction advisory locks on the batch's (customer, assignment key) pairs, taken in hash
+ *    order (no deadlock between batches), so concurrent claims of one customer and key queue up;
+ * 2. the pairs that already hold a code get it back (idempotent retries);
  * 3. the others take free codes in one UPDATE over rows picked FOR UPDATE SKIP LOCKED, so
- *    concurrent batches take disjoint codes and one code never goes to two customers.
+ *    concurrent batches take disjoint codes and one code never goes to two customers;
+ * 4. when that comes up short while free codes exist, they were locked by transactions still
+ *    running, which may roll back: the UPDATE is undone (to a savepoint, releasing its row locks,
+ *    so no waiting transaction waits on this one) and runs again waiting for those locks. So Pool
+ *    Empty means that no free code exists.
  */
 import type { ClaimRequest } from '../../core/store';
 import type { Querier, Row } from '../driver';
+import { holderKey } from '../sql/util';
+
+const FREE = 'pool_id = $1 AND assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $2)';
+
+function claimStatement(columns: string, lock: 'FOR UPDATE SKIP LOCKED' | 'FOR UPDATE'): string {
+	return `WITH req AS (
+		SELECT r.customer_id, r.key, r.expires_at, r.n
+		FROM unnest($3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS r (customer_id, key, expires_at, n)
+	), free AS (
+		SELECT id, row_number() OVER (ORDER BY id) AS n FROM (
+			SELECT id FROM coupon_codes WHERE ${FREE} ORDER BY id LIMIT $6 ${lock}
+		) AS picked
+	)
+	UPDATE coupon_codes AS c
+	SET assigned_to = req.customer_id, assignment_key = req.key, assigned_at = $2, expires_at = req.expires_at
+	FROM free JOIN req ON req.n = free.n
+	WHERE c.id = free.id
+	RETURNING c.assigned_to AS holder, c.assignment_key AS holder_key, ${columns.split(', ').map((col) => `c.${col}`).join(', ')}`;
+}
 
 export async function claimFreeCodes(
 	q: Querier,
@@ -17,48 +40,43 @@ export async function claimFreeCodes(
 	columns: string,
 ): Promise<{ existing: Map<string, Row>; claimed: Map<string, Row> }> {
 	const first = new Map<string, ClaimRequest>();
-	for (const request of requests) if (!first.has(request.key)) first.set(request.key, request);
-	const keys = [...first.keys()];
+	for (const request of requests) {
+		const holder = holderKey(request.customerId, request.key);
+		if (!first.has(holder)) first.set(holder, request);
+	}
+	const holders = [...first.keys()];
 	await q.get(
 		`SELECT COUNT(pg_advisory_xact_lock(hashtext($1), h)) AS locked
 		FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY 1) AS s`,
-		[`coupon:${poolId}`, keys],
+		[`coupon:${poolId}`, holders],
 	);
 	const existing = new Map<string, Row>();
-	for (const row of await q.all(`SELECT assignment_key, ${columns} FROM coupon_codes WHERE pool_id = $1 AND assignment_key = ANY($2::text[])`, [
-		poolId,
-		keys,
-	])) {
-		existing.set(String(row.assignment_key), row);
+	const unique = [...first.values()];
+	for (const row of await q.all(
+		`SELECT assigned_to AS holder, assignment_key AS holder_key, ${columns} FROM coupon_codes
+		WHERE pool_id = $1 AND (assigned_to, assignment_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+		[poolId, unique.map((r) => r.customerId), unique.map((r) => r.key)],
+	)) {
+		existing.set(holderKey(String(row.holder), String(row.holder_key)), row);
 	}
-	const missing = keys.filter((k) => !existing.has(k)).map((k) => first.get(k)!);
+	const missing = unique.filter((r) => !existing.has(holderKey(r.customerId, r.key)));
 	const claimed = new Map<string, Row>();
 	if (missing.length === 0) return { existing, claimed };
-	const rows = await q.all(
-		`WITH req AS (
-			SELECT r.customer_id, r.key, r.expires_at, r.n
-			FROM unnest($3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS r (customer_id, key, expires_at, n)
-		), free AS (
-			SELECT id, row_number() OVER (ORDER BY id) AS n FROM (
-				SELECT id FROM coupon_codes
-				WHERE pool_id = $1 AND assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $2)
-				ORDER BY id LIMIT $6 FOR UPDATE SKIP LOCKED
-			) AS picked
-		)
-		UPDATE coupon_codes AS c
-		SET assigned_to = req.customer_id, assignment_key = req.key, assigned_at = $2, expires_at = req.expires_at
-		FROM free JOIN req ON req.n = free.n
-		WHERE c.id = free.id
-		RETURNING c.assignment_key, ${columns.split(', ').map((col) => `c.${col}`).join(', ')}`,
-		[
-			poolId,
-			now,
-			missing.map((r) => r.customerId),
-			missing.map((r) => r.key),
-			missing.map((r) => r.expiresAt ?? null),
-			missing.length,
-		],
-	);
-	for (const row of rows) claimed.set(String(row.assignment_key), row);
+	const params = [
+		poolId,
+		now,
+		missing.map((r) => r.customerId),
+		missing.map((r) => r.key),
+		missing.map((r) => r.expiresAt ?? null),
+		missing.length,
+	];
+	await q.run('SAVEPOINT claim');
+	let rows = await q.all(claimStatement(columns, 'FOR UPDATE SKIP LOCKED'), params);
+	if (rows.length < missing.length && (await q.get(`SELECT 1 AS skipped FROM coupon_codes WHERE ${FREE} LIMIT 1`, [poolId, now]))) {
+		await q.run('ROLLBACK TO SAVEPOINT claim');
+		rows = await q.all(claimStatement(columns, 'FOR UPDATE'), params);
+	}
+	await q.run('RELEASE SAVEPOINT claim');
+	for (const row of rows) claimed.set(holderKey(String(row.holder), String(row.holder_key)), row);
 	return { existing, claimed };
 }

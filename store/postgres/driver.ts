@@ -120,7 +120,10 @@ export class PostgresDriver implements Driver {
 					if (applied.has(migration.version)) continue;
 					await client.query('BEGIN');
 					try {
-						for (const statement of migration.statements) await client.query(renderStatement(statement, 'postgres'));
+						for (const step of migration.statements) {
+							if (typeof step === 'string') await client.query(renderStatement(step, 'postgres'));
+							else for (const params of step.params((await client.query(step.select)).rows)) await client.query(step.update, params);
+						}
 						await client.query(`INSERT INTO "${schema}".schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, [
 							migration.version,
 							migration.name,

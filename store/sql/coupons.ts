@@ -1,3 +1,4 @@
+import { codeKey } from '../../core/codes';
 import { NotFoundError } from '../../core/errors';
 import type {
 	ClaimOutcome,
@@ -12,7 +13,7 @@ import type {
 } from '../../core/store';
 import type { Dialect, Querier, Row } from '../driver';
 import { claimFreeCodes } from '../postgres/claims';
-import { inKeyOrder, likePattern, nil, num, opt, str } from './util';
+import { holderKey, inKeyOrder, likePattern, nil, num, opt, placeholders, str } from './util';
 
 const toPool = (row: Row): PoolRow => ({ id: Number(row.id), name: String(row.name), createdAt: Number(row.created_at) });
 
@@ -43,20 +44,33 @@ export async function ensurePools(q: Querier, names: string[], now: Millis): Pro
 	return out;
 }
 
+/** The INSERT of `rows` codes; a pool fills 1,000 codes a statement. */
+function insertCodesSql(rows: number): string {
+	const values = Array.from({ length: rows }, (_, i) => `(${placeholders(i * 9 + 1, 9)})`).join(', ');
+	return `INSERT INTO coupon_codes (pool_id, code, code_key, discount_kind, discount_value, currency, minimum_order, valid_until, added_at)
+		VALUES ${values} ON CONFLICT (pool_id, code_key) DO NOTHING RETURNING code_key`;
+}
+const ADD_CHUNK = 1000;
+const INSERT_CHUNK = insertCodesSql(ADD_CHUNK);
+
+/** Inserts codes whose key the pool does not hold yet, 1,000 rows a statement; a later code with a key seen before is skipped. */
 export async function addCodes(q: Querier, pool: string, codes: CodeInput[], now: Millis): Promise<{ added: number; skipped: string[] }> {
 	const id = await poolId(q, pool);
-	let added = 0;
-	const skipped: string[] = [];
-	for (const c of codes) {
-		const row = await q.get(
-			`INSERT INTO coupon_codes (pool_id, code, discount_kind, discount_value, currency, minimum_order, valid_until, added_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (pool_id, code) DO NOTHING RETURNING id`,
-			[id, c.code, nil(c.discountKind), nil(c.discountValue), nil(c.currency), nil(c.minimumOrder), nil(c.validUntil), now],
+	const keys = codes.map((c) => codeKey(c.code));
+	const first = new Map<string, CodeInput>();
+	for (let i = 0; i < codes.length; i++) if (!first.has(keys[i])) first.set(keys[i], codes[i]);
+	const rows = [...first];
+	const added = new Set<string>();
+	for (let from = 0; from < rows.length; from += ADD_CHUNK) {
+		const chunk = rows.slice(from, from + ADD_CHUNK);
+		const inserted = await q.all(
+			chunk.length === ADD_CHUNK ? INSERT_CHUNK : insertCodesSql(chunk.length),
+			chunk.flatMap(([key, c]) => [id, c.code, key, nil(c.discountKind), nil(c.discountValue), nil(c.currency), nil(c.minimumOrder), nil(c.validUntil), now]),
 		);
-		if (row) added++;
-		else skipped.push(c.code);
+		for (const row of inserted) added.add(String(row.code_key));
 	}
-	return { added, skipped };
+	const skipped = codes.filter((c, i) => first.get(keys[i]) !== c || !added.has(keys[i]));
+	return { added: added.size, skipped: skipped.map((c) => c.code) };
 }
 
 function toClaimed(row: Row, pool: string, reused: boolean): ClaimOutcome {
@@ -77,9 +91,10 @@ function toClaimed(row: Row, pool: string, reused: boolean): ClaimOutcome {
 }
 
 /**
- * Hands out free codes. The assignment key is unique per pool, so the same key always returns the
- * same code; a free code is taken by one conditional UPDATE (SKIP LOCKED on PostgreSQL), so one
- * code never goes to two customers; an empty pool is an outcome, not an error.
+ * Hands out free codes. The assignment key is unique per pool and customer, so the same customer
+ * with the same key always gets the same code back, and another customer with that key gets a
+ * code of their own; a free code is taken by one conditional UPDATE, so one code never goes to two
+ * customers; an empty pool is an outcome, not an error, and means no free code exists.
  */
 export async function claimCodes(
 	q: Querier,
@@ -93,21 +108,22 @@ export async function claimCodes(
 		const { existing, claimed } = await claimFreeCodes(q, id, requests, now, CODE_COLUMNS);
 		const served = new Set<string>();
 		return requests.map((request) => {
-			const before = existing.get(request.key);
+			const holder = holderKey(request.customerId, request.key);
+			const before = existing.get(holder);
 			if (before) return toClaimed(before, pool, true);
-			const fresh = claimed.get(request.key);
+			const fresh = claimed.get(holder);
 			if (!fresh) return { assigned: false, pool };
-			const reused = served.has(request.key);
-			served.add(request.key);
+			const reused = served.has(holder);
+			served.add(holder);
 			return toClaimed(fresh, pool, reused);
 		});
 	}
 	// SQLite: writers are serialized by BEGIN IMMEDIATE, so per-item statements are exact.
-	return inKeyOrder(requests, (r) => r.key, async (request) => {
-		const existing = await q.get(`SELECT ${CODE_COLUMNS} FROM coupon_codes WHERE pool_id = $1 AND assignment_key = $2`, [
-			id,
-			request.key,
-		]);
+	return inKeyOrder(requests, (r) => holderKey(r.customerId, r.key), async (request) => {
+		const existing = await q.get(
+			`SELECT ${CODE_COLUMNS} FROM coupon_codes WHERE pool_id = $1 AND assigned_to = $2 AND assignment_key = $3`,
+			[id, request.customerId, request.key],
+		);
 		if (existing) return toClaimed(existing, pool, true);
 		const claimed = await q.get(
 			`UPDATE coupon_codes SET assigned_to = $1, assignment_key = $2, assigned_at = $3, expires_at = $4
@@ -146,24 +162,27 @@ export async function poolStatus(q: Querier, pool: string, now: Millis): Promise
 	};
 }
 
+/** Marks codes redeemed, found by their key; the outcome names the code as the pool holds it. */
 export async function redeemCodes(q: Querier, requests: RedeemRequest[], now: Millis): Promise<RedeemOutcome[]> {
 	const out: RedeemOutcome[] = [];
 	for (const request of requests) {
 		const pool = request.pool === undefined ? undefined : await poolId(q, request.pool);
+		const key = codeKey(request.code);
 		const inPool = pool === undefined ? '' : ' AND pool_id = $4';
-		const marked = await q.get(
-			`UPDATE coupon_codes SET redeemed_at = $1, redeemed_order = $2 WHERE code = $3 AND redeemed_at IS NULL${inPool} RETURNING redeemed_at`,
-			pool === undefined ? [now, nil(request.orderId), request.code] : [now, nil(request.orderId), request.code, pool],
+		const marked = await q.all(
+			`UPDATE coupon_codes SET redeemed_at = $1, redeemed_order = $2 WHERE code_key = $3 AND redeemed_at IS NULL${inPool}
+			RETURNING code, redeemed_at`,
+			pool === undefined ? [now, nil(request.orderId), key] : [now, nil(request.orderId), key, pool],
 		);
-		if (marked) {
-			out.push({ code: request.code, found: true, redeemed: true, redeemedAt: Number(marked.redeemed_at) });
+		if (marked.length > 0) {
+			out.push({ code: String(marked[0].code), found: true, redeemed: true, redeemedAt: Number(marked[0].redeemed_at) });
 			continue;
 		}
 		const seen = await q.get(
-			`SELECT redeemed_at FROM coupon_codes WHERE code = $1${pool === undefined ? '' : ' AND pool_id = $2'} ORDER BY redeemed_at LIMIT 1`,
-			pool === undefined ? [request.code] : [request.code, pool],
+			`SELECT code, redeemed_at FROM coupon_codes WHERE code_key = $1${pool === undefined ? '' : ' AND pool_id = $2'} ORDER BY redeemed_at LIMIT 1`,
+			pool === undefined ? [key] : [key, pool],
 		);
-		out.push({ code: request.code, found: !!seen, redeemed: false, redeemedAt: opt(seen?.redeemed_at) });
+		out.push({ code: seen ? String(seen.code) : request.code, found: !!seen, redeemed: false, redeemedAt: opt(seen?.redeemed_at) });
 	}
 	return out;
 }

@@ -1,4 +1,5 @@
 import { isCountedOrder, ORDER_EVENT_TYPES, UNCOUNTED_ORDER_STATUSES, type CanonicalEvent, type Customer, type Line } from '../../core/event';
+import { codeKey } from '../../core/codes';
 import { toMinor } from '../../core/money';
 import type { CartRow, CustomerRow, ForgetReport, Millis, RecordOutcome } from '../../core/store';
 import type { Querier, Row, SqlValue } from '../driver';
@@ -128,7 +129,7 @@ async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis
 		);
 	}
 	const codes = [
-		...order.couponCodes.map((code) => ['coupon', code.trim().toUpperCase()]),
+		...order.couponCodes.map((code) => ['coupon', code.trim()]),
 		...order.promotions.map((name) => ['promotion', name]),
 	];
 	for (const [kind, code] of codes) {
@@ -137,10 +138,10 @@ async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis
 			[event.source, order.id, kind, code, customerId, occurredAt],
 		);
 		if (kind === 'coupon') {
-			await q.run('UPDATE coupon_codes SET redeemed_at = $1, redeemed_order = $2 WHERE code = $3 AND redeemed_at IS NULL', [
+			await q.run('UPDATE coupon_codes SET redeemed_at = $1, redeemed_order = $2 WHERE code_key = $3 AND redeemed_at IS NULL', [
 				occurredAt,
 				order.id,
-				code,
+				codeKey(code),
 			]);
 		}
 	}

@@ -35,3 +35,6 @@ export function isUniqueViolation(error: unknown): boolean {
 	const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
 	return code === '23505' || errcode === 2067;
 }
+
+/** A customer's assignment key as one string: the same key of two customers is two assignments. */
+export const holderKey = (customerId: string, key: string): string => JSON.stringify([customerId, key]);

@@ -97,8 +97,11 @@ export class SqliteDriver implements Driver {
 	private prepare(sql: string): StatementSync {
 		let statement = this.statements.get(sql);
 		if (!statement) {
-			// Shared SQL uses $1..$n; SQLite's numbered parameters are ?1..?n.
-			statement = this.db.prepare(sql.replace(/\$(\d+)/g, '?$1'));
+			// Shared SQL uses $1..$n; SQLite's numbered parameters are ?1..?n. When each appears once, in
+			// order, plain ? binds the same: node:sqlite binds ?NNN in time growing with their count.
+			const numbers = [...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+			const inOrder = numbers.every((n, i) => n === i + 1);
+			statement = this.db.prepare(sql.replace(/\$(\d+)/g, inOrder ? '?' : '?$1'));
 			this.statements.set(sql, statement);
 		}
 		return statement;
@@ -129,7 +132,13 @@ export class SqliteDriver implements Driver {
 			);
 			for (const migration of this.migrations) {
 				if (applied.has(migration.version)) continue;
-				for (const statement of migration.statements) this.db.exec(renderStatement(statement, 'sqlite'));
+				for (const step of migration.statements) {
+					if (typeof step === 'string') this.db.exec(renderStatement(step, 'sqlite'));
+					else {
+						const update = this.prepare(step.update);
+						for (const params of step.params(this.prepare(step.select).all() as Row[])) update.run(...scalars(params));
+					}
+				}
 				this.db
 					.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
 					.run(migration.version, migration.name, Date.now());

@@ -71,6 +71,8 @@ describe('domain operations', () => {
 			assert.equal(v.pass, true);
 			assert.deepEqual(v.purchases.conditions[0].matched, ['Boys']);
 			assert.equal((await check([{ kind: 'usedCoupons', values: ['welcome10'] }])).pass, true);
+			const twins = await check([{ kind: 'usedCoupons', values: ['ＷＥＬＣＯＭＥ10', 'welcome\u200b10'] }]);
+			assert.deepEqual([twins.pass, twins.purchases.conditions[0].matched], [true, ['WELCOME10']], 'full-width and zero-width twins are the same code');
 			assert.equal((await check([{ kind: 'usedPromotions', values: ['online furniture clearance'] }])).pass, true);
 			const mixed = [
 				{ kind: 'boughtCategories', values: ['Girls'] },
@@ -134,18 +136,21 @@ describe('domain operations', () => {
 			const result = await generateCodes(store, T0, { pool: 'gen', count: 500, prefix: 'bday-', length: 6, discount: parseDiscount({ kind: 'percent', value: 10 }) });
 			assert.equal(result.added, 500);
 			assert.equal(new Set(result.codes).size, 500);
-			const pattern = new RegExp(`^BDAY-[${UNAMBIGUOUS_ALPHABET}]{6}$`);
+			const pattern = new RegExp(`^bday-[${UNAMBIGUOUS_ALPHABET}]{6}$`);
 			assert.ok(result.codes.every((c) => pattern.test(c)));
 			assert.equal((await store.poolStatus('gen', T0)).free, 500);
 			const [claim] = await store.claimCodes('gen', [prepareAssign({ customerId: 'c', key: 'e', mode: 'perCustomer', expiry: { kind: 'never' } }, T0)], T0);
 			assert.deepEqual(describeClaim(claim).discount, { discountKind: 'percent', discountValue: '10', currency: undefined, minimumOrder: undefined });
 		});
 
-		it('imports codes upper-cased, counting duplicates', async () => {
+		it('imports codes as given, counting duplicates by their key', async () => {
 			const result = await importCodes(store, T0, { pool: 'imp', codes: 'abc1\nABC1, abc2\n\nabc3', createPool: true });
 			assert.deepEqual([result.added, result.skipped], [3, 1]);
-			const again = await importCodes(store, T0, { pool: 'imp', codes: ['ABC3', 'abc4'], createPool: false });
-			assert.deepEqual([again.added, again.skipped, again.skippedCodes], [1, 1, ['ABC3']]);
+			const again = await importCodes(store, T0, { pool: 'imp', codes: ['ABC3', 'abc4', 'Straße1'], createPool: false });
+			assert.deepEqual([again.added, again.skipped, again.skippedCodes], [2, 1, ['ABC3']]);
+			const [claim] = await store.claimCodes('imp', [{ customerId: 'i', key: 'i' }], T0);
+			assert.ok(claim.assigned && claim.code === 'abc1', 'the first spelling is kept');
+			assert.deepEqual((await store.redeemCodes([{ code: 'STRAẞE1', pool: 'imp' }], T0)).map((r) => [r.code, r.found]), [['Straße1', true]]);
 		});
 
 		it('one code per customer, or a new code per key; expiry after assignment', async () => {

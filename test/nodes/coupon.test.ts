@@ -226,6 +226,28 @@ describe('Coupon node: Assign From Pool', () => {
 		assert.equal((await ts.store.poolStatus('each', clock.now())).assigned, 2);
 	});
 
+	it('gives another customer with the same assignment key a code of their own, and names who holds it', async () => {
+		const ts = newStore();
+		await seedPool(ts, 'shared', 3);
+		const params = assignParams('shared', { assignment: 'each', assignmentKey: 'spring-campaign' });
+		const [alice] = coupons(ok(await runCoupon(ts, params, [customerItem('alice')])).outputItems('Coupon'));
+		const [bob] = coupons(ok(await runCoupon(ts, params, [customerItem('bob')])).outputItems('Coupon'));
+		assert.notEqual(bob.code, alice.code, "Bob never gets Alice's code");
+		assert.deepEqual([bob.customerId, bob.reused], ['bob', false]);
+
+		clock.advance(HOUR);
+		const retry = coupons(ok(await runCoupon(ts, params, [customerItem('alice'), customerItem('bob')])).outputItems('Coupon'));
+		assert.deepEqual(
+			retry.map((c) => [c.customerId, c.code, c.reused]),
+			[
+				['alice', alice.code, true],
+				['bob', bob.code, true],
+			],
+		);
+		assert.deepEqual((await ts.store.codesOf('bob')).map((h) => h.code), [bob.code]);
+		assert.equal((await ts.store.poolStatus('shared', clock.now())).assigned, 2);
+	});
+
 	it('takes the assignment key from an expression', async () => {
 		const ts = newStore();
 		await seedPool(ts, 'keyed', 5);
@@ -440,7 +462,7 @@ describe('Coupon node: Generate Codes', () => {
 		assert.equal(name, 'spring');
 		assert.equal(added, 300);
 		assert.equal(new Set(codes).size, 300);
-		for (const code of codes) assert.match(code, codePattern('TY-', 6));
+		for (const code of codes) assert.match(code, codePattern('ty-', 6), 'the prefix as typed');
 		for (const ambiguous of '0O1IL5S2Z8B') assert.ok(!codes.some((c) => c.slice(3).includes(ambiguous)), ambiguous);
 
 		// A second run adds more, still unique within the pool.
@@ -544,7 +566,7 @@ describe('Coupon node: Import Codes', () => {
 			skipped: 2,
 			repeatedInInput: 1,
 			alreadyInPool: 1,
-			skippedCodes: ['SUMMER-1', 'SHOP-001'],
+			skippedCodes: ['Summer-1', 'shop-001'],
 		});
 		assert.deepEqual(out[0].pairedItem, items.map((_, item) => ({ item })));
 		assert.deepEqual(await ts.store.poolStatus('shop', clock.now()), { pool: 'shop', total: 4, free: 4, assigned: 0, redeemed: 0, expired: 0 });
@@ -573,7 +595,26 @@ describe('Coupon node: Import Codes', () => {
 		const out = ok(await runCoupon(ts, params, [{}, {}])).outputItems('Coupon');
 		assert.equal(out.length, 1);
 		assert.deepEqual(out[0].pairedItem, { item: 0 });
-		assert.deepEqual(out[0].json, { pool: 'pasted', received: 5, added: 4, skipped: 1, repeatedInInput: 1, alreadyInPool: 0, skippedCodes: ['AAA-1'] });
+		assert.deepEqual(out[0].json, { pool: 'pasted', received: 5, added: 4, skipped: 1, repeatedInInput: 1, alreadyInPool: 0, skippedCodes: ['aaa-1'] });
+	});
+
+	it('keeps codes as given: Straße10 stays Straße10; a twin by case or width is a repeat; assign and redeem find it', async () => {
+		const ts = newStore();
+		const items = [{ code: 'Straße10' }, { code: 'STRASSE10' }, { code: 'straße10' }, { code: 'ＳＴＲＡＳＳＥ10' }];
+		const out = ok(await runCoupon(ts, importParams('umlaut'), items)).outputItems('Coupon')[0].json;
+		assert.deepEqual([out.added, out.repeatedInInput, out.skippedCodes], [2, 2, ['straße10', 'ＳＴＲＡＳＳＥ10']]);
+
+		const assigned = coupons(ok(await runCoupon(ts, assignParams('umlaut'), [customerItem('c1'), customerItem('c2')])).outputItems('Coupon'));
+		assert.deepEqual(assigned.map((c) => c.code), ['Straße10', 'STRASSE10']);
+
+		const redeemed = coupons(ok(await runCoupon(ts, { operation: 'redeem', code: '={{ $json.used }}' }, [{ used: 'STRAẞE10' }, { used: 'strasse\u200b10' }])).outputItems('Coupon'));
+		assert.deepEqual(
+			redeemed.map((c) => [c.code, c.found, c.redeemed]),
+			[
+				['Straße10', true, true],
+				['STRASSE10', true, true],
+			],
+		);
 	});
 
 	it('with Create Pool If Missing off, an unknown pool is an error and nothing is created', async () => {
@@ -595,6 +636,7 @@ describe('Coupon node: Import Codes', () => {
 			[[{ code: 'OK-1' }, { code: 'has space' }], 1, /is not a coupon code/, /no spaces/],
 			[[{ code: 'OK-1' }, { code: { nested: true } }], 1, /^code: expected text, got object/],
 			[[{ code: 'x'.repeat(65) }], 0, /is 65 characters long; at most 64 are allowed/, /at most 64 characters/],
+			[[{ code: 'OK-1' }, { code: 'SUMMER10\u200b' }], 1, /contains an invisible character \(U\+200B\)/, /Remove it/],
 		];
 		for (const [items, itemIndex, message, description] of cases) {
 			const error = failure(await runCoupon(ts, importParams('strict'), items));

@@ -9,6 +9,7 @@ import { storeContract, type StoreFactory } from './contract';
 import { segGuardContract } from './contract-segguard';
 import { boundsContract } from './contract-bounds';
 import { ordersContract } from './contract-orders';
+import { couponsContract } from './contract-coupons';
 
 let server: PgServer;
 const schemas: string[] = [];
@@ -45,6 +46,13 @@ async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 	}
 }
 
+/** A client of its own on the schema, outside any store. */
+async function schemaClient(schema: string): Promise<Client> {
+	const c = new Client({ host: server.host, port: server.port, user: server.user, database: server.database, options: `-c search_path=${schema}` });
+	await c.connect();
+	return c;
+}
+
 const factory: StoreFactory = {
 	dialect: 'postgres',
 	async create() {
@@ -64,6 +72,10 @@ const factory: StoreFactory = {
 		});
 		return openStore(schema);
 	},
+	async connect(store) {
+		const c = await schemaClient(schemaOf.get(store)!);
+		return { query: async (sql, params) => (await c.query(sql, params)).rows, close: () => c.end() };
+	},
 	async dump(store) {
 		const schema = schemaOf.get(store)!;
 		return withClient(async (client) => {
@@ -82,3 +94,4 @@ storeContract(factory);
 segGuardContract(factory);
 boundsContract(factory);
 ordersContract(factory);
+couponsContract(factory);

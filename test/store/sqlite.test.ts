@@ -11,19 +11,23 @@ import { storeContract, type StoreFactory } from './contract';
 import { segGuardContract } from './contract-segguard';
 import { boundsContract } from './contract-bounds';
 import { ordersContract } from './contract-orders';
+import { couponsContract } from './contract-coupons';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const files = new WeakMap<Store, string>();
 let n = 0;
 
+function open(file: string): Store {
+	const store = new SqlStore(new SqliteDriver(file));
+	files.set(store, file);
+	return store;
+}
+
 const factory: StoreFactory = {
 	dialect: 'sqlite',
 	async create() {
-		const file = join(dir, `store-${++n}.sqlite`);
-		const store = new SqlStore(new SqliteDriver(file));
-		files.set(store, file);
-		return store;
+		return open(join(dir, `store-${++n}.sqlite`));
 	},
 	async dump(store) {
 		const db = new DatabaseSync(files.get(store)!, { readOnly: true });
@@ -43,9 +47,7 @@ const factory: StoreFactory = {
 		} finally {
 			db.close();
 		}
-		const store = new SqlStore(new SqliteDriver(file));
-		files.set(store, file);
-		return store;
+		return open(file);
 	},
 };
 
@@ -53,3 +55,4 @@ storeContract(factory);
 segGuardContract(factory);
 boundsContract(factory);
 ordersContract(factory);
+couponsContract(factory);

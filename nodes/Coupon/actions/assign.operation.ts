@@ -30,7 +30,7 @@ export const properties: INodeProperties[] = [
 				name: 'A New Code Each Time',
 				value: 'each',
 				description:
-					'Each new Assignment Key gets its own code; the same key gets the same code again, so a retried execution hands out nothing new',
+					"Each new Assignment Key of a customer gets its own code; the same key gets the same code again, so a retried execution hands out nothing new. Another customer with that key gets a code of their own.",
 			},
 		],
 		default: 'perCustomer',
@@ -43,7 +43,7 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json.id }}',
 		required: true,
 		description:
-			'Identifies this assignment: the same key always gets the same code. Default: the ID of the event that started the workflow, so every order gets its own code and a retry gets the same one.',
+			"Identifies this customer's assignment: the same customer with the same key always gets the same code. Default: the ID of the event that started the workflow, so every order gets its own code and a retry gets the same one.",
 		displayOptions: { show: { operation: ['assign'], assignment: ['each'] } },
 	},
 	{
@@ -155,7 +155,8 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const empty: INodeExecutionData[] = [];
 	for (const { itemIndex, value, result } of results) {
 		const claim = describeClaim(result, now);
-		const coupon = compact({ ...claim, discount: claim.discount && compact(claim.discount), customerId: value.request.customerId });
+		const customerId = result.assigned ? result.customerId : value.request.customerId;
+		const coupon = compact({ ...claim, discount: claim.discount && compact(claim.discount), customerId });
 		(result.assigned ? assigned : empty).push({ json: { ...items[itemIndex].json, coupon }, pairedItem: { item: itemIndex } });
 	}
 

@@ -17,7 +17,7 @@ export const description: INodeTypeDescription = {
 	subtitle:
 		'={{ ({ assign: ($parameter["assignment"] === "each" ? "Assign a new code" : "Assign one code per customer"), generate: "Generate codes", import: "Import codes", status: "Pool status", redeem: "Mark redeemed" })[$parameter["operation"]] + ($parameter["operation"] !== "redeem" && (typeof $parameter["pool"] === "object" ? $parameter["pool"] && $parameter["pool"].value : $parameter["pool"]) ? ": " + (typeof $parameter["pool"] === "object" ? $parameter["pool"].value : $parameter["pool"]) : "") }}',
 	description:
-		'Hands out unique coupon codes from a pool exactly once (the same customer, or the same assignment key, always gets the same code back, so repeating a call never uses up a second code), and generates, imports, counts and redeems codes',
+		'Hands out unique coupon codes from a pool exactly once (the same customer, or the same customer with the same assignment key, always gets the same code back, so repeating a call never uses up a second code), and generates, imports, counts and redeems codes',
 	defaults: { name: 'Coupon' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],

@@ -23,7 +23,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. THANKS-',
-		description: 'Text every code starts with; no spaces. Upper-cased.',
+		description: 'Text every code starts with, kept as typed; no spaces',
 		displayOptions: show,
 	},
 	{

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { requireText } from '../../../core/check';
+import { splitRepeats } from '../../../core/codes';
 import { importCodes, normalizeCode, poolName } from '../../../core/coupons';
 import { InputError } from '../../../core/errors';
 import type { Store } from '../../../core/store';
@@ -64,7 +65,7 @@ function fieldOf(json: IDataObject, path: string): unknown {
 
 /**
  * Import Codes: every code of the execution in one store call, one output item with the counts.
- * Codes repeated in the input and codes already in the pool are skipped and counted.
+ * Codes repeated in the input and codes already in the pool (the same codeKey) are skipped and counted.
  */
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const now = nodeClock().now();
@@ -104,8 +105,8 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		if (codes.length === 0 && failed.length > 0) return [failed];
 	}
 
-	const unique = [...new Set(codes)];
-	const repeated = codes.length - unique.length;
+	const { unique, repeats } = splitRepeats(codes);
+	const repeated = repeats.length;
 	const paired = source === 'items' ? items.map((_, item) => ({ item })) : { item: 0 };
 	try {
 		const result = await importCodes(store, now, { ...settings, codes: unique });
@@ -116,7 +117,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 			skipped: result.skipped + repeated,
 			repeatedInInput: repeated,
 			alreadyInPool: result.skippedCodes.length,
-			skippedCodes: [...new Set([...codes.filter((c, n) => codes.indexOf(c) !== n), ...result.skippedCodes])],
+			skippedCodes: [...new Set([...repeats, ...result.skippedCodes])],
 		};
 		return [[...failed, { json, pairedItem: paired }]];
 	} catch (error) {

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { optionalText } from '../../../core/check';
-import { normalizeCode, poolName } from '../../../core/coupons';
+import { optionalText, requireText } from '../../../core/check';
+import { poolName } from '../../../core/coupons';
+import { MAX_CODE_LENGTH } from '../../../core/limits';
 import type { RedeemRequest, Store } from '../../../core/store';
 import { isoUtc } from '../../../core/time';
 import { prepareItems } from '../../shared/errors';
@@ -19,7 +20,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. {{ $json.order.couponCodes[0] }}',
-		description: 'The coupon code the customer used (case does not matter)',
+		description: 'The coupon code the customer used (case, full-width forms and invisible characters do not matter)',
 		displayOptions: show,
 	},
 	{
@@ -46,7 +47,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const { prepared, failed } = prepareItems(this, items, (i): RedeemRequest => {
 		const pool = locatorValue(this, 'redeemPool', i);
 		return {
-			code: normalizeCode(this.getNodeParameter('code', i), 'code'),
+			code: requireText(this.getNodeParameter('code', i), 'code', 'Use the code as the customer typed it.', MAX_CODE_LENGTH),
 			pool: pool === '' || pool === undefined || pool === null ? undefined : poolName(pool, 'redeemPool'),
 			orderId: optionalText(this.getNodeParameter('orderId', i, ''), 'orderId'),
 		};
