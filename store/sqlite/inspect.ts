@@ -45,9 +45,12 @@ export function inspectSqliteFile(file: string): SqliteFileState {
 		return { exists: false, schemaVersion: 0 };
 	}
 	const { DatabaseSync } = loadSqlite();
+	// Only reads are made either way. A read-only connection to a WAL file that nobody has open
+	// would leave -wal and -shm files behind; a read-write one removes them when it closes.
+	const inUse = existsSync(`${file}-wal`);
 	let db;
 	try {
-		db = new DatabaseSync(file, { readOnly: true });
+		db = new DatabaseSync(file, { readOnly: inUse });
 	} catch (error) {
 		throw new StoreError(`Cannot read the SQLite file ${file}: ${(error as Error).message}`, { cause: error });
 	}
