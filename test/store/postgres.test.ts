@@ -146,18 +146,21 @@ describe('PostgreSQL connections', () => {
 	});
 
 	it('a pool unused for idlePoolMs is closed, and opened again on the next call', async () => {
-		const d = driver({ idlePoolMs: 100 });
+		const d = driver({ idlePoolMs: 500 });
 		const backend = async () => Number((await d.transaction(async (q) => await q.get('SELECT pg_backend_pid() AS pid'), 'read'))!.pid);
-		const first = await backend();
-		const alive = async (pid: number) => admin(async (c) => (await c.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 1);
-		assert.equal(await alive(first), true);
-		let closed = false;
-		for (let waited = 0; waited < 3_000 && !closed; waited += 50) {
-			await new Promise((resolve) => setTimeout(resolve, 50));
-			closed = !(await alive(first));
-		}
-		assert.equal(closed, true, 'the idle connection was closed');
-		const second = await backend();
-		assert.notEqual(second, first);
+		await admin(async (client) => {
+			const alive = async (pid: number) => (await client.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 1;
+			const first = await backend();
+			assert.equal(await alive(first), true, 'the connection stays open while the pool is in use');
+			let closed = false;
+			for (let waited = 0; waited < 5_000 && !closed; waited += 50) {
+				await new Promise((resolve) => setTimeout(resolve, 50));
+				closed = !(await alive(first));
+			}
+			assert.equal(closed, true, 'the idle connection was closed');
+			const second = await backend();
+			assert.notEqual(second, first);
+			assert.equal(await alive(second), true);
+		});
 	});
 });
