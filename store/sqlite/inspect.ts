@@ -7,6 +7,8 @@ import { dirname } from 'node:path';
 import { StoreError } from '../../core/errors';
 import { loadSqlite } from './driver';
 
+const BUSY_TIMEOUT_MS = 10_000;
+
 /** Tables of n8n's own database; a file holding any of them is n8n's, whatever its name. */
 export const N8N_TABLES = ['workflow_entity', 'credentials_entity', 'execution_entity'];
 
@@ -51,6 +53,8 @@ export function inspectSqliteFile(file: string): SqliteFileState {
 	let db;
 	try {
 		db = new DatabaseSync(file, { readOnly: inUse });
+		// Another process may be migrating the file: wait for its lock as the store does.
+		db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
 	} catch (error) {
 		throw new StoreError(`Cannot read the SQLite file ${file}: ${(error as Error).message}`, { cause: error });
 	}
