@@ -29,7 +29,7 @@ export class DialogueStoreApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'dialogue-activities.sqlite',
-			description: 'Empty: dialogue-activities.sqlite in the n8n user folder. A relative path is inside the n8n user folder.',
+			description: "Empty: dialogue-activities.sqlite in the n8n user folder. A relative path is inside the n8n user folder and may not leave it; n8n's own database is refused.",
 			displayOptions: { show: { type: ['sqlite'] } },
 		},
 		{ displayName: 'Host', name: 'host', type: 'string', default: 'localhost', displayOptions: { show: { type: ['postgres'] } } },

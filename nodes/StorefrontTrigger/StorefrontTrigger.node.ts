@@ -1,9 +1,24 @@
-import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError, type IHookFunctions, type INodeType, type INodeTypeDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 import { forgetCredentials } from '../shared/credentials';
+import { nodeError } from '../shared/errors';
 import { dialogueStoreTest } from '../shared/store';
 import { storefrontWebhookTest } from './credentialTest';
 import { description } from './description';
 import { readSettings, receive } from './webhook';
+
+/**
+ * Activation checks the settings. n8n 2.x publishes first and activates afterwards, and reports a
+ * failed activation by the error's message alone, so the message also says what to change.
+ */
+async function checkSettings(ctx: IHookFunctions): Promise<void> {
+	forgetCredentials(ctx);
+	try {
+		await readSettings(ctx, false);
+	} catch (error) {
+		const { message, description } = nodeError(ctx, error);
+		throw new NodeOperationError(ctx.getNode(), description ? `${message}. ${description}` : message, { description: description ?? undefined });
+	}
+}
 
 export class StorefrontTrigger implements INodeType {
 	description: INodeTypeDescription = description;
@@ -18,13 +33,11 @@ export class StorefrontTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				forgetCredentials(this);
-				await readSettings(this, false);
+				await checkSettings(this);
 				return true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				forgetCredentials(this);
-				await readSettings(this, false);
+				await checkSettings(this);
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {

@@ -13,8 +13,9 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import { systemClock, type Clock } from '../../core/clock';
+import { InputError } from '../../core/errors';
 import type { Store } from '../../core/store';
-import { storeFor, type StoreCredential } from '../../store/open';
+import { probeStore, storeFor, type StoreCredential } from '../../store/open';
 
 export const STORE_CREDENTIAL = 'dialogueStoreApi';
 
@@ -45,16 +46,16 @@ export function setNodeClock(next: Clock): void {
 	clock = next;
 }
 
-/** Credential test (nodes list it as `testedBy: 'dialogueStoreTest'`). */
+/** Credential test (nodes list it as `testedBy: 'dialogueStoreTest'`): creates no file and keeps no store open. */
 export async function dialogueStoreTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	try {
-		const store = storeFor(credential.data as unknown as StoreCredential);
-		return { status: 'OK', message: `Connected to ${store.description}, schema version ${await store.schemaVersion()}` };
+		return { status: 'OK', message: await probeStore(credential.data as unknown as StoreCredential) };
 	} catch (error) {
-		return { status: 'Error', message: (error as Error).message };
+		const message = (error as Error).message;
+		return { status: 'Error', message: error instanceof InputError && error.hint ? `${message}. ${error.hint}` : message };
 	}
 }
 

@@ -46,7 +46,7 @@ function scalars(params: SqlValue[]): Scalar[] {
 
 const sqliteDialect: Dialect = { name: 'sqlite' };
 
-function loadSqlite(): typeof import('node:sqlite') {
+export function loadSqlite(): typeof import('node:sqlite') {
 	try {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		return require('node:sqlite') as typeof import('node:sqlite');

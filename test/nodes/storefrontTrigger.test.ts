@@ -854,6 +854,20 @@ describe('Storefront Trigger: output and settings', () => {
 		await assert.rejects(activate(setup), /credential is for Shopify/);
 	});
 
+	it('an empty signing secret fails activation (checkExists and create) with a message that names the field and says what to change', async () => {
+		const ts = newStore();
+		const setup = { store: ts, webhook: { source: 'shopify' as const, secret: '' } };
+		// n8n 2.x reports a failed publication by the error's message alone, so the message carries the fix.
+		for (const method of ['checkExists', 'create'] as const) {
+			await assert.rejects(activate(setup, method), (error: unknown) => {
+				assert.ok(error instanceof NodeOperationError);
+				assert.match(error.message, /^credential\.secret: is empty, so no delivery could be verified\. Edit the Storefront Webhook credential and paste the signing secret/);
+				return true;
+			});
+		}
+		assert.deepEqual(counts(ts), NOTHING);
+	});
+
 	it('activation checks the settings: a bad filter value fails it, good settings pass', async () => {
 		const ts = newStore();
 		await assert.rejects(activate({ store: ts, parameters: { filters: { currency: 'euros' } } }), /filters\.currency/);
