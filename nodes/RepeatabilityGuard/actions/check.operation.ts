@@ -3,7 +3,7 @@ import { prepareGuard, runGuard } from '../../../core/guard';
 import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
-import { itemParameter } from '../../shared/parameters';
+import { itemParameter, readFrom } from '../../shared/parameters';
 
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const now = nodeClock().now();
@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const skip: INodeExecutionData[] = [];
 	results.forEach((guard, n) => {
 		const { itemIndex } = prepared[n];
-		const out = { json: { ...items[itemIndex].json, guard }, pairedItem: { item: itemIndex } };
+		const out = { json: { ...items[itemIndex].json, guard: { ...guard, ...readFrom(this, itemIndex) } }, pairedItem: { item: itemIndex } };
 		(guard.entered ? enter : skip).push(out);
 	});
 	if (results.length) await hintUnknownCustomers(this, store, prepared.map((p) => p.value.customerId));

@@ -1,0 +1,164 @@
+/**
+ * Composing activities from the package's nodes and n8n's own (Send Email, Wait, Schedule), as a
+ * new user does, through the real n8n engine: the defaults find the starting event's customer,
+ * id and time past a node that replaced the item, the Guard's Entry Key works after List Members
+ * and warns when it cannot tell runs apart, and Purchase Check has a window since the execution
+ * started.
+ *
+ * Send Email is stood in for by the test-only Replace Item (its output holds only the mail's
+ * result), the Storefront Trigger by Items Source.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { ManualClock, systemClock } from '../../core/clock';
+import type { Store } from '../../core/store';
+import { Coupon } from '../../nodes/Coupon/Coupon.node';
+import { CustomerSegment } from '../../nodes/CustomerSegment/CustomerSegment.node';
+import { PurchaseCheck } from '../../nodes/PurchaseCheck/PurchaseCheck.node';
+import { RepeatabilityGuard } from '../../nodes/RepeatabilityGuard/RepeatabilityGuard.node';
+import { setNodeClock } from '../../nodes/shared/store';
+import { StorefrontLedger } from '../../nodes/StorefrontLedger/StorefrontLedger.node';
+import { closeAllStores, storeFor, type StoreCredential } from '../../store/open';
+import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
+import { Passthrough } from '../helpers/nodes/Passthrough.node';
+import { ReplaceItem } from '../helpers/nodes/ReplaceItem.node';
+import { connect, nodeTypesOf, runWorkflow, type TestNode } from '../helpers/workflow';
+import { orderEvent, registerEvent } from '../store/contract';
+
+const nodeTypes = nodeTypesOf(
+	new ItemsSource(),
+	new Passthrough(),
+	new ReplaceItem(),
+	new PurchaseCheck(),
+	new CustomerSegment(),
+	new RepeatabilityGuard(),
+	new Coupon(),
+	new StorefrontLedger(),
+);
+const dir = mkdtempSync(join(tmpdir(), 'composing-'));
+const credential = { type: 'sqlite', file: join(dir, 'store.sqlite') };
+const credentials = { dialogueStoreApi: credential };
+const T0 = Date.parse('2026-05-04T09:00:00Z');
+const clock = new ManualClock(T0);
+let store: Store;
+
+const pkg = (name: string) => `n8n-nodes-dialogue-activities.${name}`;
+const mail = (name: string): TestNode => ({ name, type: 'test.replaceItem', parameters: { to: 'customer@example.com' } });
+const json = (items: INodeExecutionData[], key: string) => items.map((item) => item.json[key] as IDataObject);
+
+before(() => {
+	setNodeClock(clock);
+	store = storeFor(credential as StoreCredential);
+});
+
+after(async () => {
+	setNodeClock(systemClock);
+	await closeAllStores();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the customer follows the item past Send Email', () => {
+	it('every package node after a Send Email reads the trigger event\'s customer, id and time, and says which node gave them', async () => {
+		await store.ensurePools(['compose-pool'], T0);
+		await store.addCodes('compose-pool', [{ code: 'CODE-1' }, { code: 'CODE-2' }], T0);
+		const events = [orderEvent('cmp-1', T0 - 60_000, '20.00', { orderId: 'cmp-o1' }), orderEvent('cmp-2', T0 - 30_000, '30.00', { orderId: 'cmp-o2' })];
+		await store.recordEvents(events, T0);
+		const result = await runWorkflow({
+			nodes: [
+				{ name: 'Storefront Trigger', type: 'test.itemsSource', parameters: { items: JSON.stringify(events) } },
+				mail('Mail 1'),
+				{ name: 'Guard', type: pkg('repeatabilityGuard'), parameters: {} },
+				mail('Mail 2'),
+				{ name: 'Ordered Since?', type: pkg('purchaseCheck'), parameters: { window: 'afterEvent' } },
+				mail('Mail 3'),
+				{ name: 'Code', type: pkg('coupon'), parameters: { pool: { __rl: true, mode: 'name', value: 'compose-pool' }, assignment: 'each' } },
+				mail('Mail 4'),
+				{ name: 'Tag', type: pkg('customerSegment'), parameters: { operation: 'add', segment: { __rl: true, mode: 'name', value: 'Mailed twice' } } },
+				mail('Mail 5'),
+				{ name: 'Tagged?', type: pkg('customerSegment'), parameters: { segment: { __rl: true, mode: 'name', value: 'Mailed twice' } } },
+				mail('Mail 6'),
+				{ name: 'Profile', type: pkg('storefrontLedger'), parameters: { operation: 'profile' } },
+			],
+			connections: connect(
+				['Storefront Trigger', 'Mail 1'],
+				['Mail 1', 'Guard'],
+				['Guard', 'Mail 2'],
+				['Mail 2', 'Ordered Since?'],
+				['Ordered Since?', 'Mail 3', 1],
+				['Mail 3', 'Code'],
+				['Code', 'Mail 4'],
+				['Mail 4', 'Tag'],
+				['Tag', 'Mail 5'],
+				['Mail 5', 'Tagged?'],
+				['Tagged?', 'Mail 6'],
+				['Mail 6', 'Profile'],
+			),
+			nodeTypes,
+			credentials,
+		});
+		assert.equal(result.status, 'success', JSON.stringify(result.error));
+		const trigger = 'Storefront Trigger';
+
+		const guard = json(result.outputItems('Guard'), 'guard');
+		assert.deepEqual(guard.map((g) => [g.reason, g.readFrom]), [
+			['first entry', { customerId: trigger, entryKey: trigger }],
+			['first entry', { customerId: trigger, entryKey: trigger }],
+		]);
+		const entries = await store.guardHistory({ customerId: 'cmp-1', limit: 10 });
+		assert.deepEqual(entries.map((e) => e.key), ['test:order:cmp-o1'], 'the entry key is the event id');
+
+		const checked = json(result.outputItems('Ordered Since?', 1), 'purchases');
+		assert.deepEqual(checked.map((p) => [p.customerId, p.window, p.readFrom]), [
+			['cmp-1', { from: new Date(T0 - 60_000 + 1).toISOString() }, { customerId: trigger, eventTime: trigger }],
+			['cmp-2', { from: new Date(T0 - 30_000 + 1).toISOString() }, { customerId: trigger, eventTime: trigger }],
+		]);
+
+		const coupons = json(result.outputItems('Code'), 'coupon');
+		assert.deepEqual(coupons.map((c) => [c.customerId, c.readFrom]), [
+			['cmp-1', { customerId: trigger, assignmentKey: trigger }],
+			['cmp-2', { customerId: trigger, assignmentKey: trigger }],
+		]);
+		assert.deepEqual(coupons.map((c) => c.code).sort(), ['CODE-1', 'CODE-2']);
+
+		assert.deepEqual((await store.segmentMembers('Mailed twice', clock.now(), 10, 0)).map((m) => m.customerId), ['cmp-1', 'cmp-2']);
+		assert.deepEqual(json(result.outputItems('Tag'), 'segment').map((s) => s.readFrom), [{ customerId: trigger }, { customerId: trigger }]);
+		assert.deepEqual(json(result.outputItems('Tagged?'), 'segment').map((s) => s.member), [true, true]);
+		assert.deepEqual(
+			result.outputItems('Profile').map((item) => [item.json.customerId, item.json.found, item.json.readFrom]),
+			[
+				['cmp-1', true, { customerId: trigger }],
+				['cmp-2', true, { customerId: trigger }],
+			],
+		);
+	});
+
+	it('reads the nearest earlier item that has a customer, and fails only when none has one', async () => {
+		const registered = registerEvent('cmp-3', T0);
+		const listed = { customer: { id: 'cmp-4' }, segment: { name: 'x' } };
+		const run = (items: unknown[]) =>
+			runWorkflow({
+				nodes: [
+					{ name: 'Start', type: 'test.itemsSource', parameters: { items: JSON.stringify(items) } },
+					{ name: 'Listed', type: 'test.passthrough', parameters: { note: 'a node in between that keeps the item' } },
+					mail('Mail'),
+					{ name: 'Tag', type: pkg('customerSegment'), parameters: { operation: 'add', segment: { __rl: true, mode: 'name', value: 'Nearest' } } },
+				],
+				connections: connect(['Start', 'Listed'], ['Listed', 'Mail'], ['Mail', 'Tag']),
+				nodeTypes,
+				credentials,
+			});
+		const found = await run([registered, listed]);
+		assert.equal(found.status, 'success', JSON.stringify(found.error));
+		assert.deepEqual(json(found.outputItems('Tag'), 'segment').map((s) => s.readFrom), [{ customerId: 'Listed' }, { customerId: 'Listed' }]);
+		assert.deepEqual((await store.segmentMembers('Nearest', clock.now(), 10, 0)).map((m) => m.customerId), ['cmp-3', 'cmp-4']);
+
+		const none = await run([{ note: 'no customer' }]);
+		assert.equal(none.status, 'error');
+		assert.match(String(none.nodeError('Tag')?.message), /Customer ID: is empty/);
+	});
+});
