@@ -114,6 +114,14 @@ export function itemParameter(ctx: IExecuteFunctions, name: string, itemIndex: n
 	return fallback === undefined ? ctx.getNodeParameter(name, itemIndex) : ctx.getNodeParameter(name, itemIndex, fallback);
 }
 
+/** The ID of the event that started the execution: the item's `id`, else the nearest earlier item's. */
+export function startingEventId(ctx: IExecuteFunctions, itemIndex: number): unknown {
+	const read = ITEM_DEFAULTS['={{ $json.id }}'].read;
+	const json = ctx.getInputData()[itemIndex]?.json;
+	const own = json ? read(json) : undefined;
+	return missing(own) ? fromEarlierItems(ctx, itemIndex, read)?.value : own;
+}
+
 /**
  * `{ readFrom: { <parameter>: <node name> } }` when a default of this item was read from an earlier
  * node's item (spread into the node's result object), else `{}`.

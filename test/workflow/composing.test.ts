@@ -162,3 +162,73 @@ describe('the customer follows the item past Send Email', () => {
 		assert.match(String(none.nodeError('Tag')?.message), /Customer ID: is empty/);
 	});
 });
+
+describe('Entry Key', () => {
+	const schedule = { timestamp: '2026-05-04T09:00:00.000+00:00', 'Readable date': 'May 4th 2026, 9:00:00 am' };
+	/** Schedule (stand-in) -> Customer Segment: List Members -> Repeatability Guard -> Enter / Skip. */
+	const campaign = (segment: string, guard: IDataObject) =>
+		runWorkflow({
+			nodes: [
+				{ name: 'Schedule Trigger', type: 'test.itemsSource', parameters: { items: JSON.stringify([schedule]) } },
+				{ name: 'List Members', type: pkg('customerSegment'), parameters: { operation: 'list', segment: { __rl: true, mode: 'name', value: segment } } },
+				{ name: 'Guard', type: pkg('repeatabilityGuard'), parameters: { activity: `campaign-${segment}`, ...guard } },
+			],
+			connections: connect(['Schedule Trigger', 'List Members'], ['List Members', 'Guard']),
+			nodeTypes,
+			credentials,
+		});
+	const hints = (result: Awaited<ReturnType<typeof campaign>>) => (result.runData.Guard[0].hints ?? []).map((hint) => hint.message);
+	const reasons = (result: Awaited<ReturnType<typeof campaign>>) => [
+		...json(result.outputItems('Guard', 0), 'guard').map((g) => `enter: ${g.reason}`),
+		...json(result.outputItems('Guard', 1), 'guard').map((g) => `skip: ${g.reason}`),
+	];
+
+	async function segmentWith(name: string, customerIds: string[]) {
+		await store.recordEvents(customerIds.map((id) => registerEvent(id, T0 - 1000)), T0);
+		await store.ensureSegments([name], T0);
+		await store.segmentAdd(name, customerIds.map((customerId) => ({ customerId })), T0);
+	}
+
+	it('with the default, a batch Guard after List Members enters each member once and skips them in the next run', async () => {
+		await segmentWith('Lapsed', ['key-1', 'key-2']);
+		const first = await campaign('Lapsed', {});
+		assert.equal(first.status, 'success', JSON.stringify(first.error));
+		assert.deepEqual(reasons(first), ['enter: first entry', 'enter: first entry']);
+		const keys = (await store.guardHistory({ activity: 'campaign-Lapsed', limit: 10 })).map((e) => e.key);
+		// No event started the run: the key is the execution's id (the harness's are UUIDs), one for the run.
+		assert.equal(keys.length, 2);
+		assert.equal(keys[0], keys[1]);
+		assert.match(keys[0], /^[0-9a-f-]{36}$/);
+		assert.deepEqual(hints(first), []);
+
+		const second = await campaign('Lapsed', {});
+		assert.equal(second.status, 'success', JSON.stringify(second.error));
+		assert.deepEqual(reasons(second), ['skip: already entered', 'skip: already entered']);
+	});
+
+	it('the former default {{ $json.id }} after List Members fails with a hint that names a key that works', async () => {
+		await segmentWith('Former', ['key-3']);
+		const result = await campaign('Former', { entryKey: '={{ $json.id }}' });
+		assert.equal(result.status, 'error');
+		const error = result.nodeError('Guard');
+		assert.match(String(error?.message), /entryKey: is empty/);
+		assert.match(String(error?.description), /\{\{ \$json\.id \?\? \$execution\.id \}\}/);
+	});
+
+	it('a Guard keyed on the customer id, or on one key for everyone, gets a hint', async () => {
+		await segmentWith('Keyed', ['key-4', 'key-5']);
+		const byCustomer = await campaign('Keyed', { entryKey: '={{ $json.customer.id }}' });
+		assert.equal(byCustomer.status, 'success', JSON.stringify(byCustomer.error));
+		assert.ok(hints(byCustomer).some((h) => h.startsWith('Entry Key is the customer\'s ID ("key-4")') && h.includes('{{ $json.id ?? $execution.id }}')), hints(byCustomer).join('\n'));
+		// What the hint warns of: the next run gets through as a retry.
+		assert.deepEqual(reasons(await campaign('Keyed', { entryKey: '={{ $json.customer.id }}' })), ['enter: retry of an earlier entry', 'enter: retry of an earlier entry']);
+
+		const bySegment = await campaign('Keyed', { activity: 'by-segment', entryKey: '={{ $json.segment.name }}' });
+		assert.ok(hints(bySegment).some((h) => h.startsWith('Entry Key is "Keyed" for all 2 customers')), hints(bySegment).join('\n'));
+		const fixed = await campaign('Keyed', { activity: 'fixed', entryKey: 'spring' });
+		assert.ok(hints(fixed).some((h) => h.startsWith('Entry Key is the fixed text "spring"')), hints(fixed).join('\n'));
+		// The execution's id is one key for everyone and new in every run: no hint.
+		const byExecution = await campaign('Keyed', { activity: 'by-execution', entryKey: '={{ $execution.id }}' });
+		assert.deepEqual(hints(byExecution), []);
+	});
+});
