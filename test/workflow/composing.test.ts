@@ -232,3 +232,50 @@ describe('Entry Key', () => {
 		assert.deepEqual(hints(byExecution), []);
 	});
 });
+
+describe('Purchase Check: since this execution started', () => {
+	it('a scheduled campaign counts the orders placed since its execution started, also after a Wait', async () => {
+		// The execution's start is n8n's real clock: the nodes' clock follows it here.
+		const now = Date.now();
+		clock.set(now);
+		await store.recordEvents(
+			[
+				orderEvent('since-ordered', now - 40 * 86_400_000, '10.00', { orderId: 'since-1' }),
+				orderEvent('since-ordered', now + 60_000, '42.00', { orderId: 'since-2' }),
+				orderEvent('since-before', now - 60_000, '15.00', { orderId: 'since-3' }),
+				registerEvent('since-never', now - 86_400_000),
+			],
+			now,
+		);
+		await store.ensureSegments(['Reactivate'], now);
+		await store.segmentAdd('Reactivate', ['since-before', 'since-never', 'since-ordered'].map((customerId) => ({ customerId })), now);
+		clock.set(now + 3 * 86_400_000); // the Wait is over when the check runs
+		const result = await runWorkflow({
+			nodes: [
+				{ name: 'Schedule Trigger', type: 'test.itemsSource', parameters: { items: JSON.stringify([{ timestamp: new Date(now).toISOString() }]) } },
+				{ name: 'List Members', type: pkg('customerSegment'), parameters: { operation: 'list', segment: { __rl: true, mode: 'name', value: 'Reactivate' } } },
+				mail('Send Email'),
+				{ name: 'Wait 3 Days', type: 'test.passthrough', parameters: {} },
+				{
+					name: 'Ordered Since?',
+					type: pkg('purchaseCheck'),
+					parameters: { conditions: { condition: [{ kind: 'orderCount', compare: 'gte', orders: 1 }] }, window: 'sinceExecution' },
+				},
+			],
+			connections: connect(['Schedule Trigger', 'List Members'], ['List Members', 'Send Email'], ['Send Email', 'Wait 3 Days'], ['Wait 3 Days', 'Ordered Since?']),
+			nodeTypes,
+			credentials,
+		});
+		const finished = Date.now();
+		clock.set(T0);
+		assert.equal(result.status, 'success', JSON.stringify(result.error));
+		const customers = (output: number) => json(result.outputItems('Ordered Since?', output), 'purchases').map((p) => p.customerId);
+		assert.deepEqual(customers(0), ['since-ordered']);
+		assert.deepEqual(customers(1), ['since-before', 'since-never']);
+		const yes = json(result.outputItems('Ordered Since?', 0), 'purchases')[0];
+		assert.equal(yes.count, 1, 'the order of 40 days ago is not in the window');
+		const from = Date.parse(String((yes.window as IDataObject).from));
+		assert.ok(from >= now && from <= finished, `the window starts when the execution started: ${String((yes.window as IDataObject).from)}`);
+		assert.deepEqual(yes.readFrom, { customerId: 'List Members' });
+	});
+});

@@ -101,6 +101,13 @@ function readWindow(ctx: IExecuteFunctions, i: number, kind: string, zone: strin
 			// Strictly after the event: the order that started the execution is not "since".
 			return { kind: 'since', from: parseInstant(instantIn(value, zone), 'eventTime') + 1 };
 		}
+		case 'sinceExecution': {
+			const started = ctx.getExecutionContext()?.establishedAt;
+			if (started === undefined) {
+				throw new InputError('window', 'this n8n does not say when the execution started', 'Use Since an Instant with the time the execution started, e.g. the timestamp of a Schedule Trigger.');
+			}
+			return { kind: 'since', from: started };
+		}
 		default:
 			return { kind: kind as 'all' };
 	}
