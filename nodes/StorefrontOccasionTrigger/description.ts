@@ -121,11 +121,11 @@ export const description: INodeTypeDescription = {
 		{
 			displayName: 'Time Zone',
 			name: 'timezone',
-			type: 'string',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'timeZones' },
 			default: '',
-			placeholder: 'e.g. Europe/Berlin',
 			description:
-				"The time zone for customers the store has none for, and for counting days. Empty: the workflow's time zone (workflow settings).",
+				"The time zone for customers the store has none for, and for counting days. Pick one from the list; an expression must give an IANA name such as Europe/Berlin. Empty: the workflow's time zone (workflow settings).",
 		},
 		{
 			displayName: 'Emit Already Due at Activation',
