@@ -283,7 +283,7 @@ describe('Storefront Occasion Trigger node', () => {
 		const { credential } = newStore();
 		const poller = activeWorkflow(credential, { occasion: 'customer.birthday', timezone: 'Mars/Base' });
 		await assert.rejects(poller.poll(), (error: Error) => {
-			assert.match(error.message, /^Time Zone: "Mars\/Base" is not a time zone/);
+			assert.match(error.message, /^Time Zone Name or ID: "Mars\/Base" is not a time zone/);
 			assert.match((error as Error & { description?: string }).description ?? '', /IANA/);
 			return true;
 		});
