@@ -9,11 +9,11 @@
  * result), the Storefront Trigger by Items Source.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IConnections, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { ManualClock, systemClock } from '../../core/clock';
 import type { Store } from '../../core/store';
@@ -48,7 +48,7 @@ const clock = new ManualClock(T0);
 let store: Store;
 
 const pkg = (name: string) => `n8n-nodes-dialogue-activities.${name}`;
-const mail = (name: string): TestNode => ({ name, type: 'test.replaceItem', parameters: { to: 'customer@example.com' } });
+const mail = (name: string): TestNode => ({ name, type: 'test.replaceItem', parameters: { toEmail: 'customer@example.com' } });
 const json = (items: INodeExecutionData[], key: string) => items.map((item) => item.json[key] as IDataObject);
 
 before(() => {
@@ -277,5 +277,52 @@ describe('Purchase Check: since this execution started', () => {
 		const from = Date.parse(String((yes.window as IDataObject).from));
 		assert.ok(from >= now && from <= finished, `the window starts when the execution started: ${String((yes.window as IDataObject).from)}`);
 		assert.deepEqual(yes.readFrom, { customerId: 'List Members' });
+	});
+});
+
+describe('template 11: win back a segment', () => {
+	/** n8n's own nodes of the template, stood in for in-process; sticky notes dropped. */
+	const STAND_INS: Record<string, string> = {
+		'n8n-nodes-base.scheduleTrigger': 'test.itemsSource',
+		'n8n-nodes-base.emailSend': 'test.replaceItem',
+		'n8n-nodes-base.wait': 'test.passthrough',
+		'n8n-nodes-base.noOp': 'test.passthrough',
+	};
+
+	it('emails every member a code, and after the Wait reminds, with the same code, only those still in the segment who have not ordered since the run started', async () => {
+		const template = JSON.parse(readFileSync(join(__dirname, '../../../templates/11-segment-reactivation.json'), 'utf8')) as { nodes: INode[]; connections: IConnections };
+		const now = Date.now();
+		clock.set(now);
+		const members = ['wb-orders', 'wb-quiet'];
+		await store.recordEvents(members.map((id) => registerEvent(id, now - 200 * 86_400_000)), now);
+		await store.ensureSegments(['Lapsed customers'], now);
+		await store.segmentAdd('Lapsed customers', members.map((customerId) => ({ customerId })), now);
+		await store.ensurePools(['reactivation-15'], now);
+		await store.addCodes('reactivation-15', ['WB-1', 'WB-2', 'WB-3'].map((code) => ({ code })), now);
+		// During the week one member orders (the clock cannot move within an in-process run).
+		await store.recordEvents([orderEvent('wb-orders', now + 60_000, '35.00', { orderId: 'wb-o1' })], now);
+		clock.set(now + 7 * 86_400_000 + 60_000);
+
+		const nodes = template.nodes
+			.filter((node) => node.type !== 'n8n-nodes-base.stickyNote')
+			.map((node) => {
+				const type = STAND_INS[node.type] ?? node.type;
+				const standIn = node.type === 'n8n-nodes-base.scheduleTrigger' ? { items: JSON.stringify([{ timestamp: new Date(now).toISOString() }]) } : undefined;
+				return { ...node, type, typeVersion: type.startsWith('test.') ? 1 : node.typeVersion, parameters: standIn ?? node.parameters, credentials: undefined };
+			});
+		const result = await runWorkflow({ nodes, connections: template.connections, nodeTypes, credentials });
+		clock.set(T0);
+		assert.equal(result.status, 'success', JSON.stringify(result.error));
+
+		const sent = (name: string) => result.outputItems(name).map((item) => item.json.mail as { to: string; html: string });
+		const first = sent('Email the code');
+		assert.deepEqual(first.map((m) => m.to), members.map((id) => `${id}@example.com`).sort());
+		const codeOf = (to: string) => /<strong>([A-Z0-9-]+)<\/strong><\/p>$/.exec(first.find((m) => m.to === to)!.html)?.[1];
+		assert.deepEqual(members.map((id) => codeOf(`${id}@example.com`)).sort(), ['WB-1', 'WB-2']);
+		assert.deepEqual(json(result.outputItems('Still lapsed?'), 'segment').map((s) => s.readFrom), [{ customerId: 'Reactivation code' }, { customerId: 'Reactivation code' }]);
+		assert.deepEqual(json(result.outputItems('Ordered: done'), 'purchases').map((p) => p.customerId), ['wb-orders']);
+		const reminders = sent('Email the reminder');
+		assert.deepEqual(reminders.map((m) => m.to), ['wb-quiet@example.com']);
+		assert.match(reminders[0].html, new RegExp(`<strong>${codeOf('wb-quiet@example.com')}</strong>`), 'the same code');
 	});
 });
