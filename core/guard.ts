@@ -34,11 +34,40 @@ export function activityName(value: unknown, field = 'activity'): string {
 	return requireText(value, field, 'Name the activity, e.g. the workflow ID (the default) or "welcome-series".', MAX_NAME_LENGTH);
 }
 
+/** A key that is new in every run: the starting event's id, and in a run that started on no event (a schedule, a list), the execution's. */
+const ENTRY_KEY_HINT =
+	"Use a key that is new in every run and the same in a retry: the default, {{ $json.id ?? $execution.id }}, is the ID of the event that started the execution, else this execution's ID.";
+
+/**
+ * Why these attempts' keys cannot tell one run from the next, if they cannot: a key equal to the
+ * customer's ID, or one key for every customer of the batch that is none of `perRun` (the keys
+ * known to be new in each run: the execution's ID, the starting event's ID). With such a key the
+ * next run is taken for a retry of this one and gets its answer back, so the policy never applies.
+ * `fixed`: the key is a fixed text, not an expression.
+ */
+export function entryKeyWarning(requests: GuardRequest[], perRun: ReadonlySet<string>, fixed = false): string | undefined {
+	if (requests.length === 0) return undefined;
+	if (fixed) {
+		return `Entry Key is the fixed text "${requests[0].key}", the same in every run: each later run is taken for a retry of the first and gets its answer again, so the policy never applies. ${ENTRY_KEY_HINT}`;
+	}
+	const same = requests.find((r) => r.key === r.customerId);
+	if (same) {
+		return `Entry Key is the customer's ID ("${same.key}"), the same in every run: each later run is taken for a retry of the first and gets its answer again, so "${requests[0].policy.kind}" lets the customer through every time. ${ENTRY_KEY_HINT}`;
+	}
+	const keys = new Set(requests.map((r) => r.key));
+	const customers = new Set(requests.map((r) => r.customerId));
+	const [key] = keys;
+	if (keys.size === 1 && customers.size > 1 && !perRun.has(key)) {
+		return `Entry Key is "${key}" for all ${customers.size} customers: if the next run has the same key, it is taken for a retry of this one and every customer gets this run's answer again, so the policy never applies. ${ENTRY_KEY_HINT}`;
+	}
+	return undefined;
+}
+
 export function prepareGuard(input: GuardInput): GuardRequest {
 	return {
 		activity: activityName(input.activity),
 		customerId: customerIdOf(input.customerId),
-		key: requireText(input.key, 'entryKey', 'Use the ID of the event that started the workflow, e.g. {{ $json.id }}.'),
+		key: requireText(input.key, 'entryKey', ENTRY_KEY_HINT),
 		policy: parsePolicy(input),
 	};
 }

@@ -49,8 +49,9 @@ export interface OccasionOptions {
 	/** Most occasions returned. Default 100. */
 	limit?: number;
 	/**
-	 * Only occasions that became due after this instant (epoch ms): what was already due when the
-	 * trigger was switched on is not emitted. Undefined: everything due.
+	 * Only occasions that became due after this instant (epoch ms), or (birthdays) of a customer the
+	 * store first saw after it: what was already due and known when the trigger was switched on is
+	 * not emitted. Undefined: everything due.
 	 */
 	since?: number;
 	/** false: report what is due without claiming it (the editor's test run). Default true. */
@@ -269,8 +270,9 @@ function judgeBirthday(candidate: OccasionCandidate, year: number, now: number, 
 	}
 	if (!due.due || due.year !== year) return undefined;
 	const dueAt = startOfLocalDay(now, zone);
-	// Already due when the trigger was switched on: not a new occasion.
-	if (settings.since !== undefined && dueAt <= settings.since) return undefined;
+	// Already due when the trigger was switched on, of a customer the store knew then: not a new
+	// occasion. A customer first recorded later makes the occasion new, also on its due day.
+	if (settings.since !== undefined && dueAt <= settings.since && candidate.customer.firstSeenAt <= settings.since) return undefined;
 	return {
 		candidate,
 		occurrence: String(due.year),

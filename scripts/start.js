@@ -231,6 +231,8 @@ async function main() {
 	log(`  Editor:       ${instance.baseUrl}/`);
 	log(`  Login:        ${config.owner.email} / ${config.owner.password}`);
 	log(`  Mail catcher: ${smtp.pageUrl}  (SMTP 127.0.0.1:${smtp.port}; credential "${SMTP_CREDENTIAL_NAME}"; files in ${rel(smtp.dir)})`);
+	log(`  Mails (JSON): ${smtp.pageUrl}api/mails  (newest first)`);
+	log(`  API key:      "apiKey" in ${rel(stateFile)}; send it as X-N8N-API-KEY to ${instance.baseUrl}/api/v1/`);
 	log(`  Data:         ${rel(config.userFolder)} (n8n log: ${rel(instance.logFile)})`);
 	log(`  Up in ${((Date.now() - t0) / 1000).toFixed(0)} s. Ctrl-C stops n8n and the mail catcher.`);
 	log(line);

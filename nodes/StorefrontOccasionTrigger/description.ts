@@ -119,13 +119,13 @@ export const description: INodeTypeDescription = {
 			'How long since the last order before the customer counts as lapsed',
 		),
 		{
-			displayName: 'Time Zone',
+			displayName: 'Time Zone Name or ID',
 			name: 'timezone',
-			type: 'string',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'timeZones' },
 			default: '',
-			placeholder: 'e.g. Europe/Berlin',
 			description:
-				"The time zone for customers the store has none for, and for counting days. Empty: the workflow's time zone (workflow settings).",
+				'The time zone for customers the store has none for, and for counting days; empty: the workflow\'s time zone (workflow settings). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		},
 		{
 			displayName: 'Emit Already Due at Activation',

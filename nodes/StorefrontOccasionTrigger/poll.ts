@@ -16,7 +16,7 @@ const DELAY_PARAMETERS: Partial<Record<OccasionKind, { name: string; displayName
 
 /** The node's names for the core's option names, in error messages. */
 const FIELD_NAMES: Record<string, string> = {
-	zone: 'Time Zone',
+	zone: 'Time Zone Name or ID',
 	daysBefore: 'Days Before Birthday',
 	'after.unit': 'Unit',
 	limit: 'Max Occasions per Poll',

@@ -59,6 +59,14 @@ export const description: INodeTypeDescription = {
 			description: 'Who sends the deliveries. With a Storefront Webhook credential, its source decides; a different source here is an error.',
 		},
 		{
+			displayName:
+				"With a Storefront Webhook credential, this must be the source the credential names (or Auto). If they differ, publishing fails: the webhook answers 404, and n8n shows why only in the workflow's publication status and its log.",
+			name: 'sourceNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { hide: { source: ['auto'] } },
+		},
+		{
 			displayName: 'Events to Start On',
 			name: 'events',
 			type: 'multiOptions',

@@ -64,6 +64,7 @@ const TEMPLATE_FILES = [
 	'08-thank-you-coupon-first-order.json',
 	'09-clearance-promotion.json',
 	'10-social-thanks.json',
+	'11-segment-reactivation.json',
 ];
 
 /** Pools the templates assign from, filled in before() through a Coupon > Generate Codes workflow. */
@@ -299,6 +300,7 @@ describe('templates in a real n8n: what the customer receives', () => {
 			'n8n-nodes-base.emailSend',
 			'n8n-nodes-base.stickyNote',
 			'n8n-nodes-base.noOp',
+			'n8n-nodes-base.scheduleTrigger',
 			...['storefrontTrigger', 'storefrontOccasionTrigger', 'purchaseCheck', 'customerSegment', 'coupon', 'repeatabilityGuard'].map((n) => `${PACKAGE}.${n}`),
 		]);
 		for (const file of files) {
@@ -313,7 +315,7 @@ describe('templates in a real n8n: what the customer receives', () => {
 				if (node.type === `${PACKAGE}.repeatabilityGuard`) assert.match(String(node.parameters.activity), /^[a-z][a-z-]+$/, `${file}: a named activity`);
 				if (node.type === 'n8n-nodes-base.wait') assert.deepEqual([node.parameters.amount, node.parameters.unit], [7, 'days'], `${file}: ${node.name}`);
 				if (node.type === 'n8n-nodes-base.emailSend') {
-					assert.match(String(node.parameters.toEmail), /^=\{\{ (\$json|\$\('Customer registered'\)\.item\.json)\.customer\.email \}\}$/);
+					assert.match(String(node.parameters.toEmail), /^=\{\{ (\$json|\$\('(Customer registered|Members to win back)'\)\.item\.json)\.customer\.email \}\}$/);
 					assert.deepEqual(node.parameters.options, { appendAttribution: false });
 				}
 			}

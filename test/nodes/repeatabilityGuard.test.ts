@@ -230,7 +230,8 @@ describe('Repeatability Guard node: Check and Enter', () => {
 			[{ policy: 'perPeriod', periodAmount: 0 }, two, 0, /^periodAmount:/],
 			[{}, [two[0], { id: 'o2' }], 1, /^customerId: is empty/],
 			[{}, [two[0], { id: 'o2', customer: {} }], 1, /^customerId: is empty/],
-			[{}, [two[0], { customer: { id: 'c2' } }], 1, /^entryKey: is empty/],
+			// The former default reads only the item (the current one falls back to the execution's id).
+			[{ entryKey: '={{ $json.id }}' }, [two[0], { customer: { id: 'c2' } }], 1, /^entryKey: is empty/],
 			[{ activity: '={{ $json.activity }}' }, two, 0, /^activity: is empty/],
 		];
 		for (const [params, items, itemIndex, message] of cases) {
@@ -245,8 +246,8 @@ describe('Repeatability Guard node: Check and Enter', () => {
 		const ts = newStore();
 		const customer = failure(await runGuard(ts, {}, [{ id: 'o1' }]));
 		assert.match(customer.description ?? '', /\{\{ \$json\.customer\.id \}\}/);
-		const key = failure(await runGuard(ts, {}, [{ customer: { id: 'c1' } }]));
-		assert.match(key.description ?? '', /\{\{ \$json\.id \}\}/);
+		const key = failure(await runGuard(ts, { entryKey: '={{ $json.id }}' }, [{ customer: { id: 'c1' } }]));
+		assert.match(key.description ?? '', /\{\{ \$json\.id \?\? \$execution\.id \}\}/);
 	});
 
 	it('with continueOnFail puts an error item on the Enter output, paired, and decides the other items', async () => {

@@ -262,11 +262,28 @@ describe('Storefront Occasion Trigger node', () => {
 		assert.deepEqual(ids(await card.poll()), ['occasion:customer.birthday:tokyo:2026:7-days-before']);
 	});
 
+	it('a customer recorded after activation whose birthday is exactly N days ahead is emitted on that first day; one known at activation waits', async () => {
+		const { store, credential } = newStore();
+		const now = clock.now();
+		await store.recordEvents([registered('known', now - DAY, { birthday: '1990-03-12' })], now - DAY);
+		const poller = activeWorkflow(credential, { occasion: 'customer.birthday', daysBefore: 10 });
+		assert.equal(await poller.poll(), null, 'due and known at activation: not emitted');
+
+		await store.recordEvents([registered('newcomer', now + HOUR, { birthday: '1990-03-12' })], now + HOUR);
+		clock.advance(2 * HOUR);
+		assert.deepEqual(ids(await poller.poll()), ['occasion:customer.birthday:newcomer:2026:10-days-before']);
+		clock.advance(HOUR);
+		assert.equal(await poller.poll(), null, 'once');
+		// Switched to "emit already due", the customer known at activation comes too.
+		const backlog = activeWorkflow(credential, { occasion: 'customer.birthday', daysBefore: 10, emitAlreadyDue: true }, { restartFrom: poller.staticData() });
+		assert.deepEqual(ids(await backlog.poll()), ['occasion:customer.birthday:known:2026:10-days-before']);
+	});
+
 	it('a bad setting is an error naming the field', async () => {
 		const { credential } = newStore();
 		const poller = activeWorkflow(credential, { occasion: 'customer.birthday', timezone: 'Mars/Base' });
 		await assert.rejects(poller.poll(), (error: Error) => {
-			assert.match(error.message, /^Time Zone: "Mars\/Base" is not a time zone/);
+			assert.match(error.message, /^Time Zone Name or ID: "Mars\/Base" is not a time zone/);
 			assert.match((error as Error & { description?: string }).description ?? '', /IANA/);
 			return true;
 		});

@@ -9,7 +9,7 @@ import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { forOperations, hinted, locatorValue } from './fields';
 import { compact, runByGroup } from './groups';
 import { unitOptions } from '../../shared/units';
-import { itemParameter } from '../../shared/parameters';
+import { itemParameter, readFrom } from '../../shared/parameters';
 
 const show = forOperations('assign');
 
@@ -156,7 +156,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	for (const { itemIndex, value, result } of results) {
 		const claim = describeClaim(result, now);
 		const customerId = result.assigned ? result.customerId : value.request.customerId;
-		const coupon = compact({ ...claim, discount: claim.discount && compact(claim.discount), customerId });
+		const coupon = compact({ ...claim, discount: claim.discount && compact(claim.discount), customerId, ...readFrom(this, itemIndex) });
 		(result.assigned ? assigned : empty).push({ json: { ...items[itemIndex].json, coupon }, pairedItem: { item: itemIndex } });
 	}
 

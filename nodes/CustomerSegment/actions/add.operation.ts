@@ -6,7 +6,7 @@ import { instantIn, isoUtc } from '../../../core/time';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { unitOptions } from '../../shared/units';
 import { bySegment, membershipJson, prepare, runGroups, segmentOf } from './common';
-import { itemParameter } from '../../shared/parameters';
+import { itemParameter, readFrom } from '../../shared/parameters';
 
 const show = (extra: Record<string, string[]> = {}) => ({ show: { resource: ['membership'], operation: ['add'], ...extra } });
 
@@ -92,7 +92,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	);
 	const out: INodeExecutionData[] = [...failed, ...storeFailed];
 	for (const { itemIndex, value, result } of results) {
-		out.push({ json: { ...items[itemIndex].json, segment: membershipJson(value.segment, result, { added: result.added }) }, pairedItem: { item: itemIndex } });
+		out.push({ json: { ...items[itemIndex].json, segment: { ...membershipJson(value.segment, result, { added: result.added }), ...readFrom(this, itemIndex) } }, pairedItem: { item: itemIndex } });
 	}
 	if (results.length > 0) await hintUnknownCustomers(this, store, results.map((r) => r.value.add.customerId));
 	return [out];

@@ -3,7 +3,7 @@ import { customerIdOf } from '../../../core/check';
 import type { Store } from '../../../core/store';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { bySegment, membershipJson, prepare, runGroups, segmentOf } from './common';
-import { itemParameter } from '../../shared/parameters';
+import { itemParameter, readFrom } from '../../shared/parameters';
 
 /** In / Not in: one store call per segment (normally one); expired memberships are not in. */
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
@@ -18,7 +18,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const inSegment: INodeExecutionData[] = [...failed, ...storeFailed];
 	const notIn: INodeExecutionData[] = [];
 	for (const { itemIndex, value, result } of results) {
-		const out = { json: { ...items[itemIndex].json, segment: membershipJson(value.segment, result) }, pairedItem: { item: itemIndex } };
+		const out = { json: { ...items[itemIndex].json, segment: { ...membershipJson(value.segment, result), ...readFrom(this, itemIndex) } }, pairedItem: { item: itemIndex } };
 		(result ? inSegment : notIn).push(out);
 	}
 	if (results.length > 0) await hintUnknownCustomers(this, store, results.map((r) => r.value.customerId));

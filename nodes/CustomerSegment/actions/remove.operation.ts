@@ -3,7 +3,7 @@ import { customerIdOf } from '../../../core/check';
 import type { Store } from '../../../core/store';
 import { nodeClock } from '../../shared/store';
 import { bySegment, prepare, runGroups, segmentOf } from './common';
-import { itemParameter } from '../../shared/parameters';
+import { itemParameter, readFrom } from '../../shared/parameters';
 
 /** Ends memberships; `removed` is false when the customer was not a member. */
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
@@ -23,7 +23,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 			...failed,
 			...storeFailed,
 			...results.map(({ itemIndex, value, result }) => ({
-				json: { ...items[itemIndex].json, segment: { name: value.segment, member: false, removed: result } },
+				json: { ...items[itemIndex].json, segment: { name: value.segment, member: false, removed: result, ...readFrom(this, itemIndex) } },
 				pairedItem: { item: itemIndex },
 			})),
 		],

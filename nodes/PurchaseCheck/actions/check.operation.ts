@@ -5,7 +5,7 @@ import type { Store } from '../../../core/store';
 import { instantIn, normalizeZone, parseInstant, type TimeWindow } from '../../../core/time';
 import { nodeError, prepareItems, runBatch } from '../../shared/errors';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
-import { itemParameter } from '../../shared/parameters';
+import { itemParameter, readFrom } from '../../shared/parameters';
 
 /** One condition row as the fixedCollection stores it. */
 interface ConditionRow {
@@ -101,6 +101,13 @@ function readWindow(ctx: IExecuteFunctions, i: number, kind: string, zone: strin
 			// Strictly after the event: the order that started the execution is not "since".
 			return { kind: 'since', from: parseInstant(instantIn(value, zone), 'eventTime') + 1 };
 		}
+		case 'sinceExecution': {
+			const started = ctx.getExecutionContext()?.establishedAt;
+			if (started === undefined) {
+				throw new InputError('window', 'this n8n does not say when the execution started', 'Use Since an Instant with the time the execution started, e.g. the timestamp of a Schedule Trigger.');
+			}
+			return { kind: 'since', from: started };
+		}
 		default:
 			return { kind: kind as 'all' };
 	}
@@ -156,7 +163,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const no: INodeExecutionData[] = [];
 	results.forEach((verdict, n) => {
 		const { itemIndex } = prepared[n];
-		const purchases = plain({ passed: verdict.pass, ...verdict.purchases });
+		const purchases = plain({ passed: verdict.pass, ...verdict.purchases, ...readFrom(this, itemIndex) });
 		(verdict.pass ? yes : no).push({ json: { ...items[itemIndex].json, purchases }, pairedItem: { item: itemIndex } });
 	});
 	// Only when the store answered: a failed batch (continueOnFail) already says why.

@@ -121,7 +121,7 @@ export const description: INodeTypeDescription = {
 	group: ['transform'],
 	version: 1,
 	subtitle:
-		'={{ ($parameter["combine"] === "any" ? "Any of " : "All of ") + ($parameter["conditions"].condition || []).length + " condition(s), " + ({ all: "all time", last: "last " + $parameter["windowAmount"] + " " + $parameter["windowUnit"], since: "since an instant", between: "between two instants", afterEvent: "since the event" })[$parameter["window"]] }}',
+		'={{ ($parameter["combine"] === "any" ? "Any of " : "All of ") + ($parameter["conditions"].condition || []).length + " condition(s), " + ({ all: "all time", last: "last " + $parameter["windowAmount"] + " " + $parameter["windowUnit"], since: "since an instant", sinceExecution: "since this execution started", between: "between two instants", afterEvent: "since the event" })[$parameter["window"]] }}',
 	description:
 		"Checks a customer's purchase history in the activity store (number of orders, amount spent, average order value, categories, products or SKUs bought, coupon codes or promotions used) within a time window; Yes output if the conditions hold, No output if not. Each item goes out unchanged plus `purchases`: the counts, amounts per currency, last order time and what matched.",
 	defaults: { name: 'Purchase Check' },
@@ -170,6 +170,12 @@ export const description: INodeTypeDescription = {
 					name: 'Only Orders After the Event That Started This Execution',
 					value: 'afterEvent',
 					description: 'Orders placed after the triggering event, so a check after a Wait means "has ordered since"',
+				},
+				{
+					name: 'Only Orders Since This Execution Started',
+					value: 'sinceExecution',
+					description:
+						'Orders placed since this execution started, also after a Wait: "has ordered since the email" in a campaign started by a schedule or a list, where no event started it',
 				},
 				{ name: 'Since an Instant', value: 'since', description: 'Orders from an instant on, e.g. the time of an earlier event' },
 			],
@@ -229,7 +235,7 @@ export const description: INodeTypeDescription = {
 			default: '={{ $json.occurredAt }}',
 			required: true,
 			description:
-				'When the event that started this execution happened. The default reads it from the Storefront Trigger event, which passes through a Wait node unchanged. Only orders placed after it count.',
+				'When the event that started this execution happened. The default reads it from the Storefront Trigger event, which passes through a Wait node unchanged (or from the nearest earlier item that has it, when a node like Send Email replaced the item). Only orders placed after it count.',
 			displayOptions: windowIs('afterEvent'),
 		},
 		{

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { prepareGuard, runGuard } from '../../../core/guard';
+import { entryKeyWarning, prepareGuard, runGuard } from '../../../core/guard';
 import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
-import { itemParameter } from '../../shared/parameters';
+import { itemParameter, readFrom, startingEventId } from '../../shared/parameters';
 
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const now = nodeClock().now();
@@ -25,9 +25,15 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const skip: INodeExecutionData[] = [];
 	results.forEach((guard, n) => {
 		const { itemIndex } = prepared[n];
-		const out = { json: { ...items[itemIndex].json, guard }, pairedItem: { item: itemIndex } };
+		const out = { json: { ...items[itemIndex].json, guard: { ...guard, ...readFrom(this, itemIndex) } }, pairedItem: { item: itemIndex } };
 		(guard.entered ? enter : skip).push(out);
 	});
-	if (results.length) await hintUnknownCustomers(this, store, prepared.map((p) => p.value.customerId));
+	if (results.length) {
+		const raw = this.getNode().parameters.entryKey;
+		const perRun = new Set([this.getExecutionId(), String(startingEventId(this, prepared[0].itemIndex))]);
+		const warning = entryKeyWarning(prepared.map((p) => p.value), perRun, typeof raw === 'string' && !raw.startsWith('='));
+		if (warning) this.addExecutionHints({ message: warning, location: 'outputPane' });
+		await hintUnknownCustomers(this, store, prepared.map((p) => p.value.customerId));
+	}
 	return [enter, skip];
 }

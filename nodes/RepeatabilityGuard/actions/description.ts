@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import { customerIdField } from '../../shared/locators';
 import { storeCredentials } from '../../shared/store';
 import { gateOutputs } from '../../shared/outputs';
+import { ENTRY_KEY_DEFAULT } from '../../shared/parameters';
 import { unitOptions } from '../../shared/units';
 
 const check = { show: { operation: ['check'] } };
@@ -87,8 +88,10 @@ export const description: INodeTypeDescription = {
 			displayName: 'Entry Key',
 			name: 'entryKey',
 			type: 'string',
-			default: '={{ $json.id }}',
-			description: 'Identifies this attempt, so a retried execution gets the same answer instead of a second entry. Default: the ID of the event that started the workflow.',
+			default: ENTRY_KEY_DEFAULT,
+			description:
+				"Identifies this attempt, so a retried execution gets the same answer instead of a second entry. It must be new in every run: the customer's ID or a fixed text would make every later run a retry of the first. Default: the ID of the event that started the workflow (also found before a node that replaced the item), else this execution's ID (a run started by a schedule or a list).",
+			hint: 'Not the customer ID: a key that is new in every run',
 			displayOptions: check,
 		},
 		{

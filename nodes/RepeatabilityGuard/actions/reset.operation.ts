@@ -3,7 +3,7 @@ import { customerIdOf } from '../../../core/check';
 import { activityName } from '../../../core/guard';
 import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
-import { itemParameter } from '../../shared/parameters';
+import { itemParameter, readFrom } from '../../shared/parameters';
 
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const { prepared, failed } = prepareItems(this, items, (i) => ({
@@ -15,5 +15,5 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		for (const r of resets) out.push({ ...r, ...(await store.guardReset(r.activity, r.customerId)) });
 		return out;
 	});
-	return [[...failed, ...storeFailed, ...results.map((reset, n) => ({ json: { ...items[prepared[n].itemIndex].json, guardReset: reset }, pairedItem: { item: prepared[n].itemIndex } }))]];
+	return [[...failed, ...storeFailed, ...results.map((reset, n) => ({ json: { ...items[prepared[n].itemIndex].json, guardReset: { ...reset, ...readFrom(this, prepared[n].itemIndex) } }, pairedItem: { item: prepared[n].itemIndex } }))]];
 }

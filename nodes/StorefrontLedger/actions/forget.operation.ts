@@ -4,7 +4,7 @@ import { forgetCustomers } from '../../../core/ledger';
 import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
 import { customerIdField } from '../../shared/locators';
-import { itemParameter } from '../../shared/parameters';
+import { itemParameter, readFrom } from '../../shared/parameters';
 
 const show = { show: { operation: ['forget'] } };
 
@@ -38,6 +38,6 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		for (const { customerId, guestEmail } of values) out.push(...(await forgetCustomers(store, [customerId], { guestEmail })));
 		return out;
 	});
-	const reports = results.map((report, n) => ({ json: report as unknown as IDataObject, pairedItem: { item: prepared[n].itemIndex } }));
+	const reports = results.map((report, n) => ({ json: { ...(report as unknown as IDataObject), ...readFrom(this, prepared[n].itemIndex) }, pairedItem: { item: prepared[n].itemIndex } }));
 	return [[...failed, ...storeFailed, ...reports]];
 }

@@ -5,7 +5,7 @@ import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
 import { customerIdField } from '../../shared/locators';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
-import { itemParameter } from '../../shared/parameters';
+import { itemParameter, readFrom } from '../../shared/parameters';
 
 const show = { show: { operation: ['profile'] } };
 
@@ -34,7 +34,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		for (const { customerId, activityLimit } of values) out.push(...(await customerProfiles(store, now, [customerId], { activityLimit })));
 		return out;
 	});
-	const profiles = results.map((profile, n) => ({ json: profile as unknown as IDataObject, pairedItem: { item: prepared[n].itemIndex } }));
+	const profiles = results.map((profile, n) => ({ json: { ...(profile as unknown as IDataObject), ...readFrom(this, prepared[n].itemIndex) }, pairedItem: { item: prepared[n].itemIndex } }));
 	if (results.some((p) => !p.found)) await hintUnknownCustomers(this, store, results.map((p) => p.customerId));
 	return [[...failed, ...storeFailed, ...profiles].sort((a, b) => itemOf(a) - itemOf(b))];
 }
