@@ -313,11 +313,11 @@ async function bench(): Promise<void> {
 					id: 'b0000000-0000-4000-8000-000000000001',
 					name: 'Storefront Trigger',
 					type: `${PACKAGE}.storefrontTrigger`,
-					typeVersion: 1.1,
+					typeVersion: 1.2,
 					position: [0, 0],
 					webhookId: OURS_WEBHOOK_ID,
 					...(SIGNED && { credentials: { storefrontWebhookApi: { id: credential.id, name: credential.name } } }),
-					parameters: { source: 'auto', events: ['order.placed'], filters: {}, options: {} },
+					parameters: { source: 'auto', acceptUnsigned: !SIGNED, events: ['order.placed'], filters: {}, options: {} },
 				},
 				{
 					id: 'b0000000-0000-4000-8000-000000000002',

@@ -28,7 +28,7 @@ const node: INode = {
 	id: 'bench-node',
 	name: 'Storefront Trigger',
 	type: 'n8n-nodes-dialogue-activities.storefrontTrigger',
-	typeVersion: 1.1,
+	typeVersion: 1.2,
 	position: [0, 0],
 	parameters: { source: 'auto', events: ['order.placed'], filters: {}, options: {} },
 	credentials: { dialogueStoreApi: { id: 'store', name: 'Store' }, storefrontWebhookApi: { id: 'hook', name: 'Hook' } },

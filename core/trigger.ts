@@ -4,9 +4,11 @@
  * receiveDelivery(), and either answers with the returned status and body or starts an execution.
  *
  * Order of a delivery (each step answers without starting anything when it stops):
+ *  0. a body above Max Body Size, by its length alone              -> 413, nothing read or recorded
  *  1. a WooCommerce ping (source Auto or WooCommerce)             -> 200 ping
  *  2. the signature, with the credential's source and secret      -> 401, nothing recorded
- *     no credential: only Generic deliveries are accepted           -> 401, nothing recorded
+ *     no credential: only Generic deliveries, and only when         -> 401, nothing recorded
+ *     Accept Unsigned Events is on
  *  3. normalize into the canonical event                          -> 400 (what is wrong), nothing recorded
  *     a vendor topic this package does not read                    -> 200 ignored (vendors disable failing webhooks)
  *  4. record it in the store, one call, before anything starts    -> 200 duplicate when recorded before
@@ -45,6 +47,8 @@ export const TRIGGER_SOURCES: readonly DeliverySource[] = ['auto', 'generic', 's
 export const SIGNED_SOURCES: readonly WebhookSource[] = ['generic', 'shopify', 'woocommerce'];
 /** The event-type choice that starts on every event. */
 export const ANY_EVENT = '*';
+/** Max Body Size (KB) when the option is not set. */
+export const DEFAULT_MAX_BODY_KB = 1024;
 
 const SOURCE_NAMES: Record<DeliverySource, string> = {
 	auto: 'Auto',
@@ -78,6 +82,10 @@ export interface TriggerSettings {
 	source: DeliverySource;
 	/** From the Storefront Webhook credential: every delivery must carry this signature. */
 	signing?: Signing;
+	/** Without a credential: accept unsigned Generic events (from anyone who knows the URL). */
+	acceptUnsigned: boolean;
+	/** Longer bodies are refused (413) before they are parsed. */
+	maxBodyBytes: number;
 	/** Event types that start the workflow: 'any', or a set (empty: record only). */
 	eventTypes: 'any' | ReadonlySet<string>;
 	filters: EventFilters;
@@ -90,6 +98,7 @@ export interface TriggerSettings {
 /** The node's parameters and credential as read, unchecked. */
 export interface TriggerParameters {
 	source?: unknown;
+	acceptUnsigned?: unknown;
 	events?: unknown;
 	filters?: unknown;
 	options?: unknown;
@@ -135,6 +144,8 @@ export function triggerSettings(parameters: TriggerParameters): TriggerSettings 
 	return {
 		source: signing ? signing.source : nodeSource,
 		...(signing && { signing }),
+		acceptUnsigned: parameters.acceptUnsigned === true,
+		maxBodyBytes: maxBodyKbOf(options.maxBodySize) * 1024,
 		eventTypes: eventTypesOf(parameters.events),
 		filters: filtersOf(parameters.filters),
 		includeRaw: options.includeRaw === true,
@@ -148,6 +159,18 @@ function sourceOf(value: unknown): DeliverySource {
 		throw new InputError('source', `${JSON.stringify(value)} is not a source`, 'Choose Auto, Generic, Shopify or WooCommerce.');
 	}
 	return source as DeliverySource;
+}
+
+function maxBodyKbOf(value: unknown): number {
+	if (value === undefined || value === null || value === '') return DEFAULT_MAX_BODY_KB;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+		throw new InputError(
+			'options.maxBodySize',
+			`${JSON.stringify(value)} is not a whole number of KB above 0`,
+			`Enter the largest body to accept in KB, e.g. ${DEFAULT_MAX_BODY_KB}, or remove the option.`,
+		);
+	}
+	return value;
 }
 
 function recordOf(value: unknown, field: string): Record<string, unknown> {
@@ -327,7 +350,7 @@ export interface Delivery {
 	now?: number;
 }
 
-export type TriggerStatus = 'started' | 'recorded' | 'duplicate' | 'ignored' | 'ping' | 'unauthorized' | 'invalid';
+export type TriggerStatus = 'started' | 'recorded' | 'duplicate' | 'ignored' | 'ping' | 'unauthorized' | 'invalid' | 'too_large';
 
 /** The JSON body of every answer. */
 export interface TriggerResponseBody {
@@ -346,7 +369,7 @@ export interface TriggerResponseBody {
 }
 
 export type TriggerOutcome =
-	| { kind: 'respond'; status: 200 | 400 | 401; body: TriggerResponseBody }
+	| { kind: 'respond'; status: 200 | 400 | 401 | 413; body: TriggerResponseBody }
 	| { kind: 'start'; event: CanonicalEvent; item: CanonicalEvent & { raw?: unknown }; body: TriggerResponseBody };
 
 /** Records one event in the store (one call, one transaction); the shell opens the store lazily. */
@@ -361,12 +384,31 @@ export type ClaimStart = (event: CustomerEvent) => Promise<boolean>;
 /** Why an event without a customer starts nothing. */
 export const NO_CUSTOMER_REASON = 'the event names no customer (no customer id, email or phone): recorded, but there is nobody to start for';
 
-const respond = (status: 200 | 400 | 401, body: TriggerResponseBody): TriggerOutcome => ({ kind: 'respond', status, body });
+const respond = (status: 200 | 400 | 401 | 413, body: TriggerResponseBody): TriggerOutcome => ({ kind: 'respond', status, body });
 
 type Admission = { ok: true; source: WebhookSource } | { ok: false; message: string; hint: string };
 
-/** Step 2: the signature when a credential is set, else only Generic deliveries are admitted. */
-export function admit(delivery: Delivery, settings: Pick<TriggerSettings, 'source' | 'signing'>): Admission {
+/**
+ * Step 0: a body longer than the limit is answered 413 by its length alone, before it is
+ * verified or parsed. The node also calls this with the Content-Length it was sent, before it
+ * reads the body.
+ */
+export function tooLarge(bytes: number, settings: Pick<TriggerSettings, 'maxBodyBytes'>): TriggerOutcome | undefined {
+	if (bytes <= settings.maxBodyBytes) return undefined;
+	const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;
+	return respond(413, {
+		status: 'too_large',
+		field: 'body',
+		message: `body: is ${kb(bytes)}, above this trigger's limit of ${kb(settings.maxBodyBytes)}`,
+		hint: "Send smaller events, or raise Max Body Size (KB) in the trigger's options.",
+	});
+}
+
+/**
+ * Step 2: the signature when a credential is set; without one, only Generic deliveries, and only
+ * when Accept Unsigned Events is on.
+ */
+export function admit(delivery: Delivery, settings: Pick<TriggerSettings, 'source' | 'signing'> & { acceptUnsigned?: boolean }): Admission {
 	const { headers, rawBody } = delivery;
 	const { signing } = settings;
 	if (signing) {
@@ -381,7 +423,14 @@ export function admit(delivery: Delivery, settings: Pick<TriggerSettings, 'sourc
 		return { ok: true, source: signing.source };
 	}
 	const source = settings.source === 'auto' ? detectSource(headers) : settings.source;
-	if (source === 'generic') return { ok: true, source };
+	if (source === 'generic') {
+		if (settings.acceptUnsigned) return { ok: true, source };
+		return {
+			ok: false,
+			message: 'unsigned deliveries are refused: this trigger has no Storefront Webhook credential',
+			hint: 'Select a Storefront Webhook credential with the signing secret of the sender, or turn on Accept Unsigned Events to accept Generic events from anyone who knows the URL.',
+		};
+	}
 	return {
 		ok: false,
 		message: `unsigned ${SOURCE_NAMES[source]} deliveries are refused: this trigger has no Storefront Webhook credential`,
@@ -402,6 +451,8 @@ export async function receiveDelivery(
 	claimStart?: ClaimStart,
 ): Promise<TriggerOutcome> {
 	const { headers, rawBody } = delivery;
+	const oversized = tooLarge(typeof rawBody === 'string' ? Buffer.byteLength(rawBody) : rawBody.byteLength, settings);
+	if (oversized) return oversized;
 	if ((settings.source === 'auto' || settings.source === 'woocommerce') && isWooCommercePing(headers, rawBody)) {
 		return respond(200, { status: 'ping', message: 'WooCommerce webhook ping received' });
 	}

@@ -12,7 +12,7 @@ import { hasHeaderPrefix, headerValue, type HeaderMap } from './headers';
 import { parseJsonBody } from './json';
 import { normalizeShopify } from './shopify';
 import { GENERIC_DELIVERY_ID_HEADER } from './signature';
-import { validateEvent } from './validate';
+import { EVENT_SOURCES, validateEvent } from './validate';
 import { normalizeWooCommerce } from './woocommerce';
 
 export type WebhookSource = 'generic' | 'shopify' | 'woocommerce';
@@ -127,11 +127,13 @@ export function normalizeDelivery(input: DeliveryInput): NormalizedDelivery {
 	if (source === 'generic') {
 		let event: CanonicalEvent;
 		try {
-			event = validateEvent(parseJsonBody(rawBody), { defaultSource: 'generic', now });
+			const body = parseJsonBody(rawBody);
+			// The body's own source, whatever it says, is not read: the trigger admitted a Generic delivery.
+			event = validateEvent(isRecord(body) ? { ...body, source: 'generic' } : body, { defaultSource: 'generic', now });
 		} catch (error) {
 			throw withVendorHint(error, headers);
 		}
-		return { kind: 'event', source, event, ...withDelivery };
+		return { kind: 'event', source, event: ownId(event), ...withDelivery };
 	}
 
 	const topic = topicOf(source, headers);
@@ -149,6 +151,31 @@ export function normalizeDelivery(input: DeliveryInput): NormalizedDelivery {
 	const body = parseJsonBody(rawBody);
 	const event = source === 'shopify' ? normalizeShopify(topic, body, headers, now) : normalizeWooCommerce(topic, body, headers, now);
 	return { kind: 'event', source, event: validateEvent(event, { defaultSource: source, now }), topic, ...withDelivery };
+}
+
+/** Event ids that begin with another source's name (shopify:, woocommerce:, ledger:, occasion:). */
+const RESERVED_ID = new RegExp(`^(${EVENT_SOURCES.filter((name) => name !== 'generic').join('|')}):`, 'i');
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A Generic event speaks for the Generic sender only: its id cannot be one of another source's
+ * (the Shopify and WooCommerce normalizers', the Ledger's, the Occasion Trigger's), where it would
+ * take the place of the real event and make the real delivery a duplicate. Such an id is refused
+ * rather than renamed, so the sender learns of it and the id recorded is the id sent.
+ */
+function ownId(event: CanonicalEvent): CanonicalEvent {
+	const reserved = RESERVED_ID.exec(event.id);
+	if (reserved) {
+		throw new InputError(
+			'id',
+			`${JSON.stringify(event.id)} begins with "${reserved[0]}", which only ${reserved[1].toLowerCase()} events use`,
+			'Give your events ids of your own, e.g. "shop-a:order-1001"; Shopify and WooCommerce deliveries go to a trigger with their own Storefront Webhook credential.',
+		);
+	}
+	return event;
 }
 
 /** A Generic delivery that carries vendor headers: say so in the hint. */

@@ -1,11 +1,36 @@
-import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
-import { ANY_EVENT } from '../../core/trigger';
+import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import { ANY_EVENT, DEFAULT_MAX_BODY_KB } from '../../core/trigger';
 import { storeCredentials } from '../shared/store';
 
 export const WEBHOOK_CREDENTIAL = 'storefrontWebhookApi';
 
-/** Both optional: the store falls back to the instance default; unsigned Generic events need no secret. */
+/** Both optional: the store falls back to the instance default; unsigned Generic events need no secret when accepted. */
 const credentials = [...storeCredentials, { name: WEBHOOK_CREDENTIAL, required: false, displayName: 'Signing Secret', testedBy: 'storefrontWebhookTest' }];
+
+/**
+ * Accept Unsigned Events, once per default: on for versions 1 and 1.1 (workflows saved before the
+ * switch existed keep accepting), off from 1.2.
+ */
+const ACCEPT_UNSIGNED =
+	'Whether to accept Generic events without a signature when no Storefront Webhook credential is selected. Anyone who knows the URL can then send events that record customers and orders and start the workflow. With a credential, every delivery must be signed and this has no effect.';
+const acceptUnsigned: INodeProperties[] = [
+	{
+		displayName: 'Accept Unsigned Events',
+		name: 'acceptUnsigned',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show: { '@version': [1, 1.1] } },
+		description: ACCEPT_UNSIGNED,
+	},
+	{
+		displayName: 'Accept Unsigned Events',
+		name: 'acceptUnsigned',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 1.2 } }] } },
+		description: ACCEPT_UNSIGNED,
+	},
+];
 
 export const description: INodeTypeDescription = {
 	displayName: 'Storefront Trigger',
@@ -16,8 +41,10 @@ export const description: INodeTypeDescription = {
 	// version-1 webhook node (its Webhook node v1's binaryData option), which takes an expression
 	// isolate per request when n8n acquires isolates lazily (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE);
 	// from 1.1 on n8n skips it, and deliveries answered without an execution cost no isolate at all.
-	version: [1, 1.1],
-	defaultVersion: 1.1,
+	// 1.2 refuses unsigned deliveries unless Accept Unsigned Events is on; 1 and 1.1 accept unsigned
+	// Generic events as they always did, until the switch is turned off.
+	version: [1, 1.1, 1.2],
+	defaultVersion: 1.2,
 	subtitle: '={{ ($parameter["events"] || []).join(", ") || "record only" }}',
 	description:
 		'Starts the workflow on storefront events (Shopify, WooCommerce or your own JSON): verifies signatures, drops duplicate deliveries and records every event in the activity store',
@@ -39,11 +66,12 @@ export const description: INodeTypeDescription = {
 	properties: [
 		{
 			displayName:
-				'Without a Storefront Webhook credential this trigger accepts only unsigned Generic events, from anyone who knows the URL. Shopify and WooCommerce deliveries are refused (401) until you select a credential with their signing secret.',
+				'Without a Storefront Webhook credential this trigger refuses every delivery (401), unless Accept Unsigned Events is on: then it accepts unsigned Generic events from anyone who knows the URL. Shopify and WooCommerce deliveries always need a credential with their signing secret.',
 			name: 'unsignedNotice',
 			type: 'notice',
 			default: '',
 		},
+		...acceptUnsigned,
 		{
 			displayName: 'Source',
 			name: 'source',
@@ -168,6 +196,15 @@ export const description: INodeTypeDescription = {
 			placeholder: 'Add Option',
 			default: {},
 			options: [
+				{
+					displayName: 'Max Body Size (KB)',
+					name: 'maxBodySize',
+					type: 'number',
+					typeOptions: { minValue: 1, numberPrecision: 0 },
+					default: DEFAULT_MAX_BODY_KB,
+					description:
+						'Larger deliveries are refused (413) before they are read as JSON. Raise it only if your storefront sends bigger events: a bigger event takes longer to check, and n8n does nothing else meanwhile.',
+				},
 				{
 					displayName: 'Include Raw Payload',
 					name: 'includeRaw',

@@ -5,7 +5,7 @@
  * starts the workflow returns workflowData.
  */
 import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { receiveDelivery, triggerSettings, type TriggerSettings } from '../../core/trigger';
+import { receiveDelivery, tooLarge, triggerSettings, type TriggerOutcome, type TriggerSettings } from '../../core/trigger';
 import { cachedCredentials, RECHECK_MS } from '../shared/credentials';
 import { nodeError } from '../shared/errors';
 import { nodeClock, openStore } from '../shared/store';
@@ -27,6 +27,7 @@ export async function readSettings(ctx: TriggerContext, testMode: boolean, mode:
 		const read = node.credentials?.[WEBHOOK_CREDENTIAL] ? await cachedCredentials(ctx, WEBHOOK_CREDENTIAL, { maxAgeMs: MAX_AGE[mode] }) : undefined;
 		const settings = triggerSettings({
 			source: ctx.getNodeParameter('source', 'auto'),
+			acceptUnsigned: ctx.getNodeParameter('acceptUnsigned', false),
 			events: ctx.getNodeParameter('events', []),
 			filters: ctx.getNodeParameter('filters', {}),
 			options: ctx.getNodeParameter('options', {}),
@@ -60,6 +61,14 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const testMode = this.getMode() === 'manual';
 	const settings = await readSettings(this, testMode, testMode ? 'fresh' : 'cached');
 	const res = this.getResponseObject();
+	const answer = (outcome: Extract<TriggerOutcome, { kind: 'respond' }>): IWebhookResponseData => {
+		res.status(outcome.status).json(outcome.body);
+		return { noWebhookResponse: true };
+	};
+	// A body declared too large is refused before it is read.
+	const declared = this.getHeaderData()['content-length'];
+	const oversized = typeof declared === 'string' && /^\d+$/.test(declared) ? tooLarge(Number(declared), settings) : undefined;
+	if (oversized?.kind === 'respond') return answer(oversized);
 	const rawBody = await rawBodyOf(this);
 	if (rawBody === undefined) {
 		res.status(400).json({
@@ -71,7 +80,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		return { noWebhookResponse: true };
 	}
 	const headers = this.getHeaderData();
-	let outcome;
+	let outcome: TriggerOutcome;
 	try {
 		const store = await openStore(this, async (type) => (await cachedCredentials(this, type, { maxAgeMs: testMode ? 0 : undefined })).value);
 		// Starts are claimed per trigger: workflow id + node id (stable across renames).
@@ -98,6 +107,5 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (outcome.kind === 'start') {
 		return { workflowData: [[{ json: outcome.item as unknown as IDataObject }]], webhookResponse: outcome.body };
 	}
-	res.status(outcome.status).json(outcome.body);
-	return { noWebhookResponse: true };
+	return answer(outcome);
 }

@@ -2,7 +2,8 @@
  * Property: whatever reaches the Storefront Trigger (random, truncated or mutated vendor bodies,
  * for every source), receiveDelivery over a real store either records the whole event (its
  * customer, and for orders the order with every line) or writes nothing — never a crash, never
- * half an event.
+ * half an event. Whatever a Generic body claims, it is recorded as a Generic event or not at all,
+ * and a body above the size limit writes nothing.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { hmacSha256Base64 } from '../../core/events';
+import { EVENT_SOURCES, hmacSha256Base64 } from '../../core/events';
 import { receiveDelivery, triggerSettings } from '../../core/trigger';
 import { SqlStore } from '../../store/sql-store';
 import { SqliteDriver } from '../../store/sqlite/driver';
@@ -101,5 +102,67 @@ describe('trigger property: all of an event or nothing', () => {
 		);
 		assert.ok((outcomes.get('unauthorized') ?? 0) > 0 && (outcomes.get('invalid') ?? 0) > 0, JSON.stringify([...outcomes]));
 		assert.ok((outcomes.get('started') ?? 0) + (outcomes.get('recorded') ?? 0) + (outcomes.get('duplicate') ?? 0) > 0, JSON.stringify([...outcomes]));
+	});
+
+	const generic = (extra: Record<string, unknown>) =>
+		JSON.stringify({
+			type: 'order.placed',
+			occurredAt: '2026-03-02T09:00:00Z',
+			customer: { id: 'c-1' },
+			order: { id: `o-${Math.random()}`, total: '1.00', currency: 'EUR', lines: [{ productId: 'p', quantity: 1, price: '1.00' }] },
+			...extra,
+		});
+	const RESERVED = /^(shopify|woocommerce|ledger|occasion):/i;
+	let serial = 0;
+
+	it('a Generic body is recorded as a Generic event under an id of its own, or not at all', async () => {
+		const claim = fc.record({
+			prefix: fc.constantFrom('', 'shopify:', 'woocommerce:', 'ledger:', 'occasion:', 'SHOPIFY:', ' Ledger:', 'generic:', 'shop-a:shopify:'),
+			rest: fc.string({ minLength: 1, maxLength: 12 }),
+			source: fc.option(fc.constantFrom<unknown>(...EVENT_SOURCES, 'Shopify', 'magento', 42), { nil: undefined }),
+			signed: fc.boolean(),
+		});
+		await fc.assert(
+			fc.asyncProperty(claim, async ({ prefix, rest, source, signed }) => {
+				const id = `${prefix}${rest}-${++serial}`;
+				const bytes = Buffer.from(generic({ id, ...(source !== undefined && { source }) }));
+				const settings = signed
+					? triggerSettings({ events: ['order.placed'], credential: { source: 'generic', secret: SECRET } })
+					: triggerSettings({ events: ['order.placed'], acceptUnsigned: true });
+				const headers = signed ? { 'x-dialogue-signature': hmacSha256Base64(SECRET, bytes) } : {};
+				const before = snapshot();
+				const outcome = await receiveDelivery({ headers, rawBody: bytes }, settings, async (event) => (await store.recordEvents([event], Date.now()))[0]);
+				const status = outcome.kind === 'start' ? 'started' : String(outcome.body.status);
+				if (RESERVED.test(id.trim())) {
+					assert.equal(status, 'invalid');
+					assert.equal(outcome.body.field, 'id');
+				}
+				if (status === 'started') {
+					const row = db.prepare('SELECT source FROM events WHERE id = ?').get(id.trim()) as { source: string } | undefined;
+					assert.equal(row?.source, 'generic', id);
+				} else {
+					assert.deepEqual(snapshot(), before, `${status}: nothing written`);
+				}
+			}),
+			{ numRuns: RUNS },
+		);
+	});
+
+	it('a body above Max Body Size is refused (413) and writes nothing; one within it is read', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 4096 }), async (kb, padding) => {
+				const bytes = Buffer.from(`${generic({ id: `size-${++serial}` })}${' '.repeat(padding)}`);
+				const settings = triggerSettings({ events: ['order.placed'], acceptUnsigned: true, options: { maxBodySize: kb } });
+				const before = snapshot();
+				const outcome = await receiveDelivery({ headers: {}, rawBody: bytes }, settings, async (event) => (await store.recordEvents([event], Date.now()))[0]);
+				if (bytes.length > kb * 1024) {
+					assert.equal(outcome.kind === 'respond' && outcome.status, 413);
+					assert.deepEqual(snapshot(), before);
+				} else {
+					assert.equal(outcome.kind, 'start');
+				}
+			}),
+			{ numRuns: RUNS },
+		);
 	});
 });

@@ -55,10 +55,12 @@ function expectInputError(fn: () => unknown, field: string, pattern?: RegExp): v
 }
 
 describe('triggerSettings', () => {
-	it('defaults: Auto source, no signing, record only, no filters', () => {
+	it('defaults: Auto source, no signing, unsigned events refused, 1024 KB bodies, record only, no filters', () => {
 		const settings = triggerSettings({});
 		assert.equal(settings.source, 'auto');
 		assert.equal(settings.signing, undefined);
+		assert.equal(settings.acceptUnsigned, false);
+		assert.equal(settings.maxBodyBytes, 1024 * 1024);
 		assert.deepEqual([...(settings.eventTypes as Set<string>)], []);
 		assert.deepEqual(settings.filters, {});
 		assert.equal(settings.includeRaw, false);
@@ -99,6 +101,13 @@ describe('triggerSettings', () => {
 	it('options and test mode', () => {
 		assert.equal(triggerSettings({ options: { includeRaw: true } }).includeRaw, true);
 		assert.equal(triggerSettings({ testMode: true }).startDuplicates, true);
+		assert.equal(triggerSettings({ acceptUnsigned: true }).acceptUnsigned, true);
+		assert.equal(triggerSettings({ acceptUnsigned: 'yes' }).acceptUnsigned, false, 'only an explicit true accepts unsigned events');
+	});
+
+	it('Max Body Size: whole KB above 0, else an error naming the option', () => {
+		assert.equal(triggerSettings({ options: { maxBodySize: 2 } }).maxBodyBytes, 2048);
+		for (const bad of [0, -1, 1.5, 'big']) expectInputError(() => triggerSettings({ options: { maxBodySize: bad } }), 'options.maxBodySize');
 	});
 });
 
@@ -243,13 +252,18 @@ describe('admit', () => {
 		assert.equal(elsewhere.ok, false);
 	});
 
-	it('without a credential: Generic only', () => {
-		assert.deepEqual(admit({ headers: {}, rawBody: body }, { source: 'auto' }), { ok: true, source: 'generic' });
-		assert.deepEqual(admit({ headers: {}, rawBody: body }, { source: 'generic' }), { ok: true, source: 'generic' });
-		const shopify = admit({ headers: { 'x-shopify-topic': 'orders/create' }, rawBody: body }, { source: 'auto' });
+	it('without a credential: Generic only, and only when unsigned events are accepted', () => {
+		for (const source of ['auto', 'generic'] as const) {
+			const refused = admit({ headers: {}, rawBody: body }, { source });
+			assert.equal(refused.ok, false);
+			assert.match((refused as { message: string }).message, /unsigned deliveries are refused/);
+			assert.match((refused as { hint: string }).hint, /Accept Unsigned Events/);
+			assert.deepEqual(admit({ headers: {}, rawBody: body }, { source, acceptUnsigned: true }), { ok: true, source: 'generic' });
+		}
+		const shopify = admit({ headers: { 'x-shopify-topic': 'orders/create' }, rawBody: body }, { source: 'auto', acceptUnsigned: true });
 		assert.equal(shopify.ok, false);
 		assert.match((shopify as { message: string }).message, /unsigned Shopify deliveries are refused/);
-		assert.equal(admit({ headers: {}, rawBody: body }, { source: 'woocommerce' }).ok, false);
+		assert.equal(admit({ headers: {}, rawBody: body }, { source: 'woocommerce', acceptUnsigned: true }).ok, false);
 	});
 });
 
@@ -269,7 +283,7 @@ describe('receiveDelivery', () => {
 	}
 
 	const settingsFor = (extra: Parameters<typeof triggerSettings>[0] = {}): TriggerSettings =>
-		triggerSettings({ events: ['order.placed'], ...extra });
+		triggerSettings({ events: ['order.placed'], acceptUnsigned: true, ...extra });
 	const genericBody = (extra: Record<string, unknown> = {}) =>
 		JSON.stringify({
 			id: 'evt-1',
@@ -423,5 +437,80 @@ describe('receiveDelivery', () => {
 		assert.equal(refused.body.field, 'order.total');
 		const down = recorder({ fail: new Error('database is locked') });
 		await assert.rejects(receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor(), down.record), /database is locked/);
+	});
+
+	it('refuses unsigned Generic events (401) unless accepting them is switched on, nothing recorded', async () => {
+		const { record, calls } = recorder();
+		const refused = responded(await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor({ acceptUnsigned: undefined }), record));
+		assert.equal(refused.status, 401);
+		assert.equal(refused.body.status, 'unauthorized');
+		assert.match(refused.body.hint ?? '', /Accept Unsigned Events/);
+		assert.equal(calls.length, 0);
+		assert.equal((await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor(), record)).kind, 'start');
+	});
+
+	it('a Generic event has source generic, whatever its body says', async () => {
+		const { record, calls } = recorder();
+		const unsigned = await receiveDelivery({ headers: {}, rawBody: genericBody({ source: 'shopify' }) }, settingsFor(), record);
+		assert.equal(unsigned.kind, 'start');
+		const body = genericBody({ id: 'evt-2', source: 'ledger' });
+		const signed = settingsFor({ credential: { source: 'generic', secret: SECRET } });
+		assert.equal((await receiveDelivery({ headers: { 'x-dialogue-signature': sign(body) }, rawBody: body }, signed, record)).kind, 'start');
+		assert.deepEqual(
+			calls.map((e) => [e.id, e.source]),
+			[
+				['evt-1', 'generic'],
+				['evt-2', 'generic'],
+			],
+		);
+	});
+
+	it('a Generic body cannot take another source\'s event id: 400 naming id, nothing recorded; the real delivery then starts', async () => {
+		const { record, calls } = recorder();
+		const shopifyId = 'shopify:order.placed:820982911946154508';
+		const claimed = [shopifyId, 'woocommerce:order.created:727', 'ledger:order.placed:o-1', 'occasion:customer.birthday:c-1:2026', 'Shopify:order.placed:1', ' shopify:x'];
+		for (const id of claimed) {
+			const forged = responded(await receiveDelivery({ headers: {}, rawBody: genericBody({ id, source: 'shopify' }) }, settingsFor(), record));
+			assert.equal(forged.status, 400, id);
+			assert.equal(forged.body.field, 'id');
+			assert.match(forged.body.message ?? '', /begins with/);
+			assert.ok(forged.body.hint);
+		}
+		const body = genericBody({ id: shopifyId });
+		const signed = settingsFor({ credential: { source: 'generic', secret: SECRET } });
+		assert.equal(responded(await receiveDelivery({ headers: { 'x-dialogue-signature': sign(body) }, rawBody: body }, signed, record)).status, 400, 'signed Generic too');
+		assert.equal(calls.length, 0);
+		const raw = openShopifyOrderBytes();
+		const real = await receiveDelivery(
+			{ headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-hmac-sha256': sign(raw) }, rawBody: raw },
+			settingsFor({ credential: { source: 'shopify', secret: SECRET } }),
+			record,
+		);
+		assert.equal(real.kind, 'start');
+		assert.deepEqual(real.body, { status: 'started', eventId: shopifyId, type: 'order.placed' });
+		assert.equal((real as Extract<TriggerOutcome, { kind: 'start' }>).event.source, 'shopify');
+		const own = await receiveDelivery({ headers: {}, rawBody: genericBody({ id: 'shop-a:shopify:order-1' }) }, settingsFor(), record);
+		assert.equal(own.kind, 'start', 'a vendor name later in the id is the sender\'s own');
+	});
+
+	it('a body above the limit is 413 before it is verified or parsed, nothing recorded; a body at the limit is read', async () => {
+		const { record, calls } = recorder();
+		const body = genericBody();
+		const size = Buffer.byteLength(body);
+		const limit = (bytes: number): TriggerSettings => ({ ...settingsFor(), maxBodyBytes: bytes });
+		const over = responded(await receiveDelivery({ headers: {}, rawBody: body }, limit(size - 1), record));
+		assert.equal(over.status, 413);
+		assert.equal(over.body.status, 'too_large');
+		assert.equal(over.body.field, 'body');
+		assert.match(over.body.hint ?? '', /Max Body Size/);
+		const unparseable = `{${' '.repeat(2048)}`;
+		assert.equal(responded(await receiveDelivery({ headers: {}, rawBody: unparseable }, settingsFor({ options: { maxBodySize: 1 } }), record)).status, 413);
+		const raw = openShopifyOrderBytes();
+		const shopify = settingsFor({ credential: { source: 'shopify', secret: SECRET }, options: { maxBodySize: 1 } });
+		const unsigned = await receiveDelivery({ headers: { 'x-shopify-topic': 'orders/create' }, rawBody: raw }, shopify, record);
+		assert.equal(responded(unsigned).status, 413, 'the size is checked before the signature');
+		assert.equal(calls.length, 0);
+		assert.equal((await receiveDelivery({ headers: {}, rawBody: Buffer.from(body) }, limit(size), record)).kind, 'start');
+		assert.equal(responded(await receiveDelivery({ headers: {}, rawBody: 'é'.repeat(600) }, limit(1100), record)).status, 413, 'bytes, not characters');
 	});
 });

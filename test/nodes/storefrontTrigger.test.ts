@@ -10,6 +10,7 @@ import { createHmac } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
 import {
+	NodeHelpers,
 	NodeOperationError,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
@@ -77,6 +78,8 @@ interface Setup {
 	mode?: 'webhook' | 'manual';
 	/** The workflow the trigger is in (each trigger claims its own starts). */
 	workflowId?: string;
+	/** The node's version; default the one a new node gets. */
+	typeVersion?: number;
 }
 
 interface Request {
@@ -94,17 +97,23 @@ interface Answer {
 	result: IWebhookResponseData;
 }
 
-const DEFAULT_PARAMETERS: INodeParameters = { source: 'auto', events: ['order.placed'], filters: {}, options: {} };
+/** Most tests post unsigned Generic events, so the switch is on unless a test says otherwise. */
+const DEFAULT_PARAMETERS: INodeParameters = { source: 'auto', acceptUnsigned: true, events: ['order.placed'], filters: {}, options: {} };
 
+/** The node as n8n runs it: parameters left out get the default of the node's version. */
 function nodeOf(setup: Setup): INode {
+	const { description } = trigger;
+	const typeVersion = setup.typeVersion ?? (description.defaultVersion as number);
+	const given = { ...DEFAULT_PARAMETERS, ...setup.parameters };
+	for (const name of Object.keys(given)) if (given[name] === undefined) delete given[name];
 	return {
 		id: 'b3d1d0a2-0000-4000-8000-000000000001',
 		name: 'Storefront Trigger',
 		type: 'n8n-nodes-dialogue-activities.storefrontTrigger',
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		webhookId: 'c0ffee00-0000-4000-8000-000000000002',
-		parameters: { ...DEFAULT_PARAMETERS, ...setup.parameters },
+		parameters: NodeHelpers.getNodeParameters(description.properties, given, true, false, { typeVersion } as INode, description) ?? {},
 		// A credential's id names its contents here, as it does in n8n: the trigger caches credentials
 		// by id between deliveries (nodes/shared/credentials.ts).
 		credentials: {
@@ -891,9 +900,121 @@ describe('Storefront Trigger: output and settings', () => {
 			],
 		);
 		const notice = description.properties.find((p) => p.type === 'notice');
-		assert.match(String(notice?.displayName), /only unsigned Generic events/);
+		assert.match(String(notice?.displayName), /refuses every delivery \(401\), unless Accept Unsigned Events is on/);
 		const events = description.properties.find((p) => p.name === 'events');
 		assert.deepEqual(events?.default, ['order.placed']);
+	});
+
+	it('Accept Unsigned Events is on for versions 1 and 1.1 (saved workflows keep accepting) and off for a new node', () => {
+		const { description } = trigger;
+		assert.equal(description.defaultVersion, 1.2);
+		const acceptUnsigned = (typeVersion: number) =>
+			NodeHelpers.getNodeParameters(description.properties, {}, true, false, { typeVersion } as INode, description)?.acceptUnsigned;
+		assert.deepEqual([1, 1.1, 1.2].map(acceptUnsigned), [true, true, false]);
+		for (const property of description.properties.filter((p) => p.name === 'acceptUnsigned')) {
+			assert.match(String(property.description), /Anyone who knows the URL can then send events that record customers and orders and start the workflow/);
+		}
+	});
+});
+
+describe('Storefront Trigger: unsigned events cannot forge', () => {
+	const unsignedOff = { acceptUnsigned: undefined };
+
+	it('a new trigger without a credential refuses unsigned Generic events (401): no customer, order or coupon touched', async () => {
+		const ts = newStore();
+		await ts.store.ensurePools(['only-one'], clock.now());
+		await ts.store.addCodes('only-one', [{ code: 'FREE-1' }], clock.now());
+		await ts.store.recordEvents([{ id: 'known', type: 'customer.registered', occurredAt: T0, source: 'shopify', customer: { id: 'cust-7', email: 'ada@example.com' } }], clock.now());
+		const before = counts(ts);
+		const forged = genericEvent({ customer: { id: 'cust-7', email: 'attacker@example.com' }, extra: { order: { ...(genericEvent().order as IDataObject), couponCodes: ['FREE-1'] } } });
+		const body = assertAnswered(await deliver({ store: ts, parameters: unsignedOff }, genericDelivery(forged)), 401, 'unauthorized');
+		assert.match(String(body.hint), /Accept Unsigned Events/);
+		assert.deepEqual(counts(ts), before);
+		assert.equal((await ts.store.getCustomer('cust-7'))?.email, 'ada@example.com');
+		assert.equal((await ts.store.poolStatus('only-one', clock.now())).redeemed, 0);
+		assertStarted(await deliver({ store: ts, parameters: { acceptUnsigned: true } }, genericDelivery(genericEvent({ id: 'switched-on' }))));
+	});
+
+	for (const typeVersion of [1, 1.1]) {
+		it(`version ${typeVersion} keeps accepting unsigned Generic events until the switch is turned off`, async () => {
+			const ts = newStore();
+			assertStarted(await deliver({ store: ts, typeVersion, parameters: unsignedOff }, genericDelivery(genericEvent({ id: 'saved-before' }))));
+			assertAnswered(await deliver({ store: ts, typeVersion, parameters: { acceptUnsigned: false } }, genericDelivery(genericEvent({ id: 'off' }))), 401, 'unauthorized');
+			assert.equal(counts(ts).events, 1);
+		});
+	}
+
+	it('a Generic body cannot take a Shopify event: refused (400 naming id), and the real delivery records its own customer and total', async () => {
+		const ts = newStore();
+		const eventId = 'shopify:order.placed:820982911946154508';
+		const forged = genericEvent({
+			id: eventId,
+			customer: { id: 'forger', email: 'forger@example.com' },
+			extra: { source: 'shopify', order: { id: '820982911946154508', total: '0.01', currency: 'EUR', lines: [] } },
+		});
+		const refused = assertAnswered(await deliver({ store: ts, workflowId: 'wf-generic' }, genericDelivery(forged)), 400, 'invalid');
+		assert.equal(refused.field, 'id');
+		assert.deepEqual(counts(ts), NOTHING);
+		const real = assertStarted(await deliver({ store: ts, webhook: { source: 'shopify', secret: SECRET } }, fixtureDelivery('shopify-orders-create.json')));
+		assert.equal(real.id, eventId);
+		const db = new DatabaseSync(ts.file, { readOnly: true });
+		try {
+			assert.deepEqual({ ...db.prepare('SELECT source, customer_id FROM events WHERE id = ?').get(eventId) }, { source: 'shopify', customer_id: (real.customer as IDataObject).id });
+			assert.deepEqual({ ...db.prepare('SELECT total_minor FROM orders WHERE id = ?').get('820982911946154508') }, { total_minor: 40495 });
+		} finally {
+			db.close();
+		}
+	});
+
+	it('a Generic event is recorded with source generic, whatever its body says', async () => {
+		const ts = newStore();
+		const item = assertStarted(await deliver({ store: ts }, genericDelivery(genericEvent({ id: 'says-shopify', extra: { source: 'shopify' } }))));
+		assert.equal(item.source, 'generic');
+		const db = new DatabaseSync(ts.file, { readOnly: true });
+		try {
+			assert.deepEqual({ ...db.prepare('SELECT source FROM events WHERE id = ?').get('says-shopify') }, { source: 'generic' });
+		} finally {
+			db.close();
+		}
+	});
+});
+
+describe('Storefront Trigger: body size', () => {
+	/** A Generic order of about `kb` KB: lines of one product each. */
+	const bigOrder = (kb: number) => {
+		const line = { productId: 'p', categories: [], quantity: 1, price: '1.00' };
+		const lines = Array.from({ length: Math.ceil((kb * 1024) / JSON.stringify(line).length) }, (_, i) => ({ ...line, productId: `p-${i}` }));
+		return genericEvent({ id: `big-${kb}`, extra: { order: { id: `big-${kb}`, total: `${lines.length}.00`, currency: 'EUR', lines } } });
+	};
+
+	it('a body above the default 1024 KB is answered 413, nothing recorded', async () => {
+		const ts = newStore();
+		const request = genericDelivery(bigOrder(1100));
+		assert.ok(Buffer.byteLength(request.body as string) > 1024 * 1024);
+		const answer = await deliver({ store: ts }, request);
+		assert.equal(answer.status, 413, 'refused by its size');
+		const answered = assertAnswered(answer, 413, 'too_large');
+		assert.equal(answered.field, 'body');
+		assert.match(String(answered.message), /above this trigger's limit of 1024 KB/);
+		assert.match(String(answered.hint), /Max Body Size/);
+		assert.deepEqual(counts(ts), NOTHING);
+	});
+
+	it('Max Body Size (KB) sets the limit; signed vendor deliveries above it are refused too', async () => {
+		const ts = newStore();
+		const small = { options: { maxBodySize: 1 } };
+		assertStarted(await deliver({ store: ts, parameters: small }, genericDelivery(genericEvent({ id: 'small' }))));
+		assertAnswered(await deliver({ store: ts, parameters: small }, genericDelivery(bigOrder(2))), 413, 'too_large');
+		assertAnswered(await deliver({ store: ts, parameters: small, webhook: { source: 'shopify', secret: SECRET } }, fixtureDelivery('shopify-orders-create.json')), 413, 'too_large');
+		assert.equal(counts(ts).events, 1);
+	});
+
+	it('a Content-Length above the limit is answered 413 without reading the body', async () => {
+		const ts = newStore();
+		const request: Request = { ...genericDelivery(genericEvent()), lazyBody: 'fails' };
+		request.headers = { ...request.headers, 'Content-Length': String(2 * 1024 * 1024) };
+		assertAnswered(await deliver({ store: ts }, request), 413, 'too_large');
+		assert.deepEqual(counts(ts), NOTHING);
 	});
 });
 

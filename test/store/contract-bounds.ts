@@ -66,7 +66,7 @@ export function boundsContract(factory: StoreFactory): void {
 		const deliver = async (body: Record<string, unknown>): Promise<TriggerOutcome> =>
 			await receiveDelivery(
 				{ headers: {}, rawBody: JSON.stringify(body), now: T0 },
-				triggerSettings({ events: ['order.placed'] }),
+				triggerSettings({ events: ['order.placed'], acceptUnsigned: true }),
 				async (event) => (await store.recordEvents([event], T0))[0],
 			);
 		const order = (customer: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
