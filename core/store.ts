@@ -2,8 +2,9 @@
  * The activity store port. The core's domain operations run over this interface; store/ holds
  * the SQLite and PostgreSQL implementations (and is the only place with SQL).
  *
- * Every method runs in ONE transaction and takes a batch, so a node execution makes one round of
- * work for all of its items. Every write is idempotent and every decision that must happen once
+ * Every writing method runs in ONE transaction and takes a batch, so a node execution makes one
+ * round of work for all of its items (reads on PostgreSQL run without BEGIN: each statement is
+ * consistent in itself). Every write is idempotent and every decision that must happen once
  * (a guard entry, a coupon claim, an occasion claim, an event record) is made by the database
  * with a unique constraint and a single conditional statement, never read-decide-write.
  *
