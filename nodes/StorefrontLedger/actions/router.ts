@@ -16,7 +16,7 @@ const operations: Record<'record' | 'profile' | 'forget', Operation> = {
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
-	const execute = operations[operation];
+	const execute = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
 	if (!execute) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	if (operation === 'forget' && runsAsTool(this)) {
 		throw new NodeOperationError(this.getNode(), 'Forget Customer does not run as an AI agent tool', {
