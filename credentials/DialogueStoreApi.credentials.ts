@@ -14,7 +14,7 @@ export class DialogueStoreApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
-			displayName: 'Database',
+			displayName: 'Database Type',
 			name: 'type',
 			type: 'options',
 			options: [

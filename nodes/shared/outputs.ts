@@ -1,7 +1,45 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
 /**
  * Outputs of a node whose gate operation has two named outputs (like n8n's IF) while its other
  * operations have one: an expression n8n evaluates against the node's parameters.
  */
 export function gateOutputs(condition: string, yes: string, no: string): `={{${string}}}` {
 	return `={{ ${condition} ? [{ "type": "main", "displayName": "${yes}" }, { "type": "main", "displayName": "${no}" }] : [{ "type": "main" }] }}`;
+}
+
+/** The input item an output item comes from (every item a node emits is paired with one). */
+function itemIndexOf(item: INodeExecutionData): number {
+	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return typeof paired === 'number' ? paired : (paired?.item ?? 0);
+}
+
+const inInputOrder = (items: INodeExecutionData[]) => items.sort((a, b) => itemIndexOf(a) - itemIndexOf(b));
+
+/**
+ * Whether n8n runs the node as an AI agent's tool: through an agent that calls the tool itself
+ * (isToolExecution) or through the engine for an agent that asks it to (the node's type is then
+ * the tool variant n8n makes of a usableAsTool node, named with the suffix Tool).
+ */
+export function runsAsTool(ctx: IExecuteFunctions): boolean {
+	return (typeof ctx.isToolExecution === 'function' && ctx.isToolExecution()) || ctx.getNode().type.endsWith('Tool');
+}
+
+/**
+ * A gate's outputs, each in input order: decided items on the output of their verdict, failed ones
+ * (continueOnFail) on the negative output, as n8n's If sends a failed item to false, so a store
+ * outage never sends a customer down the path that acts on them. Under "continue using error
+ * output" n8n moves the failed items from there to its Error output. Run as an agent's tool,
+ * which is handed only the first output, every item goes out on that one, carrying its verdict.
+ */
+export function gate(
+	ctx: IExecuteFunctions,
+	decided: Array<{ item: INodeExecutionData; pass: boolean }>,
+	failed: INodeExecutionData[],
+): INodeExecutionData[][] {
+	const yes: INodeExecutionData[] = [];
+	const no: INodeExecutionData[] = [...failed];
+	if (runsAsTool(ctx)) return [inInputOrder([...decided.map((d) => d.item), ...failed])];
+	for (const { item, pass } of decided) (pass ? yes : no).push(item);
+	return [inInputOrder(yes), inInputOrder(no)];
 }

@@ -418,33 +418,42 @@ describe('Coupon node: Assign From Pool', () => {
 		assert.equal((await ts.store.poolStatus('safe', clock.now())).assigned, 0, 'no code was assigned by any failed run');
 	});
 
-	it('with continueOnFail puts an error item on the first output, paired, and serves the other items', async () => {
+	const mixedItems = () => [
+		customerItem('c1', 'e1', { pool: 'cof' }),
+		{ id: 'e2', pool: 'cof' },
+		customerItem('c3', 'e3', { pool: 'missing' }),
+		customerItem('c4', 'e4', { pool: 'cof' }),
+		customerItem('c5', 'e5', { pool: 'other' }),
+	];
+	const byPool = { pool: pool('={{ $json.pool }}', 'name') };
+	const outcome = (item: INodeExecutionData) => [item.pairedItem, item.json.error ?? (item.json.coupon as IDataObject).code ?? 'empty'];
+
+	it('with continueOnFail puts error items on the Pool Empty output in input order, paired, and serves the other items', async () => {
 		const ts = newStore();
 		await seedPool(ts, 'cof', 1);
 		await seedPool(ts, 'other', 1);
-		const items = [
-			customerItem('c1', 'e1', { pool: 'cof' }),
-			{ id: 'e2', pool: 'cof' },
-			customerItem('c3', 'e3', { pool: 'missing' }),
-			customerItem('c4', 'e4', { pool: 'cof' }),
-			customerItem('c5', 'e5', { pool: 'other' }),
-		];
-		const result = ok(
-			await runCoupon(ts, assignParams('', { pool: pool('={{ $json.pool }}', 'name') }), items, { node: { onError: 'continueRegularOutput' } }),
-		);
-		const first = result.outputItems('Coupon', 0);
-		const errors = first.filter((item) => 'error' in item.json);
+		const result = ok(await runCoupon(ts, assignParams('', byPool), mixedItems(), { node: { onError: 'continueRegularOutput' } }));
+		assert.deepEqual(result.outputItems('Coupon', 0).map(outcome), [
+			[{ item: 0 }, 'COF-001'],
+			[{ item: 4 }, 'OTHER-001'],
+		]);
+		const empty = result.outputItems('Coupon', 1).map(outcome);
+		assert.deepEqual(paired(result.outputItems('Coupon', 1)), [{ item: 1 }, { item: 2 }, { item: 3 }]);
+		assert.match(String(empty[0][1]), /customerId: is empty/);
+		assert.match(String(empty[1][1]), /Coupon pool "missing" does not exist/);
+		assert.equal(empty[2][1], 'empty', 'the pool ran out for c4');
+	});
+
+	it('with continue using error output puts error items on the Error output only', async () => {
+		const ts = newStore();
+		await seedPool(ts, 'cof', 1);
+		await seedPool(ts, 'other', 1);
+		const result = ok(await runCoupon(ts, assignParams('', byPool), mixedItems(), { node: { onError: 'continueErrorOutput' } }));
+		assert.deepEqual(paired(result.outputItems('Coupon', 0)), [{ item: 0 }, { item: 4 }]);
+		assert.deepEqual(result.outputItems('Coupon', 1).map(outcome), [[{ item: 3 }, 'empty']]);
+		const errors = result.outputItems('Coupon', 2);
 		assert.deepEqual(paired(errors), [{ item: 1 }, { item: 2 }]);
-		assert.match(String(errors[0].json.error), /customerId: is empty/);
-		assert.match(String(errors[1].json.error), /Coupon pool "missing" does not exist/);
-		assert.deepEqual(
-			first.filter((item) => !('error' in item.json)).map((item) => [item.pairedItem, (item.json.coupon as IDataObject).code]),
-			[
-				[{ item: 0 }, 'COF-001'],
-				[{ item: 4 }, 'OTHER-001'],
-			],
-		);
-		assert.deepEqual(paired(result.outputItems('Coupon', 1)), [{ item: 3 }], 'the pool ran out for c4');
+		assert.deepEqual(errors.map((item) => item.json.id), ['e2', 'e3'], 'n8n adds the input item');
 	});
 });
 

@@ -56,7 +56,7 @@ async function run(parameters: INodeParameters, items: IDataObject[], node: Part
 	const ok = ran && result.status === 'success';
 	return {
 		status: result.status,
-		outputs: ok ? [result.outputItems('Segment', 0), result.outputItems('Segment', 1)] : [[], []],
+		outputs: ok ? [result.outputItems('Segment', 0), result.outputItems('Segment', 1), result.outputItems('Segment', 2)] : [[], [], []],
 		error: ran ? (result.nodeError('Segment') as NodeOperationError | undefined) : undefined,
 		hints: (ran ? (result.runData.Segment[0].hints ?? []) : []) as Array<{ message: string }>,
 	};
@@ -278,16 +278,27 @@ describe('Customer Segment: Check Membership', () => {
 		assertInputError(await run(check('Nope'), [customer('cs-ann')]), 0, /^Segment "Nope" does not exist in this store/, /Pick a segment from the list/);
 	});
 
-	it('under continueOnFail, puts error items on the In output, paired', async () => {
-		const out = await run({ ...check(''), segment: segment('={{ $json.s }}', 'name') }, [customer('cs-ann', { s: 'Nope' }), customer('cs-ann', { s: 'VIP' })], {
-			onError: 'continueRegularOutput',
-		});
+	it('under continueOnFail, puts error items on the Not in output in input order, paired', async () => {
+		const items = [customer('cs-ann', { s: 'VIP' }), customer('cs-ann', { s: 'Nope' }), customer('cs-nobody', { s: 'VIP' })];
+		const out = await run({ ...check(''), segment: segment('={{ $json.s }}', 'name') }, items, { onError: 'continueRegularOutput' });
 		assert.equal(out.status, 'success');
-		assert.deepEqual(out.outputs[0].map((item) => [item.json.error ?? seg(item).name, item.pairedItem]), [
-			['Segment "Nope" does not exist in this store', { item: 0 }],
-			['VIP', { item: 1 }],
+		const named = (items: INodeExecutionData[]) => items.map((item) => [item.json.error ?? seg(item).name, item.pairedItem]);
+		assert.deepEqual(named(out.outputs[0]), [['VIP', { item: 0 }]]);
+		assert.deepEqual(named(out.outputs[1]), [
+			['Segment "Nope" does not exist in this store', { item: 1 }],
+			['VIP', { item: 2 }],
 		]);
-		assert.equal(out.outputs[1].length, 0);
+	});
+
+	it('under continue using error output, puts error items on the Error output only', async () => {
+		const items = [customer('cs-ann', { s: 'VIP' }), customer('cs-ann', { s: 'Nope' }), customer('cs-nobody', { s: 'VIP' })];
+		const out = await run({ ...check(''), segment: segment('={{ $json.s }}', 'name') }, items, { onError: 'continueErrorOutput' });
+		assert.equal(out.status, 'success');
+		assert.deepEqual(out.outputs[0].map((item) => item.pairedItem), [{ item: 0 }]);
+		assert.deepEqual(out.outputs[1].map((item) => item.pairedItem), [{ item: 2 }]);
+		assert.deepEqual(out.outputs[2].map((item) => [item.json.error, item.json.s, item.pairedItem]), [
+			['Segment "Nope" does not exist in this store', 'Nope', { item: 1 }],
+		]);
 	});
 });
 

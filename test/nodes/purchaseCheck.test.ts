@@ -40,6 +40,8 @@ interface Run {
 	status: string;
 	yes: INodeExecutionData[];
 	no: INodeExecutionData[];
+	/** The Error output n8n adds under "continue using error output". */
+	errors: INodeExecutionData[];
 	error?: NodeOperationError;
 	hints: Array<{ message: string }>;
 }
@@ -60,6 +62,7 @@ async function check(parameters: INodeParameters, items: IDataObject[], node: Pa
 		status: result.status,
 		yes: ran && result.status === 'success' ? result.outputItems('Purchase Check', 0) : [],
 		no: ran && result.status === 'success' ? result.outputItems('Purchase Check', 1) : [],
+		errors: ran && result.status === 'success' ? result.outputItems('Purchase Check', 2) : [],
 		error: ran ? (result.nodeError('Purchase Check') as NodeOperationError | undefined) : undefined,
 		hints: (ran ? (result.runData['Purchase Check'][0].hints ?? []) : []) as Array<{ message: string }>,
 	};
@@ -417,11 +420,19 @@ describe('Purchase Check: bad input', () => {
 		);
 	});
 
-	it('under continueOnFail, puts an error item on the first output, paired, and checks the rest', async () => {
-		const run = await check({}, [ann, { nobody: true }, cy, bob], { onError: 'continueRegularOutput' });
+	it('under continueOnFail, puts an error item on the No output in input order, paired, and checks the rest', async () => {
+		const run = await check({}, [ann, cy, { nobody: true }, bob], { onError: 'continueRegularOutput' });
 		assert.equal(run.status, 'success');
-		assert.deepEqual(run.yes[0], { json: { error: 'Customer ID: is empty' }, pairedItem: { item: 1 } });
-		assert.deepEqual(run.yes.slice(1).map((item) => item.pairedItem), [{ item: 0 }, { item: 3 }]);
-		assert.deepEqual(run.no.map((item) => item.pairedItem), [{ item: 2 }]);
+		assert.deepEqual(run.yes.map((item) => item.pairedItem), [{ item: 0 }, { item: 3 }]);
+		assert.deepEqual(run.no[1], { json: { error: 'Customer ID: is empty' }, pairedItem: { item: 2 } });
+		assert.deepEqual(run.no.map((item) => item.pairedItem), [{ item: 1 }, { item: 2 }]);
+	});
+
+	it('under continue using error output, puts an error item on the Error output only', async () => {
+		const run = await check({}, [ann, cy, { nobody: true }, bob], { onError: 'continueErrorOutput' });
+		assert.equal(run.status, 'success');
+		assert.deepEqual(run.yes.map((item) => item.pairedItem), [{ item: 0 }, { item: 3 }]);
+		assert.deepEqual(run.no.map((item) => item.pairedItem), [{ item: 1 }]);
+		assert.deepEqual(run.errors, [{ json: { nobody: true, error: 'Customer ID: is empty' }, pairedItem: { item: 2 } }]);
 	});
 });

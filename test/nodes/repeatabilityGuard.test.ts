@@ -250,17 +250,28 @@ describe('Repeatability Guard node: Check and Enter', () => {
 		assert.match(key.description ?? '', /\{\{ \$json\.id \?\? \$execution\.id \}\}/);
 	});
 
-	it('with continueOnFail puts an error item on the Enter output, paired, and decides the other items', async () => {
+	it('with continueOnFail puts an error item on the Skip output in input order, paired, and decides the other items', async () => {
 		const ts = newStore();
 		const items = [order('c1', 'o1'), { id: 'o2' }, order('c1', 'o3')];
 		const result = ok(await runGuard(ts, {}, items, { onError: 'continueRegularOutput' }));
-		const enter = result.outputItems('Guard', 0);
-		assert.deepEqual(enter.map((i) => [i.pairedItem, i.json.error ?? (i.json.guard as IDataObject).reason]), [
+		const reasons = (out: INodeExecutionData[]) => out.map((i) => [i.pairedItem, i.json.error ?? (i.json.guard as IDataObject).reason]);
+		assert.deepEqual(reasons(result.outputItems('Guard', 0)), [[{ item: 0 }, 'first entry']]);
+		assert.deepEqual(reasons(result.outputItems('Guard', 1)), [
 			[{ item: 1 }, 'customerId: is empty'],
-			[{ item: 0 }, 'first entry'],
+			[{ item: 2 }, 'already entered'],
 		]);
-		assert.deepEqual(guards(result.outputItems('Guard', 1)).map((g) => g.reason), ['already entered']);
+	});
+
+	it('with continue using error output puts an error item on the Error output only', async () => {
+		const ts = newStore();
+		const items = [order('c1', 'o1'), { id: 'o2' }, order('c1', 'o3')];
+		const result = ok(await runGuard(ts, {}, items, { onError: 'continueErrorOutput' }));
+		assert.deepEqual(paired(result.outputItems('Guard', 0)), [{ item: 0 }]);
 		assert.deepEqual(paired(result.outputItems('Guard', 1)), [{ item: 2 }]);
+		assert.deepEqual(
+			result.outputItems('Guard', 2).map((i) => [i.pairedItem, i.json]),
+			[[{ item: 1 }, { id: 'o2', error: 'customerId: is empty' }]],
+		);
 	});
 });
 

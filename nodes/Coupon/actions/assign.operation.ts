@@ -5,6 +5,7 @@ import type { ClaimRequest, Store } from '../../../core/store';
 import { DURATION_UNITS } from '../../../core/time';
 import { prepareItems } from '../../shared/errors';
 import { customerIdField } from '../../shared/locators';
+import { gate } from '../../shared/outputs';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { forOperations, hinted, locatorValue } from './fields';
 import { compact, runByGroup } from './groups';
@@ -151,18 +152,16 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		store.claimCodes(pool, assignments.map((a) => a.request), now),
 	);
 
-	const assigned: INodeExecutionData[] = [...failed, ...storeFailed];
-	const empty: INodeExecutionData[] = [];
-	for (const { itemIndex, value, result } of results) {
+	const decided = results.map(({ itemIndex, value, result }) => {
 		const claim = describeClaim(result, now);
 		const customerId = result.assigned ? result.customerId : value.request.customerId;
 		const coupon = compact({ ...claim, discount: claim.discount && compact(claim.discount), customerId, ...readFrom(this, itemIndex) });
-		(result.assigned ? assigned : empty).push({ json: { ...items[itemIndex].json, coupon }, pairedItem: { item: itemIndex } });
-	}
+		return { item: { json: { ...items[itemIndex].json, coupon }, pairedItem: { item: itemIndex } }, pass: result.assigned };
+	});
 
 	await hintLowStock(this, store, results.map((r) => r.value), now);
 	await hintUnknownCustomers(this, store, results.map((r) => r.value.request.customerId));
-	return [assigned, empty];
+	return gate(this, decided, [...failed, ...storeFailed]);
 }
 
 /** One hint per pool whose free codes are at or below the threshold after this execution. */

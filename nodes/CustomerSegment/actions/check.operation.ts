@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { customerIdOf } from '../../../core/check';
 import type { Store } from '../../../core/store';
+import { gate } from '../../shared/outputs';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { bySegment, membershipJson, prepare, runGroups, segmentOf } from './common';
 import { itemParameter, readFrom } from '../../shared/parameters';
@@ -15,12 +16,10 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const { results, failed: storeFailed } = await runGroups(this, bySegment(prepared), (segment, checks) =>
 		store.segmentCheck(segment, checks.map((c) => c.customerId), now),
 	);
-	const inSegment: INodeExecutionData[] = [...failed, ...storeFailed];
-	const notIn: INodeExecutionData[] = [];
-	for (const { itemIndex, value, result } of results) {
-		const out = { json: { ...items[itemIndex].json, segment: { ...membershipJson(value.segment, result), ...readFrom(this, itemIndex) } }, pairedItem: { item: itemIndex } };
-		(result ? inSegment : notIn).push(out);
-	}
+	const decided = results.map(({ itemIndex, value, result }) => ({
+		item: { json: { ...items[itemIndex].json, segment: { ...membershipJson(value.segment, result), ...readFrom(this, itemIndex) } }, pairedItem: { item: itemIndex } },
+		pass: Boolean(result),
+	}));
 	if (results.length > 0) await hintUnknownCustomers(this, store, results.map((r) => r.value.customerId));
-	return [inSegment, notIn];
+	return gate(this, decided, [...failed, ...storeFailed]);
 }

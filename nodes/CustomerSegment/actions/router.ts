@@ -20,8 +20,8 @@ const operations: Record<'membership' | 'segment', Record<string, Operation>> = 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as keyof typeof operations;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = operations[resource]?.[operation];
-	if (!execute) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`);
+	const execute = Object.hasOwn(operations, resource) && Object.hasOwn(operations[resource], operation) ? operations[resource][operation] : undefined;
+	if (!execute) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
 	const store = await openStore(this);
 	return execute.call(this, store, this.getInputData());
 }

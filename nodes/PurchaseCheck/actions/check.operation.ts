@@ -4,6 +4,7 @@ import { preparePurchaseCheck, runPurchaseChecks, type PurchaseCheckInput } from
 import type { Store } from '../../../core/store';
 import { instantIn, normalizeZone, parseInstant, type TimeWindow } from '../../../core/time';
 import { nodeError, prepareItems, runBatch } from '../../shared/errors';
+import { gate } from '../../shared/outputs';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { itemParameter, readFrom } from '../../shared/parameters';
 
@@ -159,14 +160,12 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		}
 	});
 	const { results, failed: storeFailed } = await runBatch(this, prepared, (checks) => runPurchaseChecks(store, checks));
-	const yes: INodeExecutionData[] = [...failed, ...storeFailed];
-	const no: INodeExecutionData[] = [];
-	results.forEach((verdict, n) => {
+	const decided = results.map((verdict, n) => {
 		const { itemIndex } = prepared[n];
 		const purchases = plain({ passed: verdict.pass, ...verdict.purchases, ...readFrom(this, itemIndex) });
-		(verdict.pass ? yes : no).push({ json: { ...items[itemIndex].json, purchases }, pairedItem: { item: itemIndex } });
+		return { item: { json: { ...items[itemIndex].json, purchases }, pairedItem: { item: itemIndex } }, pass: verdict.pass };
 	});
 	// Only when the store answered: a failed batch (continueOnFail) already says why.
 	if (results.length > 0) await hintUnknownCustomers(this, store, prepared.map((p) => p.value.customerId));
-	return [yes, no];
+	return gate(this, decided, [...failed, ...storeFailed]);
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { entryKeyWarning, prepareGuard, runGuard } from '../../../core/guard';
 import type { Store } from '../../../core/store';
 import { prepareItems, runBatch } from '../../shared/errors';
+import { gate } from '../../shared/outputs';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { itemParameter, readFrom, startingEventId } from '../../shared/parameters';
 
@@ -21,12 +22,10 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		});
 	});
 	const { results, failed: storeFailed } = await runBatch(this, prepared, (requests) => runGuard(store, requests, now));
-	const enter: INodeExecutionData[] = [...failed, ...storeFailed];
-	const skip: INodeExecutionData[] = [];
-	results.forEach((guard, n) => {
+	const decided = results.map((guard, n) => {
 		const { itemIndex } = prepared[n];
-		const out = { json: { ...items[itemIndex].json, guard: { ...guard, ...readFrom(this, itemIndex) } }, pairedItem: { item: itemIndex } };
-		(guard.entered ? enter : skip).push(out);
+		const item = { json: { ...items[itemIndex].json, guard: { ...guard, ...readFrom(this, itemIndex) } }, pairedItem: { item: itemIndex } };
+		return { item, pass: guard.entered };
 	});
 	if (results.length) {
 		const raw = this.getNode().parameters.entryKey;
@@ -35,5 +34,5 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		if (warning) this.addExecutionHints({ message: warning, location: 'outputPane' });
 		await hintUnknownCustomers(this, store, prepared.map((p) => p.value.customerId));
 	}
-	return [enter, skip];
+	return gate(this, decided, [...failed, ...storeFailed]);
 }

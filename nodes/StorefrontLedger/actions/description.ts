@@ -28,6 +28,7 @@ export const description: INodeTypeDescription = {
 				{
 					name: 'Forget Customer',
 					value: 'forget',
+					displayOptions: { hide: { '@tool': [true] } },
 					action: 'Erase a customer from the activity store',
 					description:
 						"Permanently erases the customer's personal data and history (events, orders, carts, segment memberships, activity entries) from every table; coupon codes they were given stay used but no longer name them. Outputs what was removed.",
