@@ -386,7 +386,8 @@ export const NO_CUSTOMER_REASON = 'the event names no customer (no customer id, 
 
 const respond = (status: 200 | 400 | 401 | 413, body: TriggerResponseBody): TriggerOutcome => ({ kind: 'respond', status, body });
 
-type Admission = { ok: true; source: WebhookSource } | { ok: false; message: string; hint: string };
+/** A refusal names the signature header the delivery lacks or got wrong, as its field. */
+type Admission = { ok: true; source: WebhookSource } | { ok: false; field: string; message: string; hint: string };
 
 /**
  * Step 0: a body longer than the limit is answered 413 by its length alone, before it is
@@ -414,25 +415,29 @@ export function admit(delivery: Delivery, settings: Pick<TriggerSettings, 'sourc
 	if (signing) {
 		const names = signatureHeadersOf(signing.source);
 		const hint = `Sign deliveries with the secret of the Storefront Webhook credential (${SOURCE_NAMES[signing.source]}), or select the credential that holds this sender's secret.`;
+		const field = names[0];
 		if (!names.some((name) => headerValue(headers, name) !== undefined)) {
-			return { ok: false, message: `the ${names[0]} signature header is missing`, hint };
+			return { ok: false, field, message: `the ${names[0]} signature header is missing`, hint };
 		}
 		if (!verifyDeliverySignature({ source: signing.source, secret: signing.secret, headers, rawBody })) {
-			return { ok: false, message: `the ${names[0]} signature does not match the body`, hint };
+			return { ok: false, field, message: `the ${names[0]} signature does not match the body`, hint };
 		}
 		return { ok: true, source: signing.source };
 	}
 	const source = settings.source === 'auto' ? detectSource(headers) : settings.source;
+	const field = signatureHeadersOf(source)[0];
 	if (source === 'generic') {
 		if (settings.acceptUnsigned) return { ok: true, source };
 		return {
 			ok: false,
+			field,
 			message: 'unsigned deliveries are refused: this trigger has no Storefront Webhook credential',
 			hint: 'Select a Storefront Webhook credential with the signing secret of the sender, or turn on Accept Unsigned Events to accept Generic events from anyone who knows the URL.',
 		};
 	}
 	return {
 		ok: false,
+		field,
 		message: `unsigned ${SOURCE_NAMES[source]} deliveries are refused: this trigger has no Storefront Webhook credential`,
 		hint: `Select a Storefront Webhook credential with source ${SOURCE_NAMES[source]} and the webhook's signing secret.`,
 	};
@@ -458,7 +463,7 @@ export async function receiveDelivery(
 	}
 
 	const admission = admit(delivery, settings);
-	if (!admission.ok) return respond(401, { status: 'unauthorized', message: admission.message, hint: admission.hint });
+	if (!admission.ok) return respond(401, { status: 'unauthorized', field: admission.field, message: admission.message, hint: admission.hint });
 
 	let event: CanonicalEvent;
 	try {

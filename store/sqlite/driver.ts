@@ -11,6 +11,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { StoreError } from '../../core/errors';
 import type { Dialect, Driver, Querier, Row, SqlValue } from '../driver';
@@ -22,6 +23,8 @@ const BUSY_TIMEOUT_MS = 5;
 const LOCK_WAIT_MS = 10_000;
 const RETRY_FIRST_MS = 2;
 const RETRY_MAX_MS = 100;
+/** How long a transaction may run before it lets the event loop turn (timers, other requests). */
+const YIELD_AFTER_MS = 10;
 
 /** SQLITE_BUSY, with any extended code: another connection holds a lock this one needs. */
 function isBusy(error: unknown): boolean {
@@ -170,15 +173,39 @@ export class SqliteDriver implements Driver {
 	}
 
 	transaction<T>(fn: (q: Querier) => Promise<T>, mode: 'read' | 'write'): Promise<T> {
+		// Statements run synchronously and the awaits between them are microtasks, so a long transaction
+		// would hold the event loop to its end: after YIELD_AFTER_MS it waits for one turn of the loop
+		// (setImmediate). Other work on this store still queues behind it, and the write lock is kept.
+		let yieldedAt = 0;
+		const turn = async () => {
+			if (performance.now() - yieldedAt < YIELD_AFTER_MS) return;
+			await new Promise((resolve) => setImmediate(resolve));
+			yieldedAt = performance.now();
+		};
+		const querier: Querier = {
+			all: async <R extends Row>(sql: string, params?: SqlValue[]) => {
+				await turn();
+				return await this.querier.all<R>(sql, params);
+			},
+			get: async <R extends Row>(sql: string, params?: SqlValue[]) => {
+				await turn();
+				return await this.querier.get<R>(sql, params);
+			},
+			run: async (sql: string, params?: SqlValue[]) => {
+				await turn();
+				return await this.querier.run(sql, params);
+			},
+		};
 		const run = async (): Promise<T> => {
 			await this.open();
 			const deadline = Date.now() + this.lockWaitMs;
 			// A statement that meets a lock rolls back the whole attempt, which is then run again.
 			return this.whileLocked(deadline, async () => {
 				this.db.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+				yieldedAt = performance.now();
 				let result: T;
 				try {
-					result = await fn(this.querier);
+					result = await fn(querier);
 				} catch (error) {
 					if (this.db.isTransaction) this.db.exec('ROLLBACK');
 					throw error;
