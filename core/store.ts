@@ -48,6 +48,8 @@ export interface ForgetReport {
 	customerId: string;
 	/** Rows removed (or anonymized, for coupon codes already handed out) per table. */
 	removed: Record<string, number>;
+	/** Copies of erased data the database still holds outside its rows, and when they go (SQLite: a WAL a reader kept). */
+	remains?: string;
 }
 
 // ---------------------------------------------------------------- purchases

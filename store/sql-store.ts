@@ -60,8 +60,10 @@ export class SqlStore implements Store {
 		return this.read((q) => customers.getCustomer(q, id));
 	}
 
-	forgetCustomer(id: string) {
-		return this.write((q) => customers.forgetCustomer(q, id));
+	async forgetCustomer(id: string) {
+		const report = await this.write((q) => customers.forgetCustomer(q, id));
+		const remains = await this.driver.scrub?.();
+		return remains === undefined ? report : { ...report, remains };
 	}
 
 	purchases(queries: PurchaseQuery[]) {
