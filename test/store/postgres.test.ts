@@ -13,6 +13,7 @@ import { segGuardContract } from './contract-segguard';
 import { boundsContract } from './contract-bounds';
 import { ordersContract } from './contract-orders';
 import { couponsContract } from './contract-coupons';
+import { erasureContract } from './contract-erasure';
 
 let server: PgServer;
 const schemas: string[] = [];
@@ -98,6 +99,7 @@ segGuardContract(factory);
 boundsContract(factory);
 ordersContract(factory);
 couponsContract(factory);
+erasureContract(factory);
 
 describe('PostgreSQL connections', () => {
 	const opened: PostgresDriver[] = [];

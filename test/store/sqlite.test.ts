@@ -12,6 +12,7 @@ import { segGuardContract } from './contract-segguard';
 import { boundsContract } from './contract-bounds';
 import { ordersContract } from './contract-orders';
 import { couponsContract } from './contract-coupons';
+import { erasureContract } from './contract-erasure';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,3 +57,4 @@ segGuardContract(factory);
 boundsContract(factory);
 ordersContract(factory);
 couponsContract(factory);
+erasureContract(factory);
