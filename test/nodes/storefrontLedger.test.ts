@@ -187,7 +187,7 @@ describe('Storefront Ledger node: Record Events', () => {
 			const firstMs = performance.now() - started;
 			assert.deepEqual(
 				{ ...first, store: undefined },
-				{ recorded: 10_000, duplicates: 0, failed: 0, newCustomers: 1000, events: 10_000, items: 10_000, store: undefined },
+				{ recorded: 10_000, duplicates: 0, suppressed: 0, failed: 0, newCustomers: 1000, events: 10_000, items: 10_000, store: undefined },
 			);
 			assert.match(String(first.store), /^SQLite /);
 

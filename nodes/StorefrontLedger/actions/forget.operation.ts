@@ -37,7 +37,7 @@ export const properties: INodeProperties[] = [
 		name: 'email',
 		type: 'string',
 		placeholder: 'name@example.com',
-		default: '={{ $json.customer.email }}',
+		default: '',
 		required: true,
 		description: 'Every customer with this email (compared without case) is erased, and guest orders under it',
 		displayOptions: byEmail,
