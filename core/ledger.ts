@@ -11,7 +11,6 @@ import { DateTime } from 'luxon';
 import { textList } from './check';
 import { InputError, quote } from './errors';
 import type { CanonicalEvent, Customer, EventType } from './event';
-import { phoneId } from './events/guest';
 import { normalizeShopify } from './events/shopify';
 import { validateEvent } from './events/validate';
 import { normalizeWooCommerce } from './events/woocommerce';
@@ -458,6 +457,8 @@ export interface LedgerResult {
 	/** false: an event with this id was recorded before (or earlier in the batch); nothing was written. */
 	recorded: boolean;
 	duplicate: boolean;
+	/** About a customer forgotten after the event occurred: skipped, nothing was written. */
+	suppressed: boolean;
 	/** The store had never seen this customer before this event. */
 	newCustomer: boolean;
 }
@@ -467,6 +468,8 @@ export interface LedgerSummary {
 	recorded: number;
 	/** Events recorded before (a re-run, a redelivery, the same event twice in the input). */
 	duplicates: number;
+	/** Events about customers forgotten after they occurred: skipped. */
+	suppressed: number;
 	/** Input items that could not be read (nothing of them was recorded). */
 	failed: number;
 	newCustomers: number;
@@ -484,19 +487,22 @@ export async function recordLedger(store: Store, now: number, entries: LedgerEnt
 		type: entries[i].event.type,
 		...(entries[i].event.customer && { customerId: entries[i].event.customer.id }),
 		recorded: outcome.recorded,
-		duplicate: !outcome.recorded,
+		duplicate: !outcome.recorded && !outcome.suppressed,
+		suppressed: outcome.suppressed === true,
 		newCustomer: outcome.newCustomer,
 	}));
 }
 
 export function ledgerSummary(results: LedgerResult[], failed: number): LedgerSummary {
 	let recorded = 0;
+	let suppressed = 0;
 	let newCustomers = 0;
 	for (const r of results) {
 		if (r.recorded) recorded++;
+		if (r.suppressed) suppressed++;
 		if (r.newCustomer) newCustomers++;
 	}
-	return { recorded, duplicates: results.length - recorded, failed, newCustomers };
+	return { recorded, duplicates: results.length - recorded - suppressed, suppressed, failed, newCustomers };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,41 +570,47 @@ export async function customerProfiles(store: Store, now: number, customerIds: s
 // ---------------------------------------------------------------------------------------------
 
 export interface ForgetResult {
+	/** The customer id, else the email address, asked for. */
 	customerId: string;
 	/** Something was removed. */
 	erased: boolean;
+	/** Every id whose rows were erased. */
+	customerIds: string[];
 	/** Rows removed (coupon codes: anonymized, never handed out again) per table, over every id erased. */
 	removed: Record<string, number>;
 	total: number;
-	/** Guest ids (`email:<address>`, `phone:+<digits>`) of the same person that were erased too. */
+	/** Other ids of the same person that were erased too: guest ids (`email:<address>`, `phone:+<digits>`), ids with the same email. */
 	alsoErased: string[];
+	/** Copies the database still holds outside its rows, and when they go. */
+	remains?: string;
 }
 
 /**
- * Erases each customer's personal data and history from every table (store.forgetCustomer, one
- * transaction per id). With `guestEmail` (default true) the guest ids of the customer's stored
- * email and phone (`email:<address>`, `phone:+<digits>`) are erased too: orders placed as a guest
- * with the same address or number.
+ * Erases each customer's personal data and history from every table, one transaction per item
+ * (store.forgetCustomer), and keeps a suppression record so older events about them are not
+ * recorded again. With `guestEmail` (default true) the guest ids of the customer's stored email
+ * and phone (`email:<address>`, `phone:+<digits>`) are erased too; with `sameEmail`, every id that
+ * has the same email. `email` instead of a customer id forgets every id with that address.
  */
-export async function forgetCustomers(store: Store, customerIds: string[], options: { guestEmail?: boolean } = {}): Promise<ForgetResult[]> {
+export async function forgetCustomers(
+	store: Store,
+	requests: Array<string | { customerId?: string; email?: string }>,
+	options: { guestEmail?: boolean; sameEmail?: boolean; now?: number } = {},
+): Promise<ForgetResult[]> {
 	const results: ForgetResult[] = [];
-	for (const customerId of customerIds) {
-		const row = options.guestEmail === false ? undefined : await store.getCustomer(customerId);
-		const report = await store.forgetCustomer(customerId);
-		const removed = { ...report.removed };
-		const alsoErased: string[] = [];
-		const guests = new Set([row?.email ? `email:${row.email}` : undefined, phoneId(row?.phone)]);
-		for (const guest of guests) {
-			if (guest === undefined || guest === customerId) continue;
-			const extra = await store.forgetCustomer(guest);
-			const count = Object.values(extra.removed).reduce((a, b) => a + b, 0);
-			if (count > 0) {
-				alsoErased.push(guest);
-				for (const [table, n] of Object.entries(extra.removed)) removed[table] = (removed[table] ?? 0) + n;
-			}
-		}
-		const total = Object.values(removed).reduce((a, b) => a + b, 0);
-		results.push({ customerId, erased: total > 0, removed, total, alsoErased });
+	for (const request of requests) {
+		const asked = typeof request === 'string' ? { customerId: request } : request;
+		const report = await store.forgetCustomer({ ...asked, guests: options.guestEmail !== false, sameEmail: options.sameEmail === true }, options.now);
+		const total = Object.values(report.removed).reduce((a, b) => a + b, 0);
+		results.push({
+			customerId: report.customerId,
+			erased: total > 0,
+			customerIds: report.customerIds,
+			removed: report.removed,
+			total,
+			alsoErased: report.customerIds.filter((id) => id !== asked.customerId),
+			...(report.remains !== undefined && { remains: report.remains }),
+		});
 	}
 	return results;
 }

@@ -23,6 +23,11 @@ export interface RecordOutcome {
 	/** The customer had never been seen by this store before this event. */
 	newCustomer: boolean;
 	/**
+	 * The event is about a customer (id or email) forgotten after it occurred: nothing was written,
+	 * and it starts nothing. An event that occurred after the forget is recorded as new.
+	 */
+	suppressed?: true;
+	/**
 	 * For an order event: the order's state in the store after this event (or, for a redelivery,
 	 * now). Not counted: cancelled, refunded in full, or the order belongs to another customer.
 	 */
@@ -45,10 +50,26 @@ export interface CustomerRow {
 	lastOrderAt?: Millis;
 }
 
+export interface ForgetRequest {
+	/** The customer id to erase. */
+	customerId?: string;
+	/** Every customer id whose stored email is this address (compared in lower case), and its guest id `email:<address>`. */
+	email?: string;
+	/** With customerId: also the guest ids of its stored email and phone (`email:<address>`, `phone:+<digits>`). */
+	guests?: boolean;
+	/** With customerId: also every customer id with its stored email (the same person in another shop). */
+	sameEmail?: boolean;
+}
+
 export interface ForgetReport {
+	/** The customer id, else the email, that was asked for. */
 	customerId: string;
+	/** The ids whose rows were erased (none: the store held nothing about them). */
+	customerIds: string[];
 	/** Rows removed (or anonymized, for coupon codes already handed out) per table. */
 	removed: Record<string, number>;
+	/** Copies of erased data the database still holds outside its rows, and when they go (SQLite: a WAL a reader kept). */
+	remains?: string;
 }
 
 // ---------------------------------------------------------------- purchases
@@ -273,7 +294,12 @@ export interface Store {
 	recordEvents(events: CanonicalEvent[], now: Millis): Promise<RecordOutcome[]>;
 	knownCustomers(ids: string[]): Promise<Set<string>>;
 	getCustomer(id: string): Promise<CustomerRow | undefined>;
-	forgetCustomer(id: string): Promise<ForgetReport>;
+	/**
+	 * Erases one id (a string: that id only) or what a request names, in one transaction, and keeps a
+	 * suppression record (keyed hashes of the ids and emails, and `now`) so events about them that
+	 * occurred before now are not recorded again.
+	 */
+	forgetCustomer(request: string | ForgetRequest, now?: Millis): Promise<ForgetReport>;
 
 	purchases(queries: PurchaseQuery[]): Promise<PurchaseRows[]>;
 

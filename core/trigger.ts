@@ -11,7 +11,9 @@
  *     Accept Unsigned Events is on
  *  3. normalize into the canonical event                          -> 400 (what is wrong), nothing recorded
  *     a vendor topic this package does not read                    -> 200 ignored (vendors disable failing webhooks)
- *  4. record it in the store, one call, before anything starts    -> 200 duplicate when recorded before
+ *  4. record it in the store, one call, before anything starts    -> 200 duplicate when recorded before,
+ *                                                                     200 suppressed when it is about a customer
+ *                                                                     forgotten after it occurred (nothing recorded)
  *  5. a customer named, event type selected, a placed order that
  *     counts (also by the store's newer state) and every filter met  -> start, else 200 recorded
  *
@@ -350,7 +352,7 @@ export interface Delivery {
 	now?: number;
 }
 
-export type TriggerStatus = 'started' | 'recorded' | 'duplicate' | 'ignored' | 'ping' | 'unauthorized' | 'invalid' | 'too_large';
+export type TriggerStatus = 'started' | 'recorded' | 'duplicate' | 'suppressed' | 'ignored' | 'ping' | 'unauthorized' | 'invalid' | 'too_large';
 
 /** The JSON body of every answer. */
 export interface TriggerResponseBody {
@@ -492,6 +494,9 @@ export async function receiveDelivery(
 		throw error;
 	}
 	const ids = { eventId: event.id, type: event.type };
+	if (outcome.suppressed) {
+		return respond(200, { status: 'suppressed', ...ids, message: 'This event is about a customer who was forgotten after it occurred: it is not recorded and starts nothing' });
+	}
 	const duplicate = () => respond(200, { status: 'duplicate', ...ids, message: 'This event was received before; it starts nothing again' });
 	const notStarted = (reason: string) => (outcome.recorded ? respond(200, { status: 'recorded', ...ids, reason }) : duplicate());
 	if (!hasCustomer(event)) return notStarted(NO_CUSTOMER_REASON);

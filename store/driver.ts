@@ -28,5 +28,10 @@ export interface Driver {
 	 * run as autocommitted statements (PostgreSQL), so it must not need one snapshot across them.
 	 */
 	transaction<T>(fn: (q: Querier) => Promise<T>, mode: 'read' | 'write'): Promise<T>;
+	/**
+	 * After an erasure has committed: removes the copies the database keeps outside its rows
+	 * (SQLite: old WAL frames). Returns what remains when that could not be done yet.
+	 */
+	scrub?(): Promise<string | undefined>;
 	close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
  * Versioned migrations, one list for both dialects. `${ID}` is the dialect's auto-increment key.
  * A migration is applied once, in its own transaction, recorded in schema_migrations.
  */
+import { randomBytes } from 'node:crypto';
 import { codeKey } from '../core/codes';
 import type { Row, SqlValue } from './driver';
 
@@ -36,6 +37,13 @@ const codeKeys: Backfill = {
 			return [unique, Number(row.id)];
 		});
 	},
+};
+
+/** A random HMAC key for the suppression hashes, one per store. */
+const suppressionKey: Backfill = {
+	select: 'SELECT COUNT(*) AS n FROM store_secrets',
+	update: `INSERT INTO store_secrets (name, value) VALUES ('suppression_key', $1)`,
+	params: () => [[randomBytes(32).toString('hex')]],
 };
 
 export const MIGRATIONS: Migration[] = [
@@ -345,6 +353,17 @@ export const MIGRATIONS: Migration[] = [
 		name: 'guard entries record skips',
 		// A skipped attempt keeps its key with entered = 0, so a retry gets Skip back; every row so far is an entry.
 		statements: [`ALTER TABLE guard_entries ADD COLUMN entered SMALLINT NOT NULL DEFAULT 1`],
+	},
+	{
+		version: 5,
+		name: 'suppressions of forgotten customers',
+		statements: [
+			// Secrets of this store, made here: the key of the suppression hashes.
+			`CREATE TABLE store_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+			suppressionKey,
+			// Who was forgotten, as keyed hashes only (sql/suppression.ts), and when.
+			`CREATE TABLE suppressions (hash TEXT PRIMARY KEY, forgotten_at BIGINT NOT NULL)`,
+		],
 	},
 ];
 

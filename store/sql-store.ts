@@ -7,6 +7,7 @@ import type {
 	ClaimRequest,
 	CodeInput,
 	DueQuery,
+	ForgetRequest,
 	GuardRequest,
 	Millis,
 	OccasionClaim,
@@ -49,7 +50,7 @@ export class SqlStore implements Store {
 	}
 
 	recordEvents(events: CanonicalEvent[], now: Millis) {
-		return this.write((q) => customers.recordEvents(q, events, now));
+		return this.write((q) => customers.recordEvents(q, this.driver.dialect, events, now));
 	}
 
 	knownCustomers(ids: string[]) {
@@ -60,8 +61,11 @@ export class SqlStore implements Store {
 		return this.read((q) => customers.getCustomer(q, id));
 	}
 
-	forgetCustomer(id: string) {
-		return this.write((q) => customers.forgetCustomer(q, id));
+	async forgetCustomer(request: string | ForgetRequest, now: Millis = Date.now()) {
+		const asked = typeof request === 'string' ? { customerId: request } : request;
+		const report = await this.write((q) => customers.forgetCustomer(q, this.driver.dialect, asked, now));
+		const remains = await this.driver.scrub?.();
+		return remains === undefined ? report : { ...report, remains };
 	}
 
 	purchases(queries: PurchaseQuery[]) {

@@ -1,8 +1,11 @@
 import { isCountedOrder, ORDER_EVENT_TYPES, UNCOUNTED_ORDER_STATUSES, type CanonicalEvent, type Customer, type Line } from '../../core/event';
 import { codeKey } from '../../core/codes';
 import { toMinor } from '../../core/money';
-import type { CartRow, CustomerRow, ForgetReport, Millis, RecordOutcome } from '../../core/store';
-import type { Querier, Row, SqlValue } from '../driver';
+import { phoneId } from '../../core/events/guest';
+import { InputError } from '../../core/errors';
+import type { CartRow, CustomerRow, ForgetReport, ForgetRequest, Millis, RecordOutcome } from '../../core/store';
+import type { Dialect, Querier, Row, SqlValue } from '../driver';
+import { CHECKED_IDENTITIES, emailIdentity, guestEmail, idIdentity, identitiesOf, suppress, suppressionHasher } from './suppression';
 import { nil, opt, placeholders, str } from './util';
 
 
@@ -195,18 +198,28 @@ async function recordCart(q: Querier, event: CanonicalEvent, customerId: string,
 	);
 }
 
-export async function recordEvents(q: Querier, events: CanonicalEvent[], now: Millis): Promise<RecordOutcome[]> {
+export async function recordEvents(q: Querier, dialect: Dialect, events: CanonicalEvent[], now: Millis): Promise<RecordOutcome[]> {
 	const outcomes: RecordOutcome[] = [];
+	const hash = await suppressionHasher(q, dialect, 'share');
 	for (const event of events) {
 		const occurredAt = Date.parse(event.occurredAt);
 		const customer = event.customer;
 		// Only order events record a purchase; an order on e.g. checkout.promotion_applied is context.
 		const isOrder = event.order !== undefined && ORDER_EVENT_TYPES.has(event.type);
+		const hashes = identitiesOf(customer).map(hash);
+		const checked = Array.from({ length: CHECKED_IDENTITIES }, (_, i) => hashes[i] ?? null);
+		// Recorded unless recorded before, or about someone forgotten after it occurred.
 		const inserted = await q.get(
 			`INSERT INTO events (id, type, source, customer_id, occurred_at, recorded_at, payload)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
-			[event.id, event.type, event.source, customer?.id ?? null, occurredAt, now, JSON.stringify(event)],
+			SELECT $1, $2, $3, $4, CAST($5 AS BIGINT), CAST($6 AS BIGINT), $7
+			WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE hash IN ($8, $9, $10) AND forgotten_at > CAST($5 AS BIGINT))
+			ON CONFLICT (id) DO NOTHING RETURNING id`,
+			[event.id, event.type, event.source, customer?.id ?? null, occurredAt, now, JSON.stringify(event), ...checked],
 		);
+		if (!inserted && !(await q.get('SELECT 1 AS known FROM events WHERE id = $1', [event.id]))) {
+			outcomes.push({ id: event.id, recorded: false, newCustomer: false, suppressed: true });
+			continue;
+		}
 		if (!inserted) {
 			const order = isOrder ? await currentState(q, [event.source, event.order!.id, customer?.id ?? null]) : undefined;
 			outcomes.push({ id: event.id, recorded: false, newCustomer: false, ...(order && { order }) });
@@ -263,16 +276,57 @@ const CUSTOMER_TABLES = [
 	'occasion_claims',
 ];
 
-export async function forgetCustomer(q: Querier, id: string): Promise<ForgetReport> {
-	const removed: Record<string, number> = {};
-	for (const table of CUSTOMER_TABLES) {
-		removed[table] = await q.run(`DELETE FROM ${table} WHERE customer_id = $1`, [id]);
+/** The ids a request names: the customer id, its guest ids, every id with the email asked for or its stored email. */
+async function idsToForget(q: Querier, request: ForgetRequest): Promise<{ ids: Set<string>; emails: Set<string> }> {
+	const ids = new Set<string>();
+	const emails = new Set<string>();
+	if (request.customerId !== undefined) {
+		const id = request.customerId;
+		ids.add(id);
+		const row = await q.get('SELECT email, phone FROM customers WHERE id = $1', [id]);
+		const email = str(row?.email) ?? guestEmail(id);
+		if (email !== undefined) emails.add(email.trim().toLowerCase());
+		if (request.guests && email !== undefined) for (const guest of [email, email.trim().toLowerCase()]) ids.add(`email:${guest}`);
+		const phone = request.guests ? phoneId(str(row?.phone)) : undefined;
+		if (phone !== undefined) ids.add(phone);
 	}
-	// Codes already handed out stay used (never handed out again) but no longer name the customer.
-	removed.coupon_codes = await q.run(
-		`UPDATE coupon_codes SET assigned_to = '(erased)', assignment_key = NULL WHERE assigned_to = $1`,
-		[id],
-	);
-	removed.customers = await q.run('DELETE FROM customers WHERE id = $1', [id]);
-	return { customerId: id, removed };
+	const sameEmail = request.email !== undefined ? [request.email.trim().toLowerCase()] : request.sameEmail ? [...emails] : [];
+	for (const email of sameEmail) {
+		emails.add(email);
+		ids.add(`email:${email}`);
+		const rows = await q.all('SELECT id FROM customers WHERE LOWER(email) = $1 OR LOWER(id) = $2', [email, `email:${email}`]);
+		for (const row of rows) ids.add(String(row.id));
+	}
+	return { ids, emails };
+}
+
+/**
+ * Erases every id the request names in one transaction, and keeps their suppression record: the
+ * keyed hashes of the ids and emails with the time of the forget, nothing that names them.
+ */
+export async function forgetCustomer(q: Querier, dialect: Dialect, request: ForgetRequest, now: Millis): Promise<ForgetReport> {
+	const asked = request.customerId ?? request.email;
+	if (asked === undefined || asked.trim() === '') {
+		throw new InputError('customerId', 'is empty: there is nobody to forget', 'Give the customer ID, or the email address to forget.');
+	}
+	const hash = await suppressionHasher(q, dialect, 'update');
+	const { ids, emails } = await idsToForget(q, request);
+	const removed: Record<string, number> = {};
+	const customerIds: string[] = [];
+	for (const id of ids) {
+		let count = 0;
+		for (const table of CUSTOMER_TABLES) {
+			const n = await q.run(`DELETE FROM ${table} WHERE customer_id = $1`, [id]);
+			removed[table] = (removed[table] ?? 0) + n;
+			count += n;
+		}
+		// Codes already handed out stay used (never handed out again) but no longer name the customer.
+		const codes = await q.run(`UPDATE coupon_codes SET assigned_to = '(erased)', assignment_key = NULL WHERE assigned_to = $1`, [id]);
+		const customer = await q.run('DELETE FROM customers WHERE id = $1', [id]);
+		removed.coupon_codes = (removed.coupon_codes ?? 0) + codes;
+		removed.customers = (removed.customers ?? 0) + customer;
+		if (count + codes + customer > 0) customerIds.push(id);
+	}
+	await suppress(q, [...[...ids].map(idIdentity), ...[...emails].map(emailIdentity)].map(hash), now);
+	return { customerId: asked, customerIds, removed };
 }

@@ -8,6 +8,10 @@
  * waits a few milliseconds at most (busy_timeout), and whatever meets another process's lock
  * (opening and migrating, BEGIN IMMEDIATE, a statement, COMMIT) is retried on timers with back-off
  * until the lock wait limit, then fails with a StoreError that says the store is locked.
+ *
+ * Erased rows leave no copy in the files: secure_delete zeroes deleted content (table, index,
+ * overflow and freed pages) in the pages written, and scrub() checkpoints the WAL into the file and
+ * truncates it, so no frame holds the content as it was before.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -71,6 +75,8 @@ export class SqliteDriver implements Driver {
 	private opening?: Promise<void>;
 	private queue: Promise<unknown> = Promise.resolve();
 	private readonly querier: Querier;
+	/** A scrub that another connection's reader blocked: tried again after the next write and at close. */
+	private scrubPending = false;
 
 	constructor(
 		readonly file: string,
@@ -84,6 +90,7 @@ export class SqliteDriver implements Driver {
 		try {
 			this.db = new DatabaseSync(file);
 			this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+			this.db.exec('PRAGMA secure_delete = ON');
 		} catch (error) {
 			throw new StoreError(`Cannot open the SQLite store at ${file}: ${(error as Error).message}`, { cause: error });
 		}
@@ -215,6 +222,7 @@ export class SqliteDriver implements Driver {
 					if (this.db.isTransaction) this.db.exec('ROLLBACK');
 					throw error;
 				});
+				if (this.scrubPending && mode === 'write') this.checkpoint();
 				return result;
 			});
 		};
@@ -223,8 +231,38 @@ export class SqliteDriver implements Driver {
 		return result;
 	}
 
+	/**
+	 * Copies every WAL frame into the database file and truncates the WAL. A reader of another
+	 * connection still using old frames blocks it: then the frames stay until a later try succeeds.
+	 */
+	private checkpoint(): string | undefined {
+		if (this.file === ':memory:') return undefined;
+		let busy: boolean;
+		try {
+			busy = Number((this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number }).busy) !== 0;
+		} catch (error) {
+			if (!isBusy(error)) throw error;
+			busy = true;
+		}
+		this.scrubPending = busy;
+		return busy
+			? `The erased rows are gone, but old copies remain in ${this.file}-wal while another connection reads the store; they are removed after a later write or when the store closes.`
+			: undefined;
+	}
+
+	scrub(): Promise<string | undefined> {
+		const run = async () => {
+			await this.open();
+			return this.checkpoint();
+		};
+		const result = this.queue.then(run, run);
+		this.queue = result.catch(() => undefined);
+		return result;
+	}
+
 	async close(): Promise<void> {
 		await this.queue;
+		if (this.scrubPending && this.db.isOpen) this.checkpoint();
 		this.statements.clear();
 		if (this.db.isOpen) this.db.close();
 	}

@@ -245,14 +245,27 @@ describe('ledger', () => {
 			}));
 			const batch = eventsFromRows(orders);
 			const first = await recordLedger(store, T0, batch.entries);
-			assert.deepEqual(ledgerSummary(first, 0), { recorded: 30, duplicates: 0, failed: 0, newCustomers: 3 });
+			assert.deepEqual(ledgerSummary(first, 0), { recorded: 30, duplicates: 0, suppressed: 0, failed: 0, newCustomers: 3 });
 			const again = await recordLedger(store, T0, eventsFromRows(orders).entries);
-			assert.deepEqual(ledgerSummary(again, 2), { recorded: 0, duplicates: 30, failed: 2, newCustomers: 0 });
+			assert.deepEqual(ledgerSummary(again, 2), { recorded: 0, duplicates: 30, suppressed: 0, failed: 2, newCustomers: 0 });
 			assert.ok(again.every((r) => r.duplicate && !r.recorded));
 			const [k0] = await store.purchases([{ customerId: 'k0' }]);
 			assert.equal(k0.totals[0].orders, 10);
 			assert.equal(k0.totals[0].amountMinor, 10_000n);
 			assert.deepEqual(await recordLedger(store, T0, []), []);
+		});
+
+		it('a backfill after a forget skips the forgotten customer\'s older events, counted as suppressed', async () => {
+			const rows = Array.from({ length: 4 }, (_, i) => ({
+				itemIndex: i,
+				row: { orderId: `bf${i}`, customerId: i < 3 ? 'bf-gone' : 'bf-stays', occurredAt: new Date(T0 - (i + 1) * DAY).toISOString(), total: '10.00', currency: 'EUR' },
+			}));
+			await recordLedger(store, T0, eventsFromRows(rows).entries);
+			await forgetCustomers(store, ['bf-gone'], { now: T0 });
+			const again = await recordLedger(store, T0, eventsFromRows(rows).entries);
+			assert.deepEqual(ledgerSummary(again, 0), { recorded: 0, duplicates: 1, suppressed: 3, failed: 0, newCustomers: 0 });
+			assert.deepEqual(again.map((r) => r.suppressed), [true, true, true, false]);
+			assert.equal(await store.getCustomer('bf-gone'), undefined);
 		});
 
 		it('profile: customer, all-time purchases, segments, coupons held, activities; unknown customers are found: false', async () => {

@@ -8,6 +8,8 @@ import { describe, it } from 'node:test';
 import type { CanonicalEvent } from '../../core/event';
 import { InputError } from '../../core/errors';
 import type { RecordOutcome } from '../../core/store';
+import { SqlStore } from '../../store/sql-store';
+import { SqliteDriver } from '../../store/sqlite/driver';
 import {
 	ANY_EVENT,
 	admit,
@@ -307,6 +309,26 @@ describe('receiveDelivery', () => {
 		assert.equal(second.status, 200);
 		assert.equal(second.body.status, 'duplicate');
 		assert.equal(calls.length, 2);
+	});
+
+	it('a redelivery of an event older than its customer\'s forget is answered suppressed and starts nothing', async () => {
+		const store = new SqlStore(new SqliteDriver(':memory:'));
+		try {
+			const record = async (e: CanonicalEvent) => (await store.recordEvents([e], Date.now()))[0];
+			assert.equal((await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor(), record)).kind, 'start');
+			await store.forgetCustomer('c-1', Date.parse('2026-03-03T00:00:00Z'));
+			for (const settings of [settingsFor(), settingsFor({ testMode: true })]) {
+				const again = responded(await receiveDelivery({ headers: {}, rawBody: genericBody() }, settings, record));
+				assert.equal(again.status, 200);
+				assert.equal(again.body.status, 'suppressed');
+				assert.equal(again.body.eventId, 'evt-1');
+			}
+			assert.equal(await store.getCustomer('c-1'), undefined);
+			const later = genericBody({ id: 'evt-2', occurredAt: '2026-03-04T09:00:00Z', order: { id: 'o-2', total: '80.00', currency: 'EUR', lines: [] } });
+			assert.equal((await receiveDelivery({ headers: {}, rawBody: later }, settingsFor(), record)).kind, 'start', 'an event after the forget starts');
+		} finally {
+			await store.close();
+		}
 	});
 
 	it('in test mode a redelivery starts again (marked duplicate), still recorded once', async () => {

@@ -187,7 +187,7 @@ describe('Storefront Ledger node: Record Events', () => {
 			const firstMs = performance.now() - started;
 			assert.deepEqual(
 				{ ...first, store: undefined },
-				{ recorded: 10_000, duplicates: 0, failed: 0, newCustomers: 1000, events: 10_000, items: 10_000, store: undefined },
+				{ recorded: 10_000, duplicates: 0, suppressed: 0, failed: 0, newCustomers: 1000, events: 10_000, items: 10_000, store: undefined },
 			);
 			assert.match(String(first.store), /^SQLite /);
 
@@ -401,6 +401,24 @@ describe('Storefront Ledger node: Get Customer Profile and Forget Customer', () 
 
 		const again = ok(await runLedger(credential, { operation: 'forget', customerId: String(zelda) }, [{}]));
 		assert.equal(again.outputItems('Ledger')[0].json.erased, false);
+	});
+
+	it('forget by email address: every id with that email, and a backfill of their older orders is suppressed', async () => {
+		const { store, credential, file } = newStore();
+		await seed(credential, store);
+		const result = ok(await runLedger(credential, { operation: 'forget', forgetBy: 'email', email: 'Zelda.Quill@Example.com' }, [{}]));
+		const json = result.outputItems('Ledger')[0].json as IDataObject & { customerIds: string[] };
+		assert.deepEqual([...json.customerIds].sort(), [String(zelda), 'email:zelda.quill@example.com'].sort());
+		assert.equal(json.customerId, 'Zelda.Quill@Example.com');
+		assert.ok(!dumpSqlite(file).toLowerCase().includes('zelda'), 'no row names the customer');
+		const orders = [0, 1].map((k) => ({ ...shopifyOrder(k, Date.parse(T0) - (k + 1) * DAY), customer: zeldaCustomer, email: zeldaCustomer.email }));
+		const backfill = ok(await runLedger(credential, { operation: 'record', format: 'shopifyOrders' }, orders));
+		assert.deepEqual(
+			{ ...backfill.outputItems('Ledger')[0].json, store: undefined },
+			{ recorded: 0, duplicates: 0, suppressed: 2, failed: 0, newCustomers: 0, events: 2, items: 2, store: undefined },
+			'the older orders are suppressed',
+		);
+		assert.equal(await store.getCustomer(String(zelda)), undefined);
 	});
 });
 

@@ -14,6 +14,7 @@ import { boundsContract } from './contract-bounds';
 import { ordersContract } from './contract-orders';
 import { couponsContract } from './contract-coupons';
 import { hostileContract } from './contract-hostile';
+import { erasureContract } from './contract-erasure';
 
 let server: PgServer;
 const schemas: string[] = [];
@@ -100,6 +101,7 @@ boundsContract(factory);
 ordersContract(factory);
 couponsContract(factory);
 hostileContract(factory);
+erasureContract(factory);
 
 describe('PostgreSQL connections', () => {
 	const opened: PostgresDriver[] = [];

@@ -13,6 +13,7 @@ import { boundsContract } from './contract-bounds';
 import { ordersContract } from './contract-orders';
 import { couponsContract } from './contract-coupons';
 import { hostileContract } from './contract-hostile';
+import { erasureContract } from './contract-erasure';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,3 +59,4 @@ boundsContract(factory);
 ordersContract(factory);
 couponsContract(factory);
 hostileContract(factory);
+erasureContract(factory);
