@@ -181,7 +181,7 @@ module.exports = [
 		},
 	},
 	{
-		// Our nodes keep their description in actions/description.ts (STYLE.md: Postgres v2 layout).
+		// Our nodes keep their description in actions/description.ts, as n8n's Postgres v2 node does.
 		files: ['nodes/**/*.ts'],
 		ignores: ['nodes/**/*.node.ts'],
 		rules: {

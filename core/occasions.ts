@@ -38,7 +38,7 @@ const MAX_BIRTHDAY_SCAN = 100_000;
 
 export interface OccasionOptions {
 	kind: OccasionKind;
-	/** Who consumes the occasions, e.g. workflow id + node name: each consumer gets each occasion once. */
+	/** Who consumes the occasions, e.g. workflow id + node id: each consumer gets each occasion once. */
 	consumer: string;
 	/** cart.abandoned, customer.no_order_since_registration, customer.lapsed: how long after the cart update, registration or last order. */
 	after?: { amount: number; unit: TimeUnit };
@@ -97,7 +97,7 @@ interface Found {
 /** Validates the options; every error is an InputError naming the option. */
 export function occasionSettings(options: OccasionOptions): Settings {
 	const kind = oneOf(options.kind, OCCASION_KINDS, 'kind');
-	const consumer = requireText(options.consumer, 'consumer', 'Pass the workflow ID and node name, e.g. "wf1:Occasion Trigger".');
+	const consumer = requireText(options.consumer, 'consumer', 'Pass the workflow ID and node ID, e.g. "wf1:5c0f4a2e-9d1b-4f7e-8a63-2b7c1d0e9f44".');
 	const zone = normalizeZone(options.zone === undefined || options.zone === '' ? 'UTC' : options.zone, 'zone');
 	const limit = wholeNumber(options.limit ?? 100, 'limit', 1, MAX_OCCASION_LIMIT);
 	let since: number | undefined;

@@ -1,6 +1,6 @@
 /**
  * Webhook signatures. All three sources sign the same way: base64 of the binary HMAC-SHA256 of
- * the raw request body bytes, keyed with a shared secret (see fixtures/webhooks/headers.md).
+ * the raw request body bytes, keyed with a shared secret; each source names its header below.
  * Always verify the bytes as received, never re-serialized JSON.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
