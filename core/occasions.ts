@@ -20,6 +20,7 @@
  * greeting on the day are two occasions (the claim key stays the year, per consumer).
  */
 import { DateTime } from 'luxon';
+import { isLeapYear } from './calendar';
 import { oneOf, requireText, wholeNumber } from './check';
 import { InputError } from './errors';
 import { OCCASION_TYPES, type CanonicalEvent, type Cart, type Customer, type Line, type OccasionType } from './event';
@@ -221,18 +222,14 @@ async function dueAfterDelay(store: Store, now: number, settings: Settings): Pro
 // Birthdays: the store pre-filters on month-day, each candidate is judged in its own zone
 // ---------------------------------------------------------------------------------------------
 
-function isLeapYear(year: number): boolean {
-	return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
 /**
  * The birthday dates that can be due at `now` in some time zone, grouped by the year of the
  * occurrence (the claim key): local dates are the UTC date or the day before or after, each
- * shifted by daysBefore; 29 February birthdays fall on 28 February in other years. (The same
- * dates as candidateMonthDays, with their years, so that a 1 January birthday claimed last year
- * is not mistaken for this year's.)
+ * shifted by daysBefore; 29 February birthdays fall on 28 February in other years. The store
+ * pre-filters customers on their indexed month-day with these, and birthdayDue() judges each in
+ * its zone; the year keeps a 1 January birthday claimed last year from passing for this year's.
  */
-function birthdayDates(now: number, daysBefore: number): Map<number, string[]> {
+export function birthdayDates(now: number, daysBefore: number): Map<number, string[]> {
 	const utc = DateTime.fromMillis(now, { zone: 'utc' }).startOf('day');
 	const byYear = new Map<number, string[]>();
 	for (const offset of [-1, 0, 1]) {
