@@ -201,12 +201,14 @@ async function recordCart(q: Querier, event: CanonicalEvent, customerId: string,
 export async function recordEvents(q: Querier, dialect: Dialect, events: CanonicalEvent[], now: Millis): Promise<RecordOutcome[]> {
 	const outcomes: RecordOutcome[] = [];
 	const hash = await suppressionHasher(q, dialect, 'share');
+	// Taken after the key's lock: no forget can add a suppression before this transaction ends.
+	const anySuppressed = (await q.get('SELECT 1 AS found FROM suppressions LIMIT 1')) !== undefined;
 	for (const event of events) {
 		const occurredAt = Date.parse(event.occurredAt);
 		const customer = event.customer;
 		// Only order events record a purchase; an order on e.g. checkout.promotion_applied is context.
 		const isOrder = event.order !== undefined && ORDER_EVENT_TYPES.has(event.type);
-		const hashes = identitiesOf(customer).map(hash);
+		const hashes = anySuppressed ? identitiesOf(customer).map(hash) : [];
 		const checked = Array.from({ length: CHECKED_IDENTITIES }, (_, i) => hashes[i] ?? null);
 		// Recorded unless recorded before, or about someone forgotten after it occurred.
 		const inserted = await q.get(

@@ -7,7 +7,7 @@
  * Recording takes the key row FOR SHARE and a forget FOR UPDATE (PostgreSQL; SQLite writes one at a
  * time), so a forget never commits between a recording's check and its writes.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { StoreError } from '../../core/errors';
 import type { Customer } from '../../core/event';
 import type { Millis } from '../../core/store';
@@ -36,8 +36,16 @@ export async function suppressionHasher(q: Querier, dialect: Dialect, lock: 'sha
 	const forLock = dialect.name === 'postgres' ? (lock === 'share' ? ' FOR SHARE' : ' FOR UPDATE') : '';
 	const row = await q.get(`SELECT value FROM store_secrets WHERE name = 'suppression_key'${forLock}`);
 	if (!row) throw new StoreError('The store has no suppression key (store_secrets): it was removed by hand. Restore it from a backup of the store.');
-	const key = Buffer.from(String(row.value), 'hex');
-	return (identity) => createHmac('sha256', key).update(identity).digest('hex');
+	const key = createSecretKey(Buffer.from(String(row.value), 'hex'));
+	const hashes = new Map<Identity, string>();
+	return (identity) => {
+		let hash = hashes.get(identity);
+		if (hash === undefined) {
+			hash = createHmac('sha256', key).update(identity).digest('hex');
+			hashes.set(identity, hash);
+		}
+		return hash;
+	};
 }
 
 export async function suppress(q: Querier, hashes: string[], at: Millis): Promise<void> {
