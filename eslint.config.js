@@ -25,7 +25,7 @@ const { n8nCommunityNodesPlugin: communityNodes } = require('@n8n/eslint-plugin-
 const TS_DIRS = ['core', 'store', 'nodes', 'credentials', 'test', 'bench'];
 const SHIPPED_TS = ['core/**/*.ts', 'store/**/*.ts', 'nodes/**/*.ts', 'credentials/**/*.ts'];
 const N8N_TS = ['nodes/**/*.ts', 'credentials/**/*.ts'];
-const JS_FILES = ['scripts/**/*.js', 'gulpfile.js', 'eslint.config.js'];
+const JS_FILES = ['scripts/**/*.js', 'gulpfile.js', 'eslint.config.js', 'jest.config.js'];
 
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, 'package.json'), 'utf8'));
 const noNodesYet = !(pkg.n8n && Array.isArray(pkg.n8n.nodes) && pkg.n8n.nodes.length > 0);

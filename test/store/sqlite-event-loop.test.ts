@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DatabaseSync } from 'node:sqlite';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from '@jest/globals';
 import { MAX_LINES } from '../../core/limits';
 import { DEFAULT_MAX_BODY_KB, receiveDelivery, triggerSettings } from '../../core/trigger';
 import { SqlStore } from '../../store/sql-store';
@@ -63,7 +63,7 @@ describe('SQLite: the event loop while a large delivery is recorded', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'dialogue-event-loop-'));
 	const file = join(dir, 'store.sqlite');
 	const store = new SqlStore(new SqliteDriver(file));
-	after(async () => {
+	afterAll(async () => {
 		await store.close();
 		rmSync(dir, { recursive: true, force: true });
 	});
