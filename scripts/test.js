@@ -33,10 +33,11 @@ if (!process.env.SKIP_LINT && only.length === 0) run('lint', bin('eslint'), ['.'
 fs.rmSync(path.join(root, 'build'), { recursive: true, force: true });
 run('type check and compile', bin('tsc'), ['-p', 'tsconfig.test.json']);
 
+// A layer (core) or the start of a path below test/ (store/sqlite) selects the test files.
 const layers = only.length ? only : ['core', 'store', 'nodes', 'workflow', 'e2e'];
 // End-to-end tests install the packed package into a real n8n: build dist/ first (npm pack runs
 // no prepack here, since .npmrc sets ignore-scripts).
-if (layers.includes('e2e')) {
+if (layers.some((layer) => layer.startsWith('e2e'))) {
 	fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 	run('build the package (tsc)', bin('tsc'), ['-p', 'tsconfig.json']);
 	run('build the package (icons)', bin('gulp'), ['build:icons']);
@@ -55,7 +56,7 @@ const started = Date.now();
 console.log('\n== tests');
 const jest = spawnSync(
 	process.execPath,
-	['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', require.resolve('jest/bin/jest'), '--runInBand', '--json', `--outputFile=${results}`, ...layers.map((layer) => `/test/${layer}/`)],
+	['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', require.resolve('jest/bin/jest'), '--runInBand', '--json', `--outputFile=${results}`, ...layers.map((layer) => `/test/${layer}`)],
 	{ cwd: root, stdio: 'inherit', env: { ...process.env, N8N_USER_FOLDER: userFolder } },
 );
 console.log(`== tests: exit ${jest.status ?? jest.signal} after ${((Date.now() - started) / 1000).toFixed(1)}s`);
