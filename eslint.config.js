@@ -14,8 +14,6 @@
 // typescript-eslint parser, which turns a .json file into one expression statement.
 // @n8n/eslint-plugin-community-nodes is ESM; require() of ESM works on Node >= 20.19.
 
-const fs = require('node:fs');
-const path = require('node:path');
 const js = require('@eslint/js');
 const globals = require('globals');
 const tseslint = require('typescript-eslint');
@@ -26,9 +24,6 @@ const TS_DIRS = ['core', 'store', 'nodes', 'credentials', 'test', 'bench'];
 const SHIPPED_TS = ['core/**/*.ts', 'store/**/*.ts', 'nodes/**/*.ts', 'credentials/**/*.ts'];
 const N8N_TS = ['nodes/**/*.ts', 'credentials/**/*.ts'];
 const JS_FILES = ['scripts/**/*.js', 'gulpfile.js', 'eslint.config.js', 'jest.config.js'];
-
-const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, 'package.json'), 'utf8'));
-const noNodesYet = !(pkg.n8n && Array.isArray(pkg.n8n.nodes) && pkg.n8n.nodes.length > 0);
 
 // ---- @n8n/eslint-plugin-community-nodes -------------------------------------------------
 // Each rule of the plugin's `recommended` set goes in exactly one of these groups; a rule the
@@ -97,10 +92,7 @@ const COMMUNITY_OFF = {
 
 const recommended = communityNodes.configs.recommended.rules;
 const severity = (rule) => recommended[`@n8n/community-nodes/${rule}`];
-const communityRules = (names, overrides = {}) =>
-	Object.fromEntries(
-		names.map((rule) => [`@n8n/community-nodes/${rule}`, overrides[rule] ?? severity(rule)]),
-	);
+const communityRules = (names) => Object.fromEntries(names.map((rule) => [`@n8n/community-nodes/${rule}`, severity(rule)]));
 const communityOff = Object.fromEntries(
 	Object.keys(COMMUNITY_OFF).map((rule) => [`@n8n/community-nodes/${rule}`, 'off']),
 );
@@ -123,10 +115,6 @@ const communityOff = Object.fromEntries(
 		);
 	}
 }
-
-// While package.json registers no node yet, an empty n8n.nodes is expected: warn, not fail.
-// These turn back into errors by themselves once the first node is listed.
-const whileNoNodes = noNodesYet ? 'warn' : 'error';
 
 module.exports = [
 	// Only our sources: never build output, installed packages or the local n8n of npm start.
@@ -181,7 +169,7 @@ module.exports = [
 		},
 	},
 	{
-		// Our nodes keep their description in actions/description.ts (STYLE.md: Postgres v2 layout).
+		// Our nodes keep their description in actions/description.ts, as n8n's Postgres v2 node does.
 		files: ['nodes/**/*.ts'],
 		ignores: ['nodes/**/*.node.ts'],
 		rules: {
@@ -237,8 +225,7 @@ module.exports = [
 		},
 		rules: {
 			...n8nNodesBase.configs.community.rules,
-			'n8n-nodes-base/community-package-json-n8n-nodes-empty': whileNoNodes,
-			...communityRules(COMMUNITY_PACKAGE_JSON, { 'n8n-object-validation': whileNoNodes }),
+			...communityRules(COMMUNITY_PACKAGE_JSON),
 			...communityOff,
 		},
 	},

@@ -61,17 +61,17 @@ async function loadLedger(driver: Driver): Promise<void> {
 		const placed = `${T0} + (${o} % ${ORDERS_PER_CUSTOMER}) * ${DAY}`;
 		await driver.transaction(async (q) => {
 			await q.run(
-				`INSERT INTO orders (id, customer_id, placed_at, currency, total_minor, status, counted)
-				SELECT 'o' || ${cast(o)}, ${customer}, ${placed}, 'EUR', 1000 + (${o} % 50000), 'paid', 1 FROM (${series(String(n))}) AS t`,
+				`INSERT INTO orders (source, id, customer_id, placed_at, currency, total_minor, status, counted, state_at)
+				SELECT 'shopify', 'o' || ${cast(o)}, ${customer}, ${placed}, 'EUR', 1000 + (${o} % 50000), 'paid', 1, ${placed} FROM (${series(String(n))}) AS t`,
 			);
 			await q.run(
-				`INSERT INTO order_lines (order_id, line_no, customer_id, placed_at, product_id, sku, name, quantity, price_minor)
-				SELECT 'o' || ${cast(o)}, 0, ${customer}, ${placed}, 'p' || ${cast(`${o} % 5000`)}, 'SKU' || ${cast(`${o} % 5000`)}, 'Product', 1, 1000
+				`INSERT INTO order_lines (source, order_id, line_no, customer_id, placed_at, product_id, sku, name, quantity, price_minor)
+				SELECT 'shopify', 'o' || ${cast(o)}, 0, ${customer}, ${placed}, 'p' || ${cast(`${o} % 5000`)}, 'SKU' || ${cast(`${o} % 5000`)}, 'Product', 1, 1000
 				FROM (${series(String(n))}) AS t`,
 			);
 			await q.run(
-				`INSERT INTO order_categories (order_id, category, customer_id, placed_at)
-				SELECT 'o' || ${cast(o)}, 'Category ' || ${cast(`${o} % 40`)}, ${customer}, ${placed} FROM (${series(String(n))}) AS t`,
+				`INSERT INTO order_categories (source, order_id, category, customer_id, placed_at)
+				SELECT 'shopify', 'o' || ${cast(o)}, 'Category ' || ${cast(`${o} % 40`)}, ${customer}, ${placed} FROM (${series(String(n))}) AS t`,
 			);
 		}, 'write');
 		process.stdout.write(`\r  loaded ${fmt(from + n)} / ${fmt(orders)} orders`);

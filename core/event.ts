@@ -1,5 +1,5 @@
 /**
- * The canonical event (DESIGN.md section 3). Every source (Generic JSON, Shopify, WooCommerce,
+ * The canonical event (README.md, "The canonical event"). Every source (Generic JSON, Shopify, WooCommerce,
  * backfilled items) is normalized into this shape before anything else sees it.
  *
  * Times are ISO 8601 UTC strings. Money is a decimal string ("404.95"), never a float.

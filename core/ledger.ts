@@ -10,7 +10,7 @@
 import { DateTime } from 'luxon';
 import { textList } from './check';
 import { InputError, quote } from './errors';
-import type { CanonicalEvent, Customer, EventType } from './event';
+import { OCCASION_TYPES, type CanonicalEvent, type Customer, type EventType } from './event';
 import { normalizeShopify } from './events/shopify';
 import { validateEvent } from './events/validate';
 import { normalizeWooCommerce } from './events/woocommerce';
@@ -73,7 +73,7 @@ function withHint(error: unknown, hint: string): unknown {
  * would count as a new cart update and make the cart "abandoned" again later.
  */
 function refuseOccasion(event: CanonicalEvent): CanonicalEvent {
-	if (['customer.birthday', 'cart.abandoned', 'customer.no_order_since_registration', 'customer.lapsed'].includes(event.type)) {
+	if ((OCCASION_TYPES as readonly string[]).includes(event.type)) {
 		throw new InputError(
 			'type',
 			`${event.type} is an occasion, which the Storefront Occasion Trigger finds in the store; it is not recorded`,

@@ -20,6 +20,7 @@
  * greeting on the day are two occasions (the claim key stays the year, per consumer).
  */
 import { DateTime } from 'luxon';
+import { isLeapYear } from './calendar';
 import { oneOf, requireText, wholeNumber } from './check';
 import { InputError } from './errors';
 import { OCCASION_TYPES, type CanonicalEvent, type Cart, type Customer, type Line, type OccasionType } from './event';
@@ -38,7 +39,7 @@ const MAX_BIRTHDAY_SCAN = 100_000;
 
 export interface OccasionOptions {
 	kind: OccasionKind;
-	/** Who consumes the occasions, e.g. workflow id + node name: each consumer gets each occasion once. */
+	/** Who consumes the occasions, e.g. workflow id + node id: each consumer gets each occasion once. */
 	consumer: string;
 	/** cart.abandoned, customer.no_order_since_registration, customer.lapsed: how long after the cart update, registration or last order. */
 	after?: { amount: number; unit: TimeUnit };
@@ -97,7 +98,7 @@ interface Found {
 /** Validates the options; every error is an InputError naming the option. */
 export function occasionSettings(options: OccasionOptions): Settings {
 	const kind = oneOf(options.kind, OCCASION_KINDS, 'kind');
-	const consumer = requireText(options.consumer, 'consumer', 'Pass the workflow ID and node name, e.g. "wf1:Occasion Trigger".');
+	const consumer = requireText(options.consumer, 'consumer', 'Pass the workflow ID and node ID, e.g. "wf1:5c0f4a2e-9d1b-4f7e-8a63-2b7c1d0e9f44".');
 	const zone = normalizeZone(options.zone === undefined || options.zone === '' ? 'UTC' : options.zone, 'zone');
 	const limit = wholeNumber(options.limit ?? 100, 'limit', 1, MAX_OCCASION_LIMIT);
 	let since: number | undefined;
@@ -221,18 +222,14 @@ async function dueAfterDelay(store: Store, now: number, settings: Settings): Pro
 // Birthdays: the store pre-filters on month-day, each candidate is judged in its own zone
 // ---------------------------------------------------------------------------------------------
 
-function isLeapYear(year: number): boolean {
-	return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
 /**
  * The birthday dates that can be due at `now` in some time zone, grouped by the year of the
  * occurrence (the claim key): local dates are the UTC date or the day before or after, each
- * shifted by daysBefore; 29 February birthdays fall on 28 February in other years. (The same
- * dates as candidateMonthDays, with their years, so that a 1 January birthday claimed last year
- * is not mistaken for this year's.)
+ * shifted by daysBefore; 29 February birthdays fall on 28 February in other years. The store
+ * pre-filters customers on their indexed month-day with these, and birthdayDue() judges each in
+ * its zone; the year keeps a 1 January birthday claimed last year from passing for this year's.
  */
-function birthdayDates(now: number, daysBefore: number): Map<number, string[]> {
+export function birthdayDates(now: number, daysBefore: number): Map<number, string[]> {
 	const utc = DateTime.fromMillis(now, { zone: 'utc' }).startOf('day');
 	const byYear = new Map<number, string[]>();
 	for (const offset of [-1, 0, 1]) {

@@ -249,7 +249,7 @@ export interface CartRow {
 }
 
 export interface OccasionClaim {
-	/** Who consumes the occasion, e.g. workflow id + node name: each consumer gets it once. */
+	/** Who consumes the occasion, e.g. workflow id + node id: each consumer gets it once. */
 	consumer: string;
 	kind: string;
 	customerId: string;

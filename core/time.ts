@@ -8,6 +8,7 @@
  * daylight-saving change "1 day" is 23 or 25 hours; minutes and hours are exact durations.
  */
 import { DateTime, Info } from 'luxon';
+import { daysInMonth, isLeapYear } from './calendar';
 import { InputError } from './errors';
 
 const MINUTE_MS = 60_000;
@@ -315,17 +316,6 @@ export interface Birthday {
 	year?: number;
 }
 
-function isLeapYear(year: number): boolean {
-	return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(month: number, year?: number): number {
-	if (month === 2 && year !== undefined && !isLeapYear(year)) return 28;
-	return MONTH_DAYS[month - 1];
-}
-
 function pad(n: number, width = 2): string {
 	return String(n).padStart(width, '0');
 }
@@ -436,25 +426,4 @@ export function birthdayDue(birthday: Birthday | string, now: number, zone: stri
 		occ = occurrence(b, year);
 	}
 	return { due, year, date: `${pad(year, 4)}-${pad(occ.month)}-${pad(occ.day)}` };
-}
-
-/**
- * The 'MM-DD' values of every birthday that birthdayDue() could find due at `now` in SOME time
- * zone, sorted. Local dates lie within UTC-12..UTC+14 of UTC, so the local date is the UTC date,
- * the day before or the day after; each is shifted by daysBefore. '02-29' is added whenever a
- * candidate is 28 February of a non-leap year. A store pre-filters customers on an indexed
- * month-day column with these, then checks each precisely with birthdayDue().
- */
-export function candidateMonthDays(now: number, daysBefore = 0): string[] {
-	const at = requireInstant(now, 'now');
-	const lead = normalizeAmount(daysBefore, 'daysBefore');
-	const utc = DateTime.fromMillis(at, { zone: 'utc' }).startOf('day');
-	const out = new Set<string>();
-	for (const offset of [-1, 0, 1]) {
-		const d = utc.plus({ days: offset + lead });
-		const md = `${pad(d.month)}-${pad(d.day)}`;
-		out.add(md);
-		if (md === '02-28' && !isLeapYear(d.year)) out.add('02-29');
-	}
-	return [...out].sort();
 }

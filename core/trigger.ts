@@ -374,7 +374,7 @@ export type TriggerOutcome =
 	| { kind: 'respond'; status: 200 | 400 | 401 | 413; body: TriggerResponseBody }
 	| { kind: 'start'; event: CanonicalEvent; item: CanonicalEvent & { raw?: unknown }; body: TriggerResponseBody };
 
-/** Records one event in the store (one call, one transaction); the shell opens the store lazily. */
+/** Records one event in the store (one call, one transaction); the shell opens the store before the signature check. */
 export type RecordEvent = (event: CanonicalEvent) => Promise<RecordOutcome>;
 
 /**

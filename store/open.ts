@@ -1,5 +1,5 @@
 /**
- * Which store a node uses (DESIGN.md section 1), and one open store per location per process:
+ * Which store a node uses (README.md, "The activity store"), and one open store per location per process:
  * 1. the Dialogue Store credential selected on the node;
  * 2. else the instance-wide default from DIALOGUE_STORE_URL (a postgres:// URL or a file path);
  * 3. else the embedded default: dialogue-activities.sqlite in the n8n user folder.

@@ -6,6 +6,7 @@
  * Inputs are untrusted JSON: objects are read through own properties only, and values are never
  * turned into text with String() (a JSON object may carry its own `toString` key).
  */
+import { daysInMonth } from '../calendar';
 import { InputError } from '../errors';
 import { identifier, MAX_EMAIL_LENGTH, MAX_ID_LENGTH, MAX_LABEL_LENGTH, MAX_LABELS, MAX_URL_LENGTH, checkLength, freeText } from '../limits';
 import { nonNegativeDecimal, normalizeCurrency, normalizeDecimal } from '../money';
@@ -196,16 +197,6 @@ export function addLabels(target: string[], labels: Iterable<string | undefined>
 const ISO_DATE_TIME =
 	/^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 const TIME_HINT = 'Use ISO 8601 with a time zone offset, e.g. 2026-05-01T09:00:00Z or 2026-05-01T11:00:00+02:00.';
-const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function isLeapYear(year: number): boolean {
-	return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-function daysInMonth(month: number, year?: number): number {
-	if (month === 2 && year !== undefined && !isLeapYear(year)) return 28;
-	return MONTH_DAYS[month - 1];
-}
 
 /** Epoch ms of 0000-01-01T00:00:00Z and of the end of 9999: the range of a 24-character ISO string. */
 const FIRST_MS = (() => {

@@ -7,7 +7,6 @@ export { validateEvent, EVENT_SOURCES, type ValidateOptions } from './validate';
 export { normalizeShopify, SHOPIFY_TOPICS, isShopifyTopic, type ShopifyTopic } from './shopify';
 export { normalizeWooCommerce, WOOCOMMERCE_TOPICS, isWooCommerceTopic, type WooCommerceTopic } from './woocommerce';
 export {
-	GENERIC_DELIVERY_ID_HEADER,
 	GENERIC_SIGNATURE_HEADER,
 	SHOPIFY_EVENTS_SIGNATURE_HEADER,
 	SHOPIFY_SIGNATURE_HEADER,
@@ -25,11 +24,8 @@ export {
 	SHOPIFY_EVENTS_TOPIC_HEADER,
 	SHOPIFY_SHOP_DOMAIN_HEADER,
 	SHOPIFY_TOPIC_HEADER,
-	SHOPIFY_WEBHOOK_ID_HEADER,
-	WOOCOMMERCE_DELIVERY_ID_HEADER,
 	WOOCOMMERCE_SOURCE_HEADER,
 	WOOCOMMERCE_TOPIC_HEADER,
-	deliveryIdOf,
 	detectSource,
 	isWooCommercePing,
 	normalizeDelivery,

@@ -1,6 +1,6 @@
 /**
  * Webhook signatures. All three sources sign the same way: base64 of the binary HMAC-SHA256 of
- * the raw request body bytes, keyed with a shared secret (see fixtures/webhooks/headers.md).
+ * the raw request body bytes, keyed with a shared secret; each source names its header below.
  * Always verify the bytes as received, never re-serialized JSON.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -9,8 +9,6 @@ import { wpSpecialcharsDecode } from './html';
 
 /** Generic source: base64 HMAC-SHA256 of the raw body, optionally prefixed `sha256=`. */
 export const GENERIC_SIGNATURE_HEADER = 'X-Dialogue-Signature';
-/** Generic source: an optional id of the delivery, for deduplicating retries. */
-export const GENERIC_DELIVERY_ID_HEADER = 'X-Dialogue-Delivery-Id';
 export const SHOPIFY_SIGNATURE_HEADER = 'X-Shopify-Hmac-Sha256';
 /** Shopify "Events" deliveries name their headers without the X- prefix. */
 export const SHOPIFY_EVENTS_SIGNATURE_HEADER = 'shopify-hmac-sha256';

@@ -1,6 +1,6 @@
 /**
- * One entry point for a webhook delivery: which source sent it, its topic and delivery id, and
- * the canonical event in it (or a WooCommerce ping). Every failure is an InputError that says
+ * One entry point for a webhook delivery: which source sent it, its topic, and the canonical
+ * event in it (or a WooCommerce ping). Every failure is an InputError that says
  * what is wrong and what to change; nothing else is thrown for any headers or body.
  *
  * Signatures are not checked here: verify them first with verifyDeliverySignature(), using the
@@ -11,7 +11,6 @@ import { InputError } from '../errors';
 import { hasHeaderPrefix, headerValue, type HeaderMap } from './headers';
 import { parseJsonBody } from './json';
 import { normalizeShopify } from './shopify';
-import { GENERIC_DELIVERY_ID_HEADER } from './signature';
 import { EVENT_SOURCES, validateEvent } from './validate';
 import { normalizeWooCommerce } from './woocommerce';
 
@@ -21,12 +20,10 @@ export type DeliverySource = 'auto' | WebhookSource;
 export const SHOPIFY_TOPIC_HEADER = 'X-Shopify-Topic';
 /** Shopify "Events" deliveries (no X- prefix). */
 export const SHOPIFY_EVENTS_TOPIC_HEADER = 'shopify-topic';
-export const SHOPIFY_WEBHOOK_ID_HEADER = 'X-Shopify-Webhook-Id';
 export const SHOPIFY_EVENT_ID_HEADER = 'X-Shopify-Event-Id';
 export const SHOPIFY_EVENTS_EVENT_ID_HEADER = 'shopify-event-id';
 export const SHOPIFY_SHOP_DOMAIN_HEADER = 'X-Shopify-Shop-Domain';
 export const WOOCOMMERCE_TOPIC_HEADER = 'X-WC-Webhook-Topic';
-export const WOOCOMMERCE_DELIVERY_ID_HEADER = 'X-WC-Webhook-Delivery-ID';
 export const WOOCOMMERCE_SOURCE_HEADER = 'X-WC-Webhook-Source';
 
 const SOURCE_NAMES: Record<WebhookSource, string> = { generic: 'Generic', shopify: 'Shopify', woocommerce: 'WooCommerce' };
@@ -68,22 +65,6 @@ export function topicOf(source: WebhookSource, headers: HeaderMap): string | und
 	}
 }
 
-/**
- * The vendor's id of this delivery, for dropping redeliveries: X-Shopify-Webhook-Id (else the
- * event id), X-WC-Webhook-Delivery-ID, X-Dialogue-Delivery-Id. The event id stays the primary
- * idempotency key; see shopifyEventIdOf for Shopify's per-action id.
- */
-export function deliveryIdOf(source: WebhookSource, headers: HeaderMap): string | undefined {
-	switch (source) {
-		case 'shopify':
-			return headerValue(headers, SHOPIFY_WEBHOOK_ID_HEADER) ?? shopifyEventIdOf(headers);
-		case 'woocommerce':
-			return headerValue(headers, WOOCOMMERCE_DELIVERY_ID_HEADER);
-		default:
-			return headerValue(headers, GENERIC_DELIVERY_ID_HEADER);
-	}
-}
-
 /** X-Shopify-Event-Id: shared by all deliveries of one merchant action (Shopify's dedup key). */
 export function shopifyEventIdOf(headers: HeaderMap): string | undefined {
 	return headerValue(headers, SHOPIFY_EVENT_ID_HEADER) ?? headerValue(headers, SHOPIFY_EVENTS_EVENT_ID_HEADER);
@@ -100,14 +81,14 @@ export interface DeliveryInput {
 }
 
 export type NormalizedDelivery =
-	| { kind: 'event'; source: WebhookSource; event: CanonicalEvent; topic?: string; deliveryId?: string }
+	| { kind: 'event'; source: WebhookSource; event: CanonicalEvent; topic?: string }
 	| { kind: 'ping'; source: 'woocommerce'; webhookId: string };
 
 const SOURCES: readonly DeliverySource[] = ['auto', 'generic', 'shopify', 'woocommerce'];
 
 /**
  * Parse and normalize one delivery: a WooCommerce ping, or the canonical event (validated by
- * validateEvent) with its topic and delivery id.
+ * validateEvent) with its topic. Redeliveries are recognized by the event id alone.
  */
 export function normalizeDelivery(input: DeliveryInput): NormalizedDelivery {
 	const { headers, rawBody, now } = input;
@@ -121,8 +102,6 @@ export function normalizeDelivery(input: DeliveryInput): NormalizedDelivery {
 		}
 	}
 	const source = input.source === 'auto' ? detectSource(headers) : input.source;
-	const deliveryId = deliveryIdOf(source, headers);
-	const withDelivery = deliveryId === undefined ? {} : { deliveryId };
 
 	if (source === 'generic') {
 		let event: CanonicalEvent;
@@ -133,7 +112,7 @@ export function normalizeDelivery(input: DeliveryInput): NormalizedDelivery {
 		} catch (error) {
 			throw withVendorHint(error, headers);
 		}
-		return { kind: 'event', source, event: ownId(event), ...withDelivery };
+		return { kind: 'event', source, event: ownId(event) };
 	}
 
 	const topic = topicOf(source, headers);
@@ -150,7 +129,7 @@ export function normalizeDelivery(input: DeliveryInput): NormalizedDelivery {
 	}
 	const body = parseJsonBody(rawBody);
 	const event = source === 'shopify' ? normalizeShopify(topic, body, headers, now) : normalizeWooCommerce(topic, body, headers, now);
-	return { kind: 'event', source, event: validateEvent(event, { defaultSource: source, now }), topic, ...withDelivery };
+	return { kind: 'event', source, event: validateEvent(event, { defaultSource: source, now }), topic };
 }
 
 /** Event ids that begin with another source's name (shopify:, woocommerce:, ledger:, occasion:). */

@@ -1,5 +1,5 @@
 /**
- * The canonical event check (DESIGN.md section 3). validateEvent() reads the canonical JSON as
+ * The canonical event check (core/event.ts; README.md, "The canonical event"). validateEvent() reads the canonical JSON as
  * users POST it to the Generic source, and is also the last step of every vendor normalizer:
  * whatever leaves core/events has passed through it.
  *

@@ -43,3 +43,8 @@ export function gate(
 	for (const { item, pass } of decided) (pass ? yes : no).push(item);
 	return [inInputOrder(yes), inInputOrder(no)];
 }
+
+/** Drops undefined fields, so output JSON holds only what applies. */
+export function compact<T extends object>(value: T): Partial<T> {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

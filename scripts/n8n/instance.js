@@ -3,7 +3,7 @@
 // set up its owner and an API key headlessly, talk to its public API, install our package the way
 // a user install does, and catch the mail it sends. Everything listens on 127.0.0.1 only.
 //
-// Facts this relies on (n8n 2.41.1, see shared/TOOLCHAIN.md and the notes at each function).
+// Facts this relies on (n8n 2.41.1, scripts/n8n/version.js) are noted at each function.
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -110,7 +110,11 @@ function installExitHooks() {
 	}
 }
 
-/** The environment that keeps an instance local and quiet (shared/TOOLCHAIN.md, "n8n"). */
+/**
+ * The environment that keeps an instance local and quiet: it listens, and tells the editor and
+ * webhooks it lives, on 127.0.0.1 only (task runner broker included); no telemetry, version checks,
+ * templates or banners, which would call n8n's servers; its own SQLite database in userFolder.
+ */
 function quietEnv({ port, brokerPort, userFolder }) {
 	return {
 		N8N_USER_FOLDER: userFolder,

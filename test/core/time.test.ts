@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { InputError } from '../../core/errors';
+import { birthdayDates } from '../../core/occasions';
 import {
 	addDuration,
 	birthdayDue,
 	birthMonthDay,
-	candidateMonthDays,
 	formatBirthday,
 	instantIn,
 	isoUtc,
@@ -442,27 +442,24 @@ describe('birthdayDue', () => {
 	});
 });
 
-describe('candidateMonthDays', () => {
-	it('lists yesterday, today and tomorrow (UTC), shifted by daysBefore', () => {
-		assert.deepEqual(candidateMonthDays(ms('2026-05-17T12:00:00Z')), ['05-16', '05-17', '05-18']);
-		assert.deepEqual(candidateMonthDays(ms('2026-05-17T00:00:00Z'), 7), ['05-23', '05-24', '05-25']);
-		assert.deepEqual(candidateMonthDays(ms('2026-12-31T23:59:59Z'), 1), ['01-01', '01-02', '12-31']);
-		assert.deepEqual(candidateMonthDays(ms('2026-01-01T00:00:00Z')), ['01-01', '01-02', '12-31']);
+describe('birthdayDates (the month-days Birthday occasions ask the store for, by year)', () => {
+	const dates = (iso: string, daysBefore = 0) => Object.fromEntries(birthdayDates(ms(iso), daysBefore));
+
+	it('lists yesterday, today and tomorrow (UTC), shifted by daysBefore, under the year of each', () => {
+		assert.deepEqual(dates('2026-05-17T12:00:00Z'), { 2026: ['05-16', '05-17', '05-18'] });
+		assert.deepEqual(dates('2026-05-17T00:00:00Z', 7), { 2026: ['05-23', '05-24', '05-25'] });
+		assert.deepEqual(dates('2026-12-31T23:59:59Z', 1), { 2026: ['12-31'], 2027: ['01-01', '01-02'] });
+		assert.deepEqual(dates('2026-01-01T00:00:00Z'), { 2025: ['12-31'], 2026: ['01-01', '01-02'] });
 	});
 
 	it('adds 02-29 when 28 February of a non-leap year is a candidate', () => {
-		assert.deepEqual(candidateMonthDays(ms('2026-02-28T12:00:00Z')), ['02-27', '02-28', '02-29', '03-01']);
-		assert.deepEqual(candidateMonthDays(ms('2026-03-01T12:00:00Z')), ['02-28', '02-29', '03-01', '03-02']);
-		assert.deepEqual(candidateMonthDays(ms('2026-02-21T12:00:00Z'), 7), ['02-27', '02-28', '02-29', '03-01']);
-		assert.deepEqual(candidateMonthDays(ms('2028-02-28T12:00:00Z')), ['02-27', '02-28', '02-29']);
-		assert.deepEqual(candidateMonthDays(ms('2028-03-01T12:00:00Z')), ['02-29', '03-01', '03-02']);
+		assert.deepEqual(dates('2026-02-28T12:00:00Z'), { 2026: ['02-27', '02-28', '02-29', '03-01'] });
+		assert.deepEqual(dates('2026-03-01T12:00:00Z'), { 2026: ['02-28', '02-29', '03-01', '03-02'] });
+		assert.deepEqual(dates('2026-02-21T12:00:00Z', 7), { 2026: ['02-27', '02-28', '02-29', '03-01'] });
+		assert.deepEqual(dates('2028-02-28T12:00:00Z'), { 2028: ['02-27', '02-28', '02-29'] });
+		assert.deepEqual(dates('2028-03-01T12:00:00Z'), { 2028: ['02-29', '03-01', '03-02'] });
 		// daysBefore moves the year too: late December 2027 looking at February 2028 (leap)
-		assert.deepEqual(candidateMonthDays(ms('2027-12-30T12:00:00Z'), 60), ['02-27', '02-28', '02-29']);
-	});
-
-	it('validates daysBefore and now', () => {
-		throwsField(() => candidateMonthDays(ms('2026-05-17T12:00:00Z'), -3), 'daysBefore');
-		throwsField(() => candidateMonthDays(Number.POSITIVE_INFINITY), 'now');
+		assert.deepEqual(dates('2027-12-30T12:00:00Z', 60), { 2028: ['02-27', '02-28', '02-29'] });
 	});
 
 	const ZONES = [
@@ -496,12 +493,12 @@ describe('candidateMonthDays', () => {
 			fc.property(instant, zone, daysBefore, (now, tz, lead) => {
 				const local = DateTime.fromMillis(now, { zone: tz });
 				const target = DateTime.utc(local.year, local.month, local.day).plus({ days: lead });
-				const candidates = candidateMonthDays(now, lead);
 				const b = { month: target.month, day: target.day };
 				const result = birthdayDue(b, now, tz, lead);
 				assert.equal(result.due, true);
 				assert.equal(result.date, target.toISODate());
-				assert.ok(candidates.includes(birthMonthDay(b)), `${birthMonthDay(b)} not in ${candidates.join(',')}`);
+				const candidates = birthdayDates(now, lead).get(result.year) ?? [];
+				assert.ok(candidates.includes(birthMonthDay(b)), `${birthMonthDay(b)} not in ${result.year}: ${candidates.join(',')}`);
 				if (b.month === 2 && b.day === 28 && !target.isInLeapYear) {
 					assert.equal(birthdayDue({ month: 2, day: 29 }, now, tz, lead).due, true);
 					assert.ok(candidates.includes('02-29'));
@@ -511,7 +508,7 @@ describe('candidateMonthDays', () => {
 		);
 	});
 
-	it('property: whenever birthdayDue says due, candidateMonthDays contains its month-day', () => {
+	it('property: whenever birthdayDue says due, birthdayDates holds its month-day under the year due', () => {
 		const birthday = fc
 			.record({ month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
 			.filter(({ month, day }) => day <= [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]);
@@ -521,8 +518,8 @@ describe('candidateMonthDays', () => {
 				const day = b.month === 2 && b.day === 29 ? 28 : b.day;
 				const now = Date.UTC(year, b.month - 1, day) + hours * HOUR + 1234;
 				const result = birthdayDue(b, now, tz, lead);
-				const candidates = candidateMonthDays(now, lead);
-				if (result.due) assert.ok(candidates.includes(birthMonthDay(b)), `${birthMonthDay(b)} due but not in ${candidates.join(',')}`);
+				const candidates = birthdayDates(now, lead).get(result.year) ?? [];
+				if (result.due) assert.ok(candidates.includes(birthMonthDay(b)), `${birthMonthDay(b)} due in ${result.year} but not in ${candidates.join(',')}`);
 			}),
 			{ numRuns: 3000 },
 		);

@@ -1,5 +1,5 @@
 /**
- * The shipped templates (templates/*.json, SCENARIOS.md 1-4, 6, 8-10) end to end, the way a shop
+ * The shipped templates (templates/*.json: scenarios 1-4, 6, 8-10) end to end, the way a shop
  * meets them: one real n8n (pinned version) with the PACKED package installed as a user install,
  * an SMTP catcher, the activity store in a SQLite file of a temp folder (DIALOGUE_STORE_URL).
  * Each template is imported into a copy with credentials set, Wait nodes compressed to seconds
@@ -291,7 +291,7 @@ describe('templates in a real n8n: what the customer receives', () => {
 		}, timeout);
 	};
 
-	test('every template is valid workflow JSON of the package\'s and n8n\'s nodes, with placeholder credentials and the SCENARIOS.md defaults', async () => {
+	test('every template is valid workflow JSON of the package\'s and n8n\'s nodes, with placeholder credentials and the scenarios\' defaults', async () => {
 		const files = fs.readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.json') && !/^0[57]-/.test(f)).sort();
 		assert.deepEqual(files, TEMPLATE_FILES);
 		const allowed = new Set([
@@ -329,7 +329,7 @@ describe('templates in a real n8n: what the customer receives', () => {
 			}
 			assert.doesNotMatch(text, /\be2e\b|127\.0\.0\.1|localhost|customers\.test/i, `${file}: nothing test-only`);
 		}
-		// The defaults of SCENARIOS.md, as visible fields.
+		// Each scenario's defaults (over 1000 EUR, 3 days, Boys or Girls, ...), as visible fields.
 		const param = (file: string, node: string) => loadTemplate(file).nodes.find((n) => n.name === node)!.parameters;
 		assert.deepEqual((param('02-big-spenders.json', 'Spent more than 1000?').conditions as { condition: unknown[] }).condition, [
 			{ kind: 'amountSpent', compare: 'gt', amount: '1000', currency: 'EUR' },

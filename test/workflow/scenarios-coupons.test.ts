@@ -1,7 +1,7 @@
 /**
- * SCENARIOS.md scenario 8, "Thank you with a coupon", as workflow JSON through n8n's real engine
- * (test/helpers/workflow.ts), repeatable and not repeatable, with retried executions, concurrent
- * executions and an empty pool:
+ * Scenario 8, "Thank you with a coupon" (templates/08-thank-you-coupon-*.json), as workflow JSON
+ * through n8n's real engine (test/helpers/workflow.ts), repeatable and not repeatable, with
+ * retried executions, concurrent executions and an empty pool:
  *
  *   Orders (stand-in for the Storefront Trigger) -> Repeatability Guard -> Coupon (Assign From Pool,
  *   a new code each time) -> Thank-you email (stand-in for Send Email, carries the code)

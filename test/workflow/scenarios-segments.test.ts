@@ -1,7 +1,7 @@
 /**
- * SCENARIOS.md 2 (Big spenders) and 4 (Kids' clothing buyers) as workflow JSON run through the
- * real n8n engine, and "Wait, then check": Purchase Check with "Only Orders After the Event That
- * Started This Execution". The store state is asserted afterwards.
+ * Scenarios 2 (Big spenders) and 4 (Kids' clothing buyers), templates/02-* and 04-*, as workflow
+ * JSON run through the real n8n engine, and "Wait, then check": Purchase Check with "Only Orders
+ * After the Event That Started This Execution". The store state is asserted afterwards.
  *
  * The Storefront Trigger is stood in for by the test-only Items Source (it emits the canonical
  * order events the trigger would, after the store has recorded them), and the Wait by a

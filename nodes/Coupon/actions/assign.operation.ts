@@ -3,12 +3,11 @@ import { wholeNumber } from '../../../core/check';
 import { describeClaim, poolName, prepareAssign, type Expiry } from '../../../core/coupons';
 import type { ClaimRequest, Store } from '../../../core/store';
 import { DURATION_UNITS } from '../../../core/time';
-import { prepareItems } from '../../shared/errors';
+import { prepareItems, runByGroup } from '../../shared/errors';
 import { customerIdField } from '../../shared/locators';
-import { gate } from '../../shared/outputs';
+import { compact, gate } from '../../shared/outputs';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { forOperations, hinted, locatorValue } from './fields';
-import { compact, runByGroup } from './groups';
 import { unitOptions } from '../../shared/units';
 import { itemParameter, readFrom } from '../../shared/parameters';
 

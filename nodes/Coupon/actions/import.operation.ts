@@ -1,10 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { requireText } from '../../../core/check';
 import { splitRepeats } from '../../../core/codes';
 import { importCodes, normalizeCode, poolName } from '../../../core/coupons';
 import { InputError } from '../../../core/errors';
 import type { Store } from '../../../core/store';
 import { errorItem, nodeError, prepareItems } from '../../shared/errors';
+import { fieldAt } from '../../shared/parameters';
 import { nodeClock } from '../../shared/store';
 import { discountFields, forOperations, locatorValue, readDiscount, readValidUntil, withFieldHint } from './fields';
 
@@ -53,16 +54,6 @@ export const properties: INodeProperties[] = [
 	...discountFields('import'),
 ];
 
-function fieldOf(json: IDataObject, path: string): unknown {
-	if (path in json) return json[path];
-	let value: unknown = json;
-	for (const part of path.split('.')) {
-		if (value === null || typeof value !== 'object') return undefined;
-		value = (value as IDataObject)[part];
-	}
-	return value;
-}
-
 /**
  * Import Codes: every code of the execution in one store call, one output item with the counts.
  * Codes repeated in the input and codes already in the pool (the same codeKey) are skipped and counted.
@@ -94,7 +85,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	if (source === 'items') {
 		const field = this.getNodeParameter('codeField', 0, 'code') as string;
 		const read = prepareItems(this, items, (i) => {
-			const value = fieldOf(items[i].json, field);
+			const value = fieldAt(items[i].json, field);
 			if (value === undefined || value === null || value === '') {
 				throw new InputError(field, 'has no code in this item', `Set Field Name to the field that holds the code; this item has: ${Object.keys(items[i].json).join(', ') || 'no fields'}.`);
 			}

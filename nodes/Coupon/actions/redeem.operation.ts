@@ -4,11 +4,11 @@ import { poolName } from '../../../core/coupons';
 import { MAX_CODE_LENGTH } from '../../../core/limits';
 import type { RedeemRequest, Store } from '../../../core/store';
 import { isoUtc } from '../../../core/time';
-import { prepareItems } from '../../shared/errors';
+import { prepareItems, runByGroup } from '../../shared/errors';
 import { poolLocator } from '../../shared/locators';
+import { compact } from '../../shared/outputs';
 import { nodeClock } from '../../shared/store';
 import { forOperations, locatorValue } from './fields';
-import { compact, runByGroup } from './groups';
 
 const show = forOperations('redeem');
 

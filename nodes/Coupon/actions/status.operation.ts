@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { poolName } from '../../../core/coupons';
 import type { Store } from '../../../core/store';
-import { prepareItems } from '../../shared/errors';
+import { prepareItems, runByGroup } from '../../shared/errors';
 import { nodeClock } from '../../shared/store';
 import { locatorValue } from './fields';
-import { runByGroup } from './groups';
 
 export const properties: INodeProperties[] = [];
 

@@ -5,7 +5,7 @@ import type { Store } from '../../../core/store';
 import { instantIn, isoUtc } from '../../../core/time';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
 import { unitOptions } from '../../shared/units';
-import { bySegment, membershipJson, prepare, runGroups, segmentOf } from './common';
+import { membershipJson, prepare, runBySegment, segmentOf } from './common';
 import { itemParameter, readFrom } from '../../shared/parameters';
 
 const show = (extra: Record<string, string[]> = {}) => ({ show: { resource: ['membership'], operation: ['add'], ...extra } });
@@ -81,9 +81,9 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		return { segment: segmentOf(this, i), add, create: this.getNodeParameter('createIfMissing', i, true) as boolean };
 	});
 	const toCreate = [...new Set(prepared.filter((p) => p.value.create).map((p) => p.value.segment))];
-	const { results, failed: storeFailed } = await runGroups(
+	const { results, failed: storeFailed } = await runBySegment(
 		this,
-		bySegment(prepared),
+		prepared,
 		async (segment, adds) => {
 			if (toCreate.includes(segment)) await store.ensureSegments([segment], now);
 			return store.segmentAdd(segment, adds.map((a) => a.add), now);

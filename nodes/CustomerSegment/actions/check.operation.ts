@@ -3,7 +3,7 @@ import { customerIdOf } from '../../../core/check';
 import type { Store } from '../../../core/store';
 import { gate } from '../../shared/outputs';
 import { hintUnknownCustomers, nodeClock } from '../../shared/store';
-import { bySegment, membershipJson, prepare, runGroups, segmentOf } from './common';
+import { membershipJson, prepare, runBySegment, segmentOf } from './common';
 import { itemParameter, readFrom } from '../../shared/parameters';
 
 /** In / Not in: one store call per segment (normally one); expired memberships are not in. */
@@ -13,7 +13,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		segment: segmentOf(this, i),
 		customerId: customerIdOf(itemParameter(this, 'customerId', i)),
 	}));
-	const { results, failed: storeFailed } = await runGroups(this, bySegment(prepared), (segment, checks) =>
+	const { results, failed: storeFailed } = await runBySegment(this, prepared, (segment, checks) =>
 		store.segmentCheck(segment, checks.map((c) => c.customerId), now),
 	);
 	const decided = results.map(({ itemIndex, value, result }) => ({

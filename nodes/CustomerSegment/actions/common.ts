@@ -7,12 +7,7 @@ import { InputError, NotFoundError } from '../../../core/errors';
 import { segmentName } from '../../../core/segments';
 import type { MembershipRow } from '../../../core/store';
 import { isoUtc } from '../../../core/time';
-import { errorItem, nodeError, prepareItems } from '../../shared/errors';
-
-export interface Prepared<T> {
-	itemIndex: number;
-	value: T;
-}
+import { errorItem, nodeError, prepareItems, runByGroup, type Prepared } from '../../shared/errors';
 
 /** The core's field names as the editor labels them. */
 const LABELS: Record<string, string> = {
@@ -63,56 +58,17 @@ export function segmentOf(ctx: IExecuteFunctions, i: number): string {
 	return segmentName(ctx.getNodeParameter('segment', i, '', { extractValue: true }));
 }
 
-/** Items grouped by segment, in the order each segment first appears. */
-export function bySegment<T extends { segment: string }>(prepared: Array<Prepared<T>>): Map<string, Array<Prepared<T>>> {
-	const groups = new Map<string, Array<Prepared<T>>>();
-	for (const p of prepared) {
-		const group = groups.get(p.value.segment);
-		if (group) group.push(p);
-		else groups.set(p.value.segment, [p]);
-	}
-	return groups;
-}
-
 /**
- * Runs `run` once per group (one store call per segment). A failure is tied to the group's first
- * item; under continueOnFail it becomes an error item for each item of the group and the other
- * groups go on. `verify` (when given and there is more than one group) runs for every group
- * first, so that a missing segment stops the execution before anything is written.
+ * Runs `run` once per segment (one store call each) with errors in the editor's labels; `verify`
+ * checks every segment first when there are several (see runByGroup).
  */
-export async function runGroups<T, R>(
+export function runBySegment<T extends { segment: string }, R>(
 	ctx: IExecuteFunctions,
-	groups: Map<string, Array<Prepared<T>>>,
+	prepared: Array<Prepared<T>>,
 	run: (segment: string, values: T[]) => Promise<R[]>,
 	verify?: (segment: string) => Promise<unknown>,
-): Promise<{ results: Array<Prepared<T> & { result: R }>; failed: INodeExecutionData[] }> {
-	const results: Array<Prepared<T> & { result: R }> = [];
-	const failed: INodeExecutionData[] = [];
-	const fail = (group: Array<Prepared<T>>, error: unknown) => {
-		if (!ctx.continueOnFail()) throw toNodeError(ctx, error, group[0].itemIndex);
-		failed.push(...group.map((p) => errorItem(toNodeError(ctx, error, p.itemIndex), p.itemIndex)));
-	};
-	const ready = new Map(groups);
-	if (verify && groups.size > 1) {
-		for (const [segment, group] of groups) {
-			try {
-				await verify(segment);
-			} catch (error) {
-				fail(group, error);
-				ready.delete(segment);
-			}
-		}
-	}
-	for (const [segment, group] of ready) {
-		try {
-			const out = await run(segment, group.map((p) => p.value));
-			group.forEach((p, n) => results.push({ ...p, result: out[n] }));
-		} catch (error) {
-			fail(group, error);
-		}
-	}
-	results.sort((a, b) => a.itemIndex - b.itemIndex);
-	return { results, failed };
+) {
+	return runByGroup(ctx, prepared, (value) => value.segment, run, { verify, asError: (error, itemIndex) => toNodeError(ctx, error, itemIndex) });
 }
 
 /** Runs `run` for each prepared item on its own; a failure is tied to that item. */

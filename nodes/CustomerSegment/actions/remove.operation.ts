@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { customerIdOf } from '../../../core/check';
 import type { Store } from '../../../core/store';
 import { nodeClock } from '../../shared/store';
-import { bySegment, prepare, runGroups, segmentOf } from './common';
+import { prepare, runBySegment, segmentOf } from './common';
 import { itemParameter, readFrom } from '../../shared/parameters';
 
 /** Ends memberships; `removed` is false when the customer was not a member. */
@@ -12,9 +12,9 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		segment: segmentOf(this, i),
 		customerId: customerIdOf(itemParameter(this, 'customerId', i)),
 	}));
-	const { results, failed: storeFailed } = await runGroups(
+	const { results, failed: storeFailed } = await runBySegment(
 		this,
-		bySegment(prepared),
+		prepared,
 		(segment, removes) => store.segmentRemove(segment, removes.map((r) => r.customerId)),
 		(segment) => store.segmentCheck(segment, [], now),
 	);

@@ -12,6 +12,7 @@ import {
 } from '../../../core/ledger';
 import type { Store } from '../../../core/store';
 import { errorItem, nodeError } from '../../shared/errors';
+import { fieldAt } from '../../shared/parameters';
 import { nodeClock } from '../../shared/store';
 
 const show = (extra: Record<string, string[]> = {}) => ({ show: { operation: ['record'], ...extra } });
@@ -132,17 +133,6 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-function fieldOf(json: IDataObject, path: string): unknown {
-	if (!path) return json;
-	if (path in json) return json[path];
-	let value: unknown = json;
-	for (const part of path.split('.')) {
-		if (value === null || typeof value !== 'object') return undefined;
-		value = (value as IDataObject)[part];
-	}
-	return value;
-}
-
 /** The core's field names as the node labels them. */
 function labelled(error: unknown): unknown {
 	if (!(error instanceof InputError) || !LABELS[error.field] || !error.message.startsWith(`${error.field}: `)) return error;
@@ -162,7 +152,7 @@ function readBatch(ctx: IExecuteFunctions, format: LedgerFormat, items: INodeExe
 		const field = String(ctx.getNodeParameter('sourceField', 0, '') ?? '').trim();
 		return eventsFromItems(
 			format as ItemFormat,
-			items.map((item, itemIndex) => ({ itemIndex, json: fieldOf(item.json, field) })),
+			items.map((item, itemIndex) => ({ itemIndex, json: field ? fieldAt(item.json, field) : item.json })),
 			now,
 		);
 	}

@@ -2,7 +2,6 @@ import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { InputError } from '../../../core/errors';
 import {
-	deliveryIdOf,
 	detectSource,
 	isWooCommercePing,
 	normalizeDelivery,
@@ -89,20 +88,15 @@ describe('isWooCommercePing', () => {
 	});
 });
 
-describe('topicOf, deliveryIdOf', () => {
+describe('topicOf, shopifyEventIdOf', () => {
 	it('read the vendor headers case-insensitively', () => {
 		const shopify = shopifyHeaders('orders/paid', (s) => s.toLowerCase());
 		assert.equal(topicOf('shopify', shopify), 'orders/paid');
-		assert.equal(deliveryIdOf('shopify', shopify), '545ebdd4-b7be-4d3d-b14e-54aa78e0e0f9');
 		assert.equal(shopifyEventIdOf(shopify), '59d6d79c-595f-4e7e-bc6f-72f5c3d0c66f');
-		assert.equal(deliveryIdOf('shopify', { 'X-Shopify-Event-Id': 'e-1' }), 'e-1');
-		assert.equal(deliveryIdOf('shopify', { 'shopify-event-id': 'e-2' }), 'e-2');
+		assert.equal(shopifyEventIdOf({ 'shopify-event-id': 'e-2' }), 'e-2');
 		assert.equal(topicOf('shopify', { 'shopify-topic': 'customers/create' }), 'customers/create');
 		assert.equal(topicOf('woocommerce', wooHeaders('order.updated')), 'order.updated');
-		assert.equal(deliveryIdOf('woocommerce', { 'X-WC-Webhook-Delivery-ID': 'd-1' }), 'd-1');
 		assert.equal(topicOf('generic', shopify), undefined);
-		assert.equal(deliveryIdOf('generic', { 'x-dialogue-delivery-id': 'g-1' }), 'g-1');
-		assert.equal(deliveryIdOf('generic', {}), undefined);
 	});
 });
 
@@ -125,7 +119,6 @@ describe('normalizeDelivery', () => {
 				if (result.kind !== 'event') continue;
 				assert.equal(result.source, 'shopify');
 				assert.equal(result.topic, topic);
-				assert.equal(result.deliveryId, '545ebdd4-b7be-4d3d-b14e-54aa78e0e0f9');
 				assert.equal(result.event.type, type, topic);
 				const prefix = type === 'order.placed' ? 'shopify:order.placed:' : `shopify:${topic}:`;
 				assert.ok(result.event.id.startsWith(prefix), result.event.id);
@@ -155,7 +148,6 @@ describe('normalizeDelivery', () => {
 				assert.ok(result.kind === 'event');
 				assert.equal(result.source, 'woocommerce');
 				assert.equal(result.topic, topic);
-				assert.equal(result.deliveryId, '8c1f3a9e0d2b4c7f');
 				assert.equal(result.event.type, type);
 				assert.equal(result.event.id, id);
 			}
@@ -173,12 +165,11 @@ describe('normalizeDelivery', () => {
 		assert.throws(() => normalizeDelivery({ source: 'generic', headers, rawBody: 'webhook_id=12' }), inputError('body', /not valid JSON/, /WooCommerce/));
 	});
 
-	it('Generic: the canonical JSON, with an optional delivery id', () => {
+	it('Generic: the canonical JSON; a delivery id header changes nothing', () => {
 		const result = normalizeDelivery({ source: 'generic', headers: { 'X-Dialogue-Delivery-Id': 'd-9' }, rawBody: JSON.stringify(genericEvent) });
 		assert.deepEqual(result, {
 			kind: 'event',
 			source: 'generic',
-			deliveryId: 'd-9',
 			event: {
 				id: 'evt-1',
 				type: 'page.visited',
