@@ -4,12 +4,11 @@
 // --runInBand): the SQLite child-process tests are timing-sensitive and each PostgreSQL test file
 // starts its own server.
 module.exports = {
-	testEnvironment: 'node',
+	// Node's environment, but compiled in Node's main context: see test/helpers/main-context-environment.js.
+	testEnvironment: '<rootDir>/test/helpers/main-context-environment.js',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	moduleFileExtensions: ['ts', 'js', 'json'],
-	// Deep comparisons that tolerate values made in Node's main context: see test/helpers/assert.ts.
-	moduleNameMapper: { '^node:assert/strict$': '<rootDir>/test/helpers/assert.ts' },
 	// @swc/jest ran the core layer in 13 s against 25 s for ts-jest with isolatedModules (cold cache).
 	transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' }] },
 	// node:test had no default timeout; the slow tests (10,000-order backfills, real n8n) set their own.
