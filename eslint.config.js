@@ -23,7 +23,7 @@ const { n8nCommunityNodesPlugin: communityNodes } = require('@n8n/eslint-plugin-
 const TS_DIRS = ['core', 'store', 'nodes', 'credentials', 'test', 'bench'];
 const SHIPPED_TS = ['core/**/*.ts', 'store/**/*.ts', 'nodes/**/*.ts', 'credentials/**/*.ts'];
 const N8N_TS = ['nodes/**/*.ts', 'credentials/**/*.ts'];
-const JS_FILES = ['scripts/**/*.js', 'gulpfile.js', 'eslint.config.js'];
+const JS_FILES = ['scripts/**/*.js', 'gulpfile.js', 'eslint.config.js', 'jest.config.js'];
 
 // ---- @n8n/eslint-plugin-community-nodes -------------------------------------------------
 // Each rule of the plugin's `recommended` set goes in exactly one of these groups; a rule the

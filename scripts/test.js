@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// The one test command (`npm test`): lint, type check + compile, then every test layer with
-// node's test runner. Servers the tests need (PostgreSQL) are started by the tests themselves.
+// The one test command (`npm test`): lint, type check + compile, then every test layer with jest
+// (on the TypeScript sources, see jest.config.js). Servers the tests need (PostgreSQL) are started
+// by the tests themselves. The last line is `N passed, N failed` (`, N skipped` when some were).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const fs = require('node:fs');
@@ -32,32 +33,14 @@ if (!process.env.SKIP_LINT && only.length === 0) run('lint', bin('eslint'), ['.'
 fs.rmSync(path.join(root, 'build'), { recursive: true, force: true });
 run('type check and compile', bin('tsc'), ['-p', 'tsconfig.test.json']);
 
-function testFiles(dir) {
-	const out = [];
-	const walk = (d) => {
-		if (!fs.existsSync(d)) return;
-		for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-			const p = path.join(d, entry.name);
-			if (entry.isDirectory()) walk(p);
-			else if (entry.name.endsWith('.test.js')) out.push(p);
-		}
-	};
-	walk(dir);
-	return out.sort();
-}
-
+// A layer (core) or the start of a path below test/ (store/sqlite) selects the test files.
 const layers = only.length ? only : ['core', 'store', 'nodes', 'workflow', 'e2e'];
 // End-to-end tests install the packed package into a real n8n: build dist/ first (npm pack runs
 // no prepack here, since .npmrc sets ignore-scripts).
-if (layers.includes('e2e')) {
+if (layers.some((layer) => layer.startsWith('e2e'))) {
 	fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 	run('build the package (tsc)', bin('tsc'), ['-p', 'tsconfig.json']);
 	run('build the package (icons)', bin('gulp'), ['build:icons']);
-}
-const files = layers.flatMap((layer) => testFiles(path.join(root, 'build', 'test', layer)));
-if (files.length === 0) {
-	console.error('no test files found');
-	process.exit(1);
 }
 // A user folder of its own for the in-process n8n engine, removed when the run ends.
 let userFolder = process.env.N8N_USER_FOLDER;
@@ -66,4 +49,28 @@ if (!userFolder) {
 	const made = userFolder;
 	process.on('exit', () => fs.rmSync(made, { recursive: true, force: true }));
 }
-run('tests', process.execPath, ['--test', '--test-concurrency=1', '--enable-source-maps', ...files], { N8N_USER_FOLDER: userFolder });
+// One process, one file at a time: see jest.config.js. --experimental-vm-modules lets jest serve
+// the dynamic import() with which n8n-workflow loads its "vm" expression engine.
+const results = path.join(root, 'build', 'jest-results.json');
+const started = Date.now();
+console.log('\n== tests');
+const jest = spawnSync(
+	process.execPath,
+	['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', require.resolve('jest/bin/jest'), '--runInBand', '--json', `--outputFile=${results}`, ...layers.map((layer) => `/test/${layer}`)],
+	{ cwd: root, stdio: 'inherit', env: { ...process.env, N8N_USER_FOLDER: userFolder } },
+);
+console.log(`== tests: exit ${jest.status ?? jest.signal} after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+let summary;
+try {
+	const r = JSON.parse(fs.readFileSync(results, 'utf8'));
+	// A file that fails before its tests run (an import error, a failing beforeAll) counts as one failure.
+	const broken = r.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((a) => a.status === 'failed')).length;
+	const skipped = r.numPendingTests + r.numTodoTests;
+	summary = { passed: r.numPassedTests, failed: r.numFailedTests + broken, skipped };
+} catch (error) {
+	console.error(`no jest results in ${results}: ${error.message}`);
+	summary = { passed: 0, failed: 1, skipped: 0 };
+}
+if (jest.status !== 0 && summary.failed === 0) summary.failed = 1;
+console.log(`${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
+process.exitCode = summary.failed === 0 && jest.status === 0 ? 0 : 1;

@@ -170,6 +170,8 @@ async function startN8n({ userFolder, port, env = {}, log = () => {}, n8nBin, re
 	const out = fs.openSync(logFile, 'a');
 	fs.writeSync(out, `\n==== n8n start on port ${port} (broker ${brokerPort}) at ${new Date().toISOString()}\n`);
 	const childEnv = { ...npmEnv(), ...quietEnv({ port, brokerPort, userFolder }), ...env };
+	// Jest sets NODE_ENV=test in the process it runs, and n8n 2.x exits at once under it (code 1, no output).
+	if (childEnv.NODE_ENV === 'test' && env.NODE_ENV === undefined) delete childEnv.NODE_ENV;
 	const started = Date.now();
 	// detached: n8n leads its own process group, so stop() reaches its task-runner child too.
 	const child = spawn(node24Bin(), [n8nBin, 'start'], {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { codeKey, invisibleIn, splitRepeats } from '../../core/codes';
 
 describe('codeKey: when two codes are the same code', () => {

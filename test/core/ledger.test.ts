@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { InputError } from '../../core/errors';
 import type { CanonicalEvent } from '../../core/event';
 import {
@@ -46,10 +46,10 @@ function shopifyOrder(): Record<string, unknown> {
 describe('ledger', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'dialogue-ledger-'));
 	let store: Store;
-	before(() => {
+	beforeAll(() => {
 		store = new SqlStore(new SqliteDriver(join(dir, 'ledger.sqlite')));
 	});
-	after(async () => {
+	afterAll(async () => {
 		await store.close();
 		rmSync(dir, { recursive: true, force: true });
 	});

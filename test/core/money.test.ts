@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { InputError } from '../../core/errors';
 import { compareAmounts, currencyExponent, fromMinor, normalizeCurrency, normalizeDecimal, toMinor } from '../../core/money';
 

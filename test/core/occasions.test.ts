@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from '@jest/globals';
 import { ManualClock } from '../../core/clock';
 import { InputError } from '../../core/errors';
 import type { CanonicalEvent } from '../../core/event';
@@ -30,7 +30,7 @@ function newStore(): Store {
 	stores.push(store);
 	return store;
 }
-after(async () => {
+afterAll(async () => {
 	await Promise.all(stores.map((s) => s.close()));
 	rmSync(dir, { recursive: true, force: true });
 });

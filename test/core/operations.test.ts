@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { ManualClock } from '../../core/clock';
 import { describeClaim, generateCodes, importCodes, parseDiscount, prepareAssign, UNAMBIGUOUS_ALPHABET } from '../../core/coupons';
 import { InputError, NotFoundError } from '../../core/errors';
@@ -26,16 +26,16 @@ describe('domain operations', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'dialogue-ops-'));
 	let store: Store;
 	const clock = new ManualClock(T0);
-	before(() => {
+	beforeAll(() => {
 		store = new SqlStore(new SqliteDriver(join(dir, 'ops.sqlite')));
 	});
-	after(async () => {
+	afterAll(async () => {
 		await store.close();
 		rmSync(dir, { recursive: true, force: true });
 	});
 
 	describe('purchase check', () => {
-		before(async () => {
+		beforeAll(async () => {
 			await store.recordEvents(
 				[
 					orderEvent('pc-1', T0 - 40 * DAY, '600.00', { categories: ['Boys'], coupons: ['WELCOME10'] }),

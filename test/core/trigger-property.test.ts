@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { EVENT_SOURCES, hmacSha256Base64 } from '../../core/events';
 import { receiveDelivery, triggerSettings } from '../../core/trigger';
@@ -33,7 +33,7 @@ describe('trigger property: all of an event or nothing', () => {
 	const file = join(dir, 'store.sqlite');
 	const store = new SqlStore(new SqliteDriver(file));
 	const db = new DatabaseSync(file, { readOnly: true });
-	after(async () => {
+	afterAll(async () => {
 		db.close();
 		await store.close();
 		rmSync(dir, { recursive: true, force: true });

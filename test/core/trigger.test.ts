@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import type { CanonicalEvent } from '../../core/event';
 import { InputError } from '../../core/errors';
 import type { RecordOutcome } from '../../core/store';

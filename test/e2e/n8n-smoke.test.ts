@@ -2,7 +2,7 @@
 // temporary user folder, set up headlessly (owner, API key, SMTP credential), runs a workflow
 // Webhook (POST /webhook/x) -> Send Email, and the mail reaches our SMTP catcher. If n8n cannot be
 // installed this fails and says why; it is never skipped.
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,7 +21,7 @@ describe('real n8n: Webhook -> Send Email reaches the SMTP catcher', () => {
 	let credentialId = '';
 	let passed = false;
 
-	before(
+	beforeAll(
 		async () => {
 			const { n8nBin } = await requireN8n();
 			userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-smoke-'));
@@ -38,17 +38,17 @@ describe('real n8n: Webhook -> Send Email reaches the SMTP catcher', () => {
 			});
 			credentialId = credential.id;
 		},
-		{ timeout: 20 * 60_000 },
+		20 * 60_000,
 	);
 
-	after(async () => {
+	afterAll(async () => {
 		await instance?.stop();
 		await smtp?.close();
 		if (passed) fs.rmSync(userFolder, { recursive: true, force: true });
 		else if (userFolder) console.log(`# kept ${userFolder} (n8n log: ${path.join(userFolder, 'n8n.log')})`);
 	});
 
-	it('activates the workflow, takes a production webhook call and sends the mail', { timeout: 120_000 }, async () => {
+	it('activates the workflow, takes a production webhook call and sends the mail', async () => {
 		assert.ok(instance && smtp, 'n8n and the SMTP catcher are running');
 		const workflow: Workflow = {
 			name: 'Smoke: webhook to email',
@@ -105,5 +105,5 @@ describe('real n8n: Webhook -> Send Email reaches the SMTP catcher', () => {
 
 		await api.deleteWorkflow(created.id);
 		passed = true;
-	});
+	}, 120_000);
 });

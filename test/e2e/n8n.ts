@@ -1,12 +1,13 @@
 // Loads the real-n8n tooling (plain CommonJS in scripts/n8n/, typed by its .d.ts files) for the
-// end-to-end tests. The compiled tests live in build/test/e2e/, so the scripts are found from the
-// repository root at run time, not by a relative import.
+// end-to-end tests. The scripts are found from the repository root at run time, not by a relative
+// import, so the same code works from the TypeScript sources and compiled in build/.
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as Instance from '../../scripts/n8n/instance';
 import type * as Install from '../../scripts/n8n/install';
+import { repoRoot } from '../helpers/paths';
 
-export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+export { repoRoot };
 const load = createRequire(__filename);
 
 export const n8n = load(path.join(repoRoot, 'scripts', 'n8n', 'instance.js')) as typeof Instance;

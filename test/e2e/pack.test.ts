@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { describe, it } from 'node:test';
+import { join } from 'node:path';
+import { describe, it } from '@jest/globals';
+import { repoRoot } from '../helpers/paths';
 
-const root = resolve(__dirname, '../../..');
+const root = repoRoot;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 	n8n: { n8nNodesApiVersion: number; nodes: string[]; credentials: string[] };
 	scripts?: Record<string, string>;

@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { Credential, Execution, Mail, WorkflowNode } from '../../scripts/n8n/instance';
 import {
 	forged,
@@ -175,7 +175,7 @@ const cart = {
 const parked = { customer: undefined as unknown as Person, registeredAt: 0 };
 
 describe('templates in a real n8n: what the customer receives', () => {
-	before(
+	beforeAll(
 		async () => {
 			world = await startWorld('templates');
 
@@ -276,19 +276,19 @@ describe('templates in a real n8n: what the customer receives', () => {
 			expectStatus(await post(wf.nudgeParked.url, wooCustomerCreated(parked.customer)), 200, 'started');
 			parked.registeredAt = Date.now();
 		},
-		{ timeout: 20 * 60_000 },
+		20 * 60_000,
 	);
 
-	after(async () => {
+	afterAll(async () => {
 		await world?.close(passed < tests);
 	});
 
 	const test = (name: string, fn: () => Promise<void>, timeout = 120_000) => {
 		tests++;
-		it(name, { timeout }, async () => {
+		it(name, async () => {
 			await fn();
 			passed++;
-		});
+		}, timeout);
 	};
 
 	test('every template is valid workflow JSON of the package\'s and n8n\'s nodes, with placeholder credentials and the scenarios\' defaults', async () => {
@@ -624,11 +624,11 @@ describe('templates in a real n8n: what the customer receives', () => {
 
 	// Two workflows subscribed to the same shop topic (02 and 04 both start on orders): the event is
 	// recorded once, and each trigger claims its own start.
-	it('one order delivered to two activities\' webhooks starts both', { timeout: 60_000 }, async () => {
+	it('one order delivered to two activities\' webhooks starts both', async () => {
 		const kit = { id: `g-${uniqueNumber()}`, email: `kit.${uniqueNumber()}@customers.test`, firstName: 'Kit' };
 		const order = genericOrder({ id: `o-${uniqueNumber()}`, customer: kit, lines: [{ productId: 'shirt-4', name: 'Shirt', categories: ['Boys'], price: '19.00' }] });
 		const first = await post(wf.kids.url, order);
 		const second = await post(wf.bigSpendersGeneric.url, order);
 		assert.deepEqual([first.body.status, second.body.status], ['started', 'started'], JSON.stringify(second.body));
-	});
+	}, 60_000);
 });

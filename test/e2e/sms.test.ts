@@ -10,7 +10,7 @@
 // copy lists twelve once-a-minute times, at seconds 0, 5, ..., 55).
 //
 // If n8n cannot be installed this fails and says why; it is never skipped.
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -145,7 +145,7 @@ describe('real n8n: birthday templates send SMS through the Twilio node and a bi
 		return created.id;
 	}
 
-	before(
+	beforeAll(
 		async () => {
 			const { n8nBin } = await requireN8n(log);
 			userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-sms-'));
@@ -204,10 +204,10 @@ describe('real n8n: birthday templates send SMS through the Twilio node and a bi
 			zone = zoneNearNoon();
 			log(`customers live in ${zone} (local time ${DateTime.now().setZone(zone).toFormat('HH:mm')})`);
 		},
-		{ timeout: 20 * 60_000 },
+		20 * 60_000,
 	);
 
-	after(async () => {
+	afterAll(async () => {
 		await instance?.stop();
 		await smtp?.close();
 		await twilio?.close();
@@ -224,7 +224,7 @@ describe('real n8n: birthday templates send SMS through the Twilio node and a bi
 	const fay: Person = { id: 'sms-fay', firstName: 'Fay', phone: '+4915110000006', email: 'fay@example.test', birthdayIn: 30 };
 	const gus: Person = { id: 'sms-gus', firstName: 'Gus', phone: '+4915110000007', birthdayIn: 0 };
 
-	it('scenario 5: one SMS per customer on the birthday, only with a number and consent, never twice', { timeout: 180_000 }, async () => {
+	it('scenario 5: one SMS per customer on the birthday, only with a number and consent, never twice', async () => {
 		assert.ok(instance && twilio && smtp && store, 'n8n, the Twilio stand-in, the SMTP catcher and the store are up');
 		const workflowId = await importAndActivate('05-birthday-text.json');
 
@@ -279,9 +279,9 @@ describe('real n8n: birthday templates send SMS through the Twilio node and a bi
 		assert.equal(smtp.mails.length, 0, 'scenario 5 sends no email');
 		await api.deactivateWorkflow(workflowId);
 		passed++;
-	});
+	}, 180_000);
 
-	it('scenario 7: birthday card with a 10% code 7 days before, SMS on the day, one SMS a year across both templates', { timeout: 180_000 }, async () => {
+	it('scenario 7: birthday card with a 10% code 7 days before, SMS on the day, one SMS a year across both templates', async () => {
 		assert.ok(instance && twilio && smtp && store, 'n8n, the Twilio stand-in, the SMTP catcher and the store are up');
 		const codes = ['BDAY10-E2E-0001', 'BDAY10-E2E-0002', 'BDAY10-E2E-0003', 'BDAY10-E2E-0004', 'BDAY10-E2E-0005'];
 		await store.ensurePools([POOL], Date.now());
@@ -347,5 +347,5 @@ describe('real n8n: birthday templates send SMS through the Twilio node and a bi
 
 		await api.deactivateWorkflow(workflowId);
 		passed++;
-	});
+	}, 180_000);
 });

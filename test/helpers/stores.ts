@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
+import { afterAll, beforeAll } from '@jest/globals';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { systemClock, type Clock } from '../../core/clock';
 import type { Store } from '../../core/store';
@@ -26,8 +26,8 @@ export interface TestStore {
 /** Returns newStore(): each call a new, empty store. */
 export function sqliteTestStores(name: string, clock: Clock): () => TestStore {
 	const dir = mkdtempSync(join(tmpdir(), `dialogue-${name}-`));
-	before(() => setNodeClock(clock));
-	after(async () => {
+	beforeAll(() => setNodeClock(clock));
+	afterAll(async () => {
 		setNodeClock(systemClock);
 		await closeAllStores();
 		rmSync(dir, { recursive: true, force: true });

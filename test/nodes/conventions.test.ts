@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import type { INodeType } from 'n8n-workflow';
 
 import { ManualClock } from '../../core/clock';
@@ -18,6 +18,7 @@ import { StorefrontLedger } from '../../nodes/StorefrontLedger/StorefrontLedger.
 import { sqliteTestStores } from '../helpers/stores';
 import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
 import { connect, nodeTypesOf, packageNodeType, runWorkflow, testNodeType } from '../helpers/workflow';
+import { repoRoot } from '../helpers/paths';
 
 const newStore = sqliteTestStores('conventions', new ManualClock('2026-03-02T09:00:00.000Z'));
 
@@ -56,7 +57,7 @@ describe('n8n conventions', () => {
 	});
 
 	it("every codex file names n8n's own categories", () => {
-		const root = join(__dirname, '..', '..', '..', 'nodes');
+		const root = join(repoRoot, 'nodes');
 		for (const dir of readdirSync(root)) {
 			const codex = readdirSync(join(root, dir)).find((f) => f.endsWith('.node.json'));
 			if (!codex) continue;

@@ -4,7 +4,7 @@
  * selected by the Dialogue Store credential. Time is pinned with the node clock.
  */
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeEach, describe, it } from '@jest/globals';
 import { NodeHelpers, Workflow, type IDataObject, type INode, type INodeExecutionData, type INodeParameters } from 'n8n-workflow';
 
 import { ManualClock } from '../../core/clock';
@@ -152,7 +152,7 @@ describe('Coupon node: description', () => {
 		assert.equal(subtitle({ operation: 'redeem', code: 'X' }), 'Mark redeemed');
 	});
 
-	after(() => useExpressionEngine(process.env.N8N_EXPRESSION_ENGINE === 'legacy' ? 'legacy' : 'vm'));
+	afterAll(() => useExpressionEngine(process.env.N8N_EXPRESSION_ENGINE === 'legacy' ? 'legacy' : 'vm'));
 });
 
 describe('Coupon node: Assign From Pool', () => {

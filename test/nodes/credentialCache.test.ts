@@ -3,15 +3,15 @@
  * when it reads again, and that entries of nodes never deactivated here do not pile up.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
 import { ManualClock, systemClock } from '../../core/clock';
 import { cachedCredentialCount, cachedCredentials, CREDENTIAL_CACHE_MS, forgetCredentials } from '../../nodes/shared/credentials';
 import { setNodeClock } from '../../nodes/shared/store';
 
 const clock = new ManualClock('2026-05-01T09:00:00Z');
-before(() => setNodeClock(clock));
-after(() => setNodeClock(systemClock));
+beforeAll(() => setNodeClock(clock));
+afterAll(() => setNodeClock(systemClock));
 
 function contextFor(workflowId: string, credentialId: string | undefined, read: () => Promise<ICredentialDataDecryptedObject>) {
 	return {

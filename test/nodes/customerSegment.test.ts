@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 import type { IDataObject, ILoadOptionsFunctions, INode, INodeExecutionData, INodeParameters, IWorkflowSettings, NodeOperationError } from 'n8n-workflow';
 
@@ -83,7 +83,7 @@ const segmentNames = async () => (await store.listSegments()).map((s) => s.name)
 const check = (name: string) => ({ resource: 'membership', operation: 'check', segment: segment(name) });
 const add = (name: string, extra: INodeParameters = {}) => ({ resource: 'membership', operation: 'add', segment: segment(name), ...extra });
 
-before(async () => {
+beforeAll(async () => {
 	setNodeClock(clock);
 	store = storeFor(credential as StoreCredential);
 	await store.recordEvents(
@@ -92,7 +92,7 @@ before(async () => {
 	);
 });
 
-after(async () => {
+afterAll(async () => {
 	setNodeClock(systemClock);
 	await closeAllStores();
 	rmSync(dir, { recursive: true, force: true });
@@ -252,7 +252,7 @@ describe('Customer Segment: Add', () => {
 });
 
 describe('Customer Segment: Check Membership', () => {
-	before(async () => {
+	beforeAll(async () => {
 		await store.ensureSegments(['VIP'], clock.now());
 		await store.segmentAdd('VIP', [{ customerId: 'cs-ann' }, { customerId: 'cs-c2', until: Date.parse('2026-05-01T00:00:00Z') }], clock.now());
 	});
@@ -327,7 +327,7 @@ describe('Customer Segment: Remove', () => {
 describe('Customer Segment: List Members', () => {
 	const list = (name: string, extra: INodeParameters = {}) => ({ resource: 'membership', operation: 'list', segment: segment(name), ...extra });
 
-	before(async () => {
+	beforeAll(async () => {
 		await store.ensureSegments(['Listed', 'Large'], clock.now());
 		await store.segmentAdd(
 			'Listed',

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from '@jest/globals';
 import type { ICredentialTestFunctions, ICredentialsDecrypted } from 'n8n-workflow';
 import { Client } from 'pg';
 import { dialogueStoreTest } from '../../nodes/shared/store';
@@ -23,7 +23,7 @@ const test = (data: Record<string, unknown>) =>
 
 describe('Dialogue Store credential test', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'dialogue-cred-'));
-	after(async () => {
+	afterAll(async () => {
 		await closeAllStores();
 		rmSync(dir, { recursive: true, force: true });
 	});

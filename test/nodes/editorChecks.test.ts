@@ -3,7 +3,7 @@
  * status and its log but not next to the field: the editor offers or flags them first.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { StorefrontOccasionTrigger, timeZones } from '../../nodes/StorefrontOccasionTrigger/StorefrontOccasionTrigger.node';
 import { StorefrontTrigger } from '../../nodes/StorefrontTrigger/StorefrontTrigger.node';
 import { normalizeZone } from '../../core/time';

@@ -3,7 +3,7 @@
  * gives for the same item, and every expression default in the package is one of them.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NATIVE_DEFAULTS } from '../../nodes/shared/parameters';
 import { Coupon } from '../../nodes/Coupon/Coupon.node';

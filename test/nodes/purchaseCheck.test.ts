@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 import type { IDataObject, INode, INodeExecutionData, INodeParameters, IWorkflowSettings, NodeOperationError } from 'n8n-workflow';
 
@@ -84,7 +84,7 @@ function assertInputError(run: Run, itemIndex: number, message: RegExp, descript
 	assert.equal(run.error.context.itemIndex, itemIndex);
 }
 
-before(async () => {
+beforeAll(async () => {
 	setNodeClock(new ManualClock(NOW));
 	store = storeFor(credential as StoreCredential);
 	await store.recordEvents(
@@ -100,7 +100,7 @@ before(async () => {
 	);
 });
 
-after(async () => {
+afterAll(async () => {
 	setNodeClock(systemClock);
 	await closeAllStores();
 	rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * Dialogue Store credential. Time is pinned with the node clock.
  */
 import assert from 'node:assert/strict';
-import { after, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeEach, describe, it } from '@jest/globals';
 import { NodeHelpers, Workflow, type IDataObject, type INode, type INodeExecutionData, type INodeParameters } from 'n8n-workflow';
 
 import { ManualClock } from '../../core/clock';
@@ -89,7 +89,7 @@ describe('Repeatability Guard node: description', () => {
 		assert.equal(description.usableAsTool, true);
 	});
 
-	after(() => useExpressionEngine(process.env.N8N_EXPRESSION_ENGINE === 'legacy' ? 'legacy' : 'vm'));
+	afterAll(() => useExpressionEngine(process.env.N8N_EXPRESSION_ENGINE === 'legacy' ? 'legacy' : 'vm'));
 });
 
 describe('Repeatability Guard node: Check and Enter', () => {

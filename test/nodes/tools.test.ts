@@ -4,7 +4,7 @@
  * a gate's answer must be complete on that output; Forget Customer never runs for an agent.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { NodeConnectionTypes, type IDataObject, type INodeType } from 'n8n-workflow';
 
 import { ManualClock } from '../../core/clock';

@@ -6,7 +6,7 @@
  * read back whole on every dialect, PostgreSQL's index row limit included.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { customerIdOf } from '../../core/check';
 import { importCodes, normalizeCode, poolName, prepareAssign } from '../../core/coupons';
 import { InputError } from '../../core/errors';
@@ -56,10 +56,10 @@ const tooLong = (max: number) => new RegExp(`is \\d+ characters long; at most ${
 export function boundsContract(factory: StoreFactory): void {
 	describe(`input bounds: ${factory.dialect}`, () => {
 		let store: Store;
-		before(async () => {
+		beforeAll(async () => {
 			store = await factory.create();
 		});
-		after(async () => {
+		afterAll(async () => {
 			await store.close();
 		});
 

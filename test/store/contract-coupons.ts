@@ -4,7 +4,7 @@
  * and a store at schema 1 keeps its coupons when it is upgraded.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { CanonicalEvent } from '../../core/event';
 import type { ClaimOutcome, Store } from '../../core/store';
 import { SCHEMA_VERSION } from '../../store/schema';
@@ -20,10 +20,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function couponsContract(factory: StoreFactory): void {
 	describe(`coupons contract: ${factory.dialect}`, () => {
 		let store: Store;
-		before(async () => {
+		beforeAll(async () => {
 			store = await factory.create();
 		});
-		after(async () => {
+		afterAll(async () => {
 			await store.close();
 		});
 

@@ -4,7 +4,7 @@
  * email erases every id with that address.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { CanonicalEvent } from '../../core/event';
 import type { Store } from '../../core/store';
 import { createAtVersion, orderEvent, registerEvent, type StoreFactory } from './contract';
@@ -19,10 +19,10 @@ function guestOrder(email: string, at: number, orderId: string): CanonicalEvent 
 export function erasureContract(factory: StoreFactory): void {
 	describe(`erasure contract: ${factory.dialect}`, () => {
 		let store: Store;
-		before(async () => {
+		beforeAll(async () => {
 			store = await factory.create();
 		});
-		after(async () => {
+		afterAll(async () => {
 			await store.close();
 		});
 

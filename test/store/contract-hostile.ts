@@ -8,7 +8,7 @@
  * fails), and a refused delivery writes nothing.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { GENERIC_SIGNATURE_HEADER, SHOPIFY_SIGNATURE_HEADER, WOOCOMMERCE_SIGNATURE_HEADER, hmacSha256Base64 } from '../../core/events';
 import type { Store } from '../../core/store';
@@ -245,11 +245,11 @@ function request(value: typeof delivery extends fc.Arbitrary<infer T> ? T : neve
 export function hostileContract(factory: StoreFactory): void {
 	describe(`hostile deliveries: ${factory.dialect}`, () => {
 		let store: Store;
-		before(async () => {
+		beforeAll(async () => {
 			store = await factory.create();
 			await store.knownCustomers(['nobody']); // opens and migrates the store
 		});
-		after(async () => {
+		afterAll(async () => {
 			await store.close();
 		});
 

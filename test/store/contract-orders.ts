@@ -3,7 +3,7 @@
  * customer, and the upgrade of a version-1 store. Run against every dialect next to storeContract.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { CanonicalEvent, EventSource } from '../../core/event';
 import type { RecordOutcome, Store } from '../../core/store';
 import { createAtVersion, type StoreFactory } from './contract';
@@ -73,10 +73,10 @@ const countedOf = (outcome: RecordOutcome) => (outcome as RecordOutcome & { orde
 export function ordersContract(factory: StoreFactory): void {
 	describe(`store contract, orders: ${factory.dialect}`, () => {
 		let store: Store;
-		before(async () => {
+		beforeAll(async () => {
 			store = await factory.create();
 		});
-		after(async () => {
+		afterAll(async () => {
 			await store.close();
 		});
 

@@ -4,7 +4,7 @@
  * store run in parallel transactions (a pool of 20); on SQLite they queue up.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { InputError, NotFoundError } from '../../core/errors';
 import type { GuardPolicy, Store } from '../../core/store';
 import { SCHEMA_VERSION } from '../../store/schema';
@@ -29,10 +29,10 @@ function onlyRejectedWith<T>(results: Array<PromiseSettledResult<T>>, expected: 
 export function segGuardContract(factory: StoreFactory): void {
 	describe(`store contract, segments and guard: ${factory.dialect}`, () => {
 		let store: Store;
-		before(async () => {
+		beforeAll(async () => {
 			store = await factory.create();
 		});
-		after(async () => {
+		afterAll(async () => {
 			await store.close();
 		});
 

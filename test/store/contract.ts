@@ -3,7 +3,7 @@
  * Each dialect file passes a factory for a fresh, empty store.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { CanonicalEvent } from '../../core/event';
 import { NotFoundError } from '../../core/errors';
 import type { DueQuery, OccasionCandidate, Store } from '../../core/store';
@@ -109,10 +109,10 @@ const codes = (n: number, prefix = 'C') => Array.from({ length: n }, (_, i) => (
 export function storeContract(factory: StoreFactory): void {
 	describe(`store contract: ${factory.dialect}`, () => {
 		let store: Store;
-		before(async () => {
+		beforeAll(async () => {
 			store = await factory.create();
 		});
-		after(async () => {
+		afterAll(async () => {
 			await store.close();
 		});
 

@@ -7,14 +7,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from '@jest/globals';
 import { closeAllStores, storeAt, type StoreLocation } from '../../store/open';
 import { dropSchema, postgresServer } from '../helpers/postgres';
+import { compiledTest } from '../helpers/paths';
 
 
 /** Starts the writer, kills it with SIGKILL after `commits` batches plus a random slice of the next. */
 async function killMidBatch(location: StoreLocation, commits: number, BATCH: number): Promise<void> {
-	const child = spawn(process.execPath, [join(__dirname, 'crash-child.js'), JSON.stringify(location), String(BATCH)], {
+	const child = spawn(process.execPath, [compiledTest('store', 'crash-child.js'), JSON.stringify(location), String(BATCH)], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	let seen = 0;
@@ -38,7 +39,7 @@ async function countCustomers(location: StoreLocation, BATCH: number): Promise<n
 }
 
 describe('crash safety: SIGKILL in the middle of a batch', () => {
-	after(() => closeAllStores());
+	afterAll(() => closeAllStores());
 
 	it('sqlite: all or none of each batch', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'dialogue-crash-'));

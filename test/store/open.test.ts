@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from '@jest/globals';
 import { InputError, StoreError } from '../../core/errors';
 import { sslConfig } from '../../store/postgres/driver';
 import { closeAllStores, locationFromCredential, parsePostgresUrl, storeAt, storeKey, type StoreLocation } from '../../store/open';
@@ -17,7 +17,7 @@ const root = mkdtempSync(join(tmpdir(), 'dialogue-open-'));
 const folder = join(root, '.n8n');
 mkdirSync(folder);
 const env = { N8N_USER_FOLDER: root };
-after(async () => {
+afterAll(async () => {
 	await closeAllStores();
 	rmSync(root, { recursive: true, force: true });
 });

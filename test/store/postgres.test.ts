@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Client, type Pool, type PoolClient } from 'pg';
 import { StoreError } from '../../core/errors';
 import type { Store } from '../../core/store';
@@ -20,10 +20,10 @@ let server: PgServer;
 const schemas: string[] = [];
 const schemaOf = new WeakMap<Store, string>();
 
-before(async () => {
+beforeAll(async () => {
 	server = await postgresServer();
 });
-after(async () => {
+afterAll(async () => {
 	for (const schema of schemas) await dropSchema(server, schema);
 });
 
@@ -121,7 +121,7 @@ describe('PostgreSQL connections', () => {
 			await client.end();
 		}
 	}
-	after(async () => {
+	afterAll(async () => {
 		await Promise.all(opened.map((d) => d.close()));
 		await closeAllStores();
 	});

@@ -3,13 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from '@jest/globals';
 import { SqlStore } from '../../store/sql-store';
 import { SqliteDriver } from '../../store/sqlite/driver';
 import { orderEvent, registerEvent } from './contract';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-erasure-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
 /** The raw bytes of the database file and its WAL, as text in which to look for traces. */

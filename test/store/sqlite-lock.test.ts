@@ -8,19 +8,20 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterAll, describe, it } from '@jest/globals';
 import { StoreError } from '../../core/errors';
 import { MIGRATIONS } from '../../store/schema';
 import { SqlStore } from '../../store/sql-store';
 import { SqliteDriver } from '../../store/sqlite/driver';
+import { compiledTest } from '../helpers/paths';
 
 const HOLD_MS = 2000;
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-lock-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts the other process; resolves once it holds the lock, with a promise of the instant it began to release it. */
 async function holdLock(file: string, holdMs = HOLD_MS): Promise<{ released: Promise<number> }> {
-	const child = spawn(process.execPath, [join(__dirname, 'lock-child.js'), file, String(holdMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, [compiledTest('store', 'lock-child.js'), file, String(holdMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
 	let output = '';
 	let onLocked: () => void;
 	const locked = new Promise<void>((resolve) => (onLocked = resolve));

@@ -9,15 +9,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { closeAllStores, storeAt } from '../../store/open';
+import { compiledTest } from '../helpers/paths';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-race-'));
 const file = join(dir, 'race.sqlite');
 
 async function race(op: 'guard' | 'claim', processes: number): Promise<unknown[]> {
-	const child = join(__dirname, 'race-child.js');
+	const child = compiledTest('store', 'race-child.js');
 	const outputs = await Promise.all(
 		Array.from({ length: processes }, (_, i) => run(process.execPath, [child, file, op, `p${i}`])),
 	);
@@ -25,13 +26,13 @@ async function race(op: 'guard' | 'claim', processes: number): Promise<unknown[]
 }
 
 describe('sqlite: four processes racing on one file', () => {
-	before(async () => {
+	beforeAll(async () => {
 		const store = storeAt({ kind: 'sqlite', file });
 		await store.ensurePools(['race'], Date.now());
 		await store.addCodes('race', Array.from({ length: 600 }, (_, i) => ({ code: `RACE${i}` })), Date.now());
 		await closeAllStores();
 	});
-	after(() => rmSync(dir, { recursive: true, force: true }));
+	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 	it('at most 3 guard entries in all, across processes', async () => {
 		const entered = (await race('guard', 4)) as number[];

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { after } from 'node:test';
+import { afterAll } from '@jest/globals';
 import type { Store } from '../../core/store';
 import { MIGRATIONS } from '../../store/schema';
 import { SqlStore } from '../../store/sql-store';
@@ -16,7 +16,7 @@ import { hostileContract } from './contract-hostile';
 import { erasureContract } from './contract-erasure';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const files = new WeakMap<Store, string>();
 let n = 0;
 

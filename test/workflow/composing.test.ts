@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { IConnections, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { ManualClock, systemClock } from '../../core/clock';
@@ -27,6 +27,7 @@ import { closeAllStores, storeFor, type StoreCredential } from '../../store/open
 import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
 import { Passthrough } from '../helpers/nodes/Passthrough.node';
 import { ReplaceItem } from '../helpers/nodes/ReplaceItem.node';
+import { repoRoot } from '../helpers/paths';
 import { connect, nodeTypesOf, runWorkflow, type TestNode } from '../helpers/workflow';
 import { orderEvent, registerEvent } from '../store/contract';
 
@@ -51,12 +52,12 @@ const pkg = (name: string) => `n8n-nodes-dialogue-activities.${name}`;
 const mail = (name: string): TestNode => ({ name, type: 'test.replaceItem', parameters: { toEmail: 'customer@example.com' } });
 const json = (items: INodeExecutionData[], key: string) => items.map((item) => item.json[key] as IDataObject);
 
-before(() => {
+beforeAll(() => {
 	setNodeClock(clock);
 	store = storeFor(credential as StoreCredential);
 });
 
-after(async () => {
+afterAll(async () => {
 	setNodeClock(systemClock);
 	await closeAllStores();
 	rmSync(dir, { recursive: true, force: true });
@@ -290,7 +291,7 @@ describe('template 11: win back a segment', () => {
 	};
 
 	it('emails every member a code, and after the Wait reminds, with the same code, only those still in the segment who have not ordered since the run started', async () => {
-		const template = JSON.parse(readFileSync(join(__dirname, '../../../templates/11-segment-reactivation.json'), 'utf8')) as { nodes: INode[]; connections: IConnections };
+		const template = JSON.parse(readFileSync(join(repoRoot, 'templates', '11-segment-reactivation.json'), 'utf8')) as { nodes: INode[]; connections: IConnections };
 		const now = Date.now();
 		clock.set(now);
 		const members = ['wb-orders', 'wb-quiet'];

@@ -3,7 +3,7 @@
  * Source -> Gate (Yes/No) -> one node per branch, through n8n-core's real engine.
  */
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from '@jest/globals';
 import { Expression } from 'n8n-workflow';
 
 import { CredentialEcho } from '../helpers/nodes/CredentialEcho.node';
@@ -45,7 +45,7 @@ function gateWorkflow(gateParameters: Record<string, string>, yesParameters: Rec
 // n8n servers evaluate with "vm" by default; n8n-workflow alone with "legacy": prove both.
 for (const engine of ['vm', 'legacy'] satisfies ExpressionEngineName[]) {
 	describe(`workflow harness, ${engine} expression engine`, () => {
-		before(() => useExpressionEngine(engine));
+		beforeAll(() => useExpressionEngine(engine));
 
 		it('is the active engine', () => {
 			assert.equal(Expression.getActiveImplementation(), engine);

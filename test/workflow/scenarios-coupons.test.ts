@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import type { IConnections, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { ManualClock, systemClock } from '../../core/clock';
@@ -36,8 +36,8 @@ const clock = new ManualClock(T0);
 const nodeTypes = nodeTypesOf(new ItemsSource(), new RepeatabilityGuard(), new Coupon(), new Passthrough());
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-scenario-8-'));
-before(() => setNodeClock(clock));
-after(() => {
+beforeAll(() => setNodeClock(clock));
+afterAll(() => {
 	setNodeClock(systemClock);
 	rmSync(dir, { recursive: true, force: true });
 });

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { IConnections, IDataObject, INode } from 'n8n-workflow';
 
 import { ManualClock, systemClock } from '../../core/clock';
@@ -61,12 +61,12 @@ async function execute(workflow: WorkflowJson) {
 const ids = (items: Array<{ json: IDataObject }>) => items.map((item) => (item.json.customer as IDataObject).id);
 const members = async (segment: string) => (await store.segmentMembers(segment, clock.now(), 1000, 0)).map((m) => m.customerId);
 
-before(() => {
+beforeAll(() => {
 	setNodeClock(clock);
 	store = storeFor(credential as StoreCredential);
 });
 
-after(async () => {
+afterAll(async () => {
 	setNodeClock(systemClock);
 	await closeAllStores();
 	rmSync(dir, { recursive: true, force: true });

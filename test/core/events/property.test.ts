@@ -3,7 +3,7 @@
  * samples, any headers), normalizeDelivery either returns a canonical event that validateEvent
  * accepts unchanged, or a WooCommerce ping, or throws an InputError. Never anything else.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InputError } from '../../../core/errors';
