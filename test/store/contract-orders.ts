@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { CanonicalEvent, EventSource } from '../../core/event';
 import type { RecordOutcome, Store } from '../../core/store';
-import { createAtVersion, type StoreFactory } from './contract';
+import { createAtVersion, registerEvent, type StoreFactory } from './contract';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 const HOUR = 3_600_000;
@@ -44,16 +44,6 @@ function orderAt(orderId: string, at: number, options: OrderOptions = {}): Canon
 		},
 	};
 	return event;
-}
-
-function registered(customerId: string, at: number): CanonicalEvent {
-	return {
-		id: `test:register:${customerId}`,
-		type: 'customer.registered',
-		occurredAt: new Date(at).toISOString(),
-		source: 'generic',
-		customer: { id: customerId, email: `${customerId}@example.com` },
-	};
 }
 
 function cartAt(customerId: string, cartId: string, at: number): CanonicalEvent {
@@ -121,7 +111,7 @@ export function ordersContract(factory: StoreFactory): void {
 		describe('what derives from counted orders', () => {
 			it('a customer whose only order is cancelled has no last order: registered without ordering finds them, lapsed does not', async () => {
 				const c = 'only-cancelled';
-				await store.recordEvents([registered(c, T0 - 200 * DAY), orderAt('oc', T0 - 150 * DAY, { customerId: c })], T0 - 150 * DAY);
+				await store.recordEvents([registerEvent(c, T0 - 200 * DAY), orderAt('oc', T0 - 150 * DAY, { customerId: c })], T0 - 150 * DAY);
 				assert.equal((await store.getCustomer(c))?.lastOrderAt, T0 - 150 * DAY);
 				await store.recordEvents([orderAt('oc', T0 - 149 * DAY, { customerId: c, type: 'order.updated', status: 'cancelled' })], T0);
 				assert.equal((await store.getCustomer(c))?.lastOrderAt, undefined);

@@ -112,15 +112,6 @@ describe('PostgreSQL connections', () => {
 		opened.push(created);
 		return created;
 	}
-	async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-		const client = new Client({ host: server.host, port: server.port, user: server.user, database: server.database });
-		await client.connect();
-		try {
-			return await fn(client);
-		} finally {
-			await client.end();
-		}
-	}
 	afterAll(async () => {
 		await Promise.all(opened.map((d) => d.close()));
 		await closeAllStores();
@@ -140,7 +131,7 @@ describe('PostgreSQL connections', () => {
 	/** Holds an exclusive lock on schema_migrations in another session while fn runs. */
 	async function whileLocked<T>(d: PostgresDriver, fn: () => Promise<T>): Promise<T> {
 		await d.transaction(async (q) => await q.get('SELECT 1 AS ready'), 'read');
-		return await admin(async (client) => {
+		return await withClient(async (client) => {
 			await client.query('BEGIN');
 			await client.query(`LOCK TABLE "${d.options.schema}".schema_migrations IN ACCESS EXCLUSIVE MODE`);
 			try {
@@ -201,7 +192,7 @@ describe('PostgreSQL connections', () => {
 	it('a pool unused for idlePoolMs is closed, and opened again on the next call', async () => {
 		const d = driver({ idlePoolMs: 500 });
 		const backend = async () => Number((await d.transaction(async (q) => await q.get('SELECT pg_backend_pid() AS pid'), 'read'))!.pid);
-		await admin(async (client) => {
+		await withClient(async (client) => {
 			const alive = async (pid: number) => (await client.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 1;
 			const first = await backend();
 			assert.equal(await alive(first), true, 'the connection stays open while the pool is in use');

@@ -2,21 +2,12 @@
  * Shared by the event layer tests: the vendor fixtures (test/fixtures/webhooks, copied unchanged
  * from the published samples) and small builders for variants derived from them in test code.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseJsonBody } from '../../../core/events/json';
+import { repoRoot } from '../../helpers/paths';
 
-function findRoot(start: string): string {
-	let dir = start;
-	while (!existsSync(path.join(dir, 'package.json'))) {
-		const parent = path.dirname(dir);
-		if (parent === dir) throw new Error(`no package.json above ${start}`);
-		dir = parent;
-	}
-	return dir;
-}
-
-export const FIXTURES = path.join(findRoot(__dirname), 'test', 'fixtures', 'webhooks');
+export const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'webhooks');
 
 export const FIXTURE_FILES = [
 	'shopify-orders-create.json',
