@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { CanonicalEvent, EventSource } from '../../core/event';
 import type { RecordOutcome, Store } from '../../core/store';
-import { createAtVersion, registerEvent, type StoreFactory } from './contract';
+import { cartEvent, createAtVersion, registerEvent, type StoreFactory } from './contract';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 const HOUR = 3_600_000;
@@ -44,17 +44,6 @@ function orderAt(orderId: string, at: number, options: OrderOptions = {}): Canon
 		},
 	};
 	return event;
-}
-
-function cartAt(customerId: string, cartId: string, at: number): CanonicalEvent {
-	return {
-		id: `test:cart:${cartId}:${at}`,
-		type: 'cart.updated',
-		occurredAt: new Date(at).toISOString(),
-		source: 'generic',
-		customer: { id: customerId },
-		cart: { id: cartId, total: '29.95', currency: 'EUR', lines: [{ productId: 'sock', categories: [], quantity: 1, price: '29.95' }] },
-	};
 }
 
 /** Whether the order the event is about counts, as the store reports it. */
@@ -131,7 +120,7 @@ export function ordersContract(factory: StoreFactory): void {
 
 			it('a cart closed by an order reopens when that order is cancelled', async () => {
 				const c = 'cart-reopen';
-				await store.recordEvents([cartAt(c, 'cart-r', T0 - 5 * DAY), orderAt('cr', T0 - 4 * DAY, { customerId: c })], T0 - 4 * DAY);
+				await store.recordEvents([cartEvent(c, 'cart-r', T0 - 5 * DAY, 1), orderAt('cr', T0 - 4 * DAY, { customerId: c })], T0 - 4 * DAY);
 				const q = { consumer: 'orders-contract', kind: 'cart.abandoned', limit: 1000, before: T0 };
 				assert.ok(!(await store.dueAbandonedCarts(q)).some((x) => x.customer.id === c), 'closed by the order');
 				await store.recordEvents([orderAt('cr', T0 - 3 * DAY, { customerId: c, type: 'order.updated', status: 'cancelled' })], T0);

@@ -87,7 +87,7 @@ export function registerEvent(customerId: string, at: number, extra: Partial<Can
 	};
 }
 
-function cartEvent(customerId: string, cartId: string, at: number, quantity: number): CanonicalEvent {
+export function cartEvent(customerId: string, cartId: string, at: number, quantity: number): CanonicalEvent {
 	return {
 		id: `test:cart:${cartId}:${at}`,
 		type: 'cart.updated',

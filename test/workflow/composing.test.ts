@@ -28,7 +28,7 @@ import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
 import { Passthrough } from '../helpers/nodes/Passthrough.node';
 import { ReplaceItem } from '../helpers/nodes/ReplaceItem.node';
 import { repoRoot } from '../helpers/paths';
-import { connect, nodeTypesOf, runWorkflow, type TestNode } from '../helpers/workflow';
+import { connect, nodeTypesOf, packageNodeType, runWorkflow, type TestNode } from '../helpers/workflow';
 import { orderEvent, registerEvent } from '../store/contract';
 
 const nodeTypes = nodeTypesOf(
@@ -48,7 +48,7 @@ const T0 = Date.parse('2026-05-04T09:00:00Z');
 const clock = new ManualClock(T0);
 let store: Store;
 
-const pkg = (name: string) => `n8n-nodes-dialogue-activities.${name}`;
+const pkg = packageNodeType;
 const mail = (name: string): TestNode => ({ name, type: 'test.replaceItem', parameters: { toEmail: 'customer@example.com' } });
 const json = (items: INodeExecutionData[], key: string) => items.map((item) => item.json[key] as IDataObject);
 
