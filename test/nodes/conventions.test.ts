@@ -58,12 +58,15 @@ describe('n8n conventions', () => {
 
 	it("every codex file names n8n's own categories", () => {
 		const root = join(repoRoot, 'nodes');
+		let read = 0;
 		for (const dir of readdirSync(root)) {
 			const codex = readdirSync(join(root, dir)).find((f) => f.endsWith('.node.json'));
 			if (!codex) continue;
+			read++;
 			const { categories, subcategories } = JSON.parse(readFileSync(join(root, dir, codex), 'utf8')) as { categories: string[]; subcategories?: Record<string, string[]> };
 			assert.ok(categories.length > 0, codex);
 			for (const category of [...categories, ...Object.keys(subcategories ?? {})]) assert.ok(N8N_CATEGORIES.includes(category), `${codex}: "${category}"`);
 		}
+		assert.equal(read, 7, 'a codex file for each of the seven nodes');
 	});
 });
