@@ -9,7 +9,7 @@
 import { daysInMonth } from '../calendar';
 import { InputError } from '../errors';
 import { identifier, MAX_EMAIL_LENGTH, MAX_ID_LENGTH, MAX_LABEL_LENGTH, MAX_LABELS, MAX_URL_LENGTH, checkLength, freeText } from '../limits';
-import { nonNegativeDecimal, normalizeCurrency, normalizeDecimal } from '../money';
+import { fromMinor, nonNegativeDecimal, normalizeCurrency, normalizeDecimal, toMinor } from '../money';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -306,6 +306,17 @@ export function totalOf(obj: JsonObject, key: string, path = key): string {
 	const value = own(obj, key);
 	if (isAbsent(value)) throw new InputError(path, 'is required', 'Send the body exactly as the store delivered it.');
 	return nonNegativeDecimal(value, path);
+}
+
+/**
+ * The amount refunded so far from refund amounts in minor units (a vendor may write a refund as a
+ * negative amount: its size counts), at most the order total.
+ */
+export function refundedSoFar(minors: Iterable<bigint>, total: string, currency: string, totalPath: string): string {
+	let sum = 0n;
+	for (const minor of minors) sum += minor < 0n ? -minor : minor;
+	const cap = toMinor(total, currency, totalPath);
+	return fromMinor(sum > cap ? cap : sum, currency);
 }
 
 /** A required currency code of a vendor payload, upper case. */

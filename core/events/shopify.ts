@@ -20,7 +20,7 @@
  */
 import type { CanonicalEvent, Customer, Line } from '../event';
 import { InputError } from '../errors';
-import { fromMinor, nonNegativeDecimal, toMinor } from '../money';
+import { nonNegativeDecimal, toMinor } from '../money';
 import {
 	addLabels,
 	amountOf,
@@ -36,6 +36,7 @@ import {
 	looseUrl,
 	own,
 	pick,
+	refundedSoFar,
 	requireRecord,
 	utcInstant,
 	totalOf,
@@ -280,7 +281,7 @@ function promotions(payload: JsonObject): string[] {
 function refundedAmount(payload: JsonObject, total: string, currency: string): string | undefined {
 	const refunds = own(payload, 'refunds');
 	if (!Array.isArray(refunds)) return undefined;
-	let sum = 0n;
+	const minors: bigint[] = [];
 	for (const [r, refund] of refunds.entries()) {
 		const transactions = isRecord(refund) ? own(refund, 'transactions') : undefined;
 		if (!Array.isArray(transactions)) continue;
@@ -290,11 +291,10 @@ function refundedAmount(payload: JsonObject, total: string, currency: string): s
 			const paidIn = looseText(own(transaction, 'currency'))?.toUpperCase();
 			if ((status !== undefined && status !== 'success') || (paidIn !== undefined && paidIn !== currency)) continue;
 			const path = `refunds[${r}].transactions[${t}].amount`;
-			sum += toMinor(amountOf(transaction, 'amount', path), currency, path);
+			minors.push(toMinor(amountOf(transaction, 'amount', path), currency, path));
 		}
 	}
-	const cap = toMinor(total, currency, 'total_price');
-	return fromMinor(sum > cap ? cap : sum, currency);
+	return refundedSoFar(minors, total, currency, 'total_price');
 }
 
 function orderStatus(topic: string, payload: JsonObject): string | undefined {

@@ -16,7 +16,7 @@
  */
 import type { CanonicalEvent, Customer, Line } from '../event';
 import { InputError } from '../errors';
-import { fromMinor, nonNegativeDecimal, toMinor } from '../money';
+import { nonNegativeDecimal, toMinor } from '../money';
 import {
 	addLabels,
 	amountOf,
@@ -30,6 +30,7 @@ import {
 	looseText,
 	own,
 	pick,
+	refundedSoFar,
 	requireRecord,
 	utcInstant,
 	totalOf,
@@ -151,15 +152,13 @@ function buyer(payload: JsonObject): Customer | undefined {
 function refundedAmount(payload: JsonObject, total: string, currency: string): string | undefined {
 	const refunds = own(payload, 'refunds');
 	if (!Array.isArray(refunds)) return undefined;
-	let sum = 0n;
+	const minors: bigint[] = [];
 	for (const [index, refund] of refunds.entries()) {
 		if (!isRecord(refund) || isAbsent(own(refund, 'total'))) continue;
 		const path = `refunds[${index}].total`;
-		const minor = toMinor(amountOf(refund, 'total', path), currency, path);
-		sum += minor < 0n ? -minor : minor;
+		minors.push(toMinor(amountOf(refund, 'total', path), currency, path));
 	}
-	const cap = toMinor(total, currency, 'total');
-	return fromMinor(sum > cap ? cap : sum, currency);
+	return refundedSoFar(minors, total, currency, 'total');
 }
 
 const CATEGORY_META_KEYS = ['categories', 'category', 'product_cat', '_categories'];
