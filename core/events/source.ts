@@ -9,6 +9,7 @@
 import type { CanonicalEvent } from '../event';
 import { InputError } from '../errors';
 import { hasHeaderPrefix, headerValue, type HeaderMap } from './headers';
+import { isRecord } from './fields';
 import { parseJsonBody } from './json';
 import { normalizeShopify } from './shopify';
 import { EVENT_SOURCES, validateEvent } from './validate';
@@ -134,10 +135,6 @@ export function normalizeDelivery(input: DeliveryInput): NormalizedDelivery {
 
 /** Event ids that begin with another source's name (shopify:, woocommerce:, ledger:, occasion:). */
 const RESERVED_ID = new RegExp(`^(${EVENT_SOURCES.filter((name) => name !== 'generic').join('|')}):`, 'i');
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * A Generic event speaks for the Generic sender only: its id cannot be one of another source's

@@ -24,9 +24,10 @@ export interface Prepared<T> {
 }
 
 /**
- * Prepares every item (validation only, nothing written). An invalid item is an error item on the
- * first output under continueOnFail, else the whole execution fails with the item's index, and the
- * store is never called for a batch that contains it.
+ * Prepares every item (validation only, nothing written). An invalid item is returned as failed
+ * under continueOnFail (the caller routes it: a gate sends it to its negative output), else the
+ * whole execution fails with the item's index, and the store is never called for a batch that
+ * contains it.
  */
 export function prepareItems<T>(
 	ctx: IExecuteFunctions,
