@@ -7,12 +7,16 @@
  *    concurrent batches take disjoint codes and one code never goes to two customers;
  * 4. when that comes up short while free codes exist, they were locked by transactions still
  *    running, which may roll back: the UPDATE is undone (to a savepoint, releasing its row locks,
- *    so no waiting transaction waits on this one) and runs again waiting for those locks. So Pool
- *    Empty means that no free code exists.
+ *    so no waiting transaction waits on this one) and runs again waiting for those locks, round
+ *    after round while requests are left and free codes exist (at most 10 rounds). So Pool Empty
+ *    means that no free code exists.
  */
 import type { ClaimRequest } from '../../core/store';
 import type { Querier, Row } from '../driver';
 import { holderKey } from '../sql/util';
+
+/** Waiting claims per batch, at most: each round waits for other transactions to end. */
+const MAX_WAITING_ROUNDS = 10;
 
 const FREE = 'pool_id = $1 AND assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $2)';
 
@@ -62,19 +66,30 @@ export async function claimFreeCodes(
 	const missing = unique.filter((r) => !existing.has(holderKey(r.customerId, r.key)));
 	const claimed = new Map<string, Row>();
 	if (missing.length === 0) return { existing, claimed };
-	const params = [
+	const params = (requests: ClaimRequest[]) => [
 		poolId,
 		now,
-		missing.map((r) => r.customerId),
-		missing.map((r) => r.key),
-		missing.map((r) => r.expiresAt ?? null),
-		missing.length,
+		requests.map((r) => r.customerId),
+		requests.map((r) => r.key),
+		requests.map((r) => r.expiresAt ?? null),
+		requests.length,
 	];
+	const anyFree = async () => (await q.get(`SELECT 1 AS free FROM coupon_codes WHERE ${FREE} LIMIT 1`, [poolId, now])) !== undefined;
 	await q.run('SAVEPOINT claim');
-	let rows = await q.all(claimStatement(columns, 'FOR UPDATE SKIP LOCKED'), params);
-	if (rows.length < missing.length && (await q.get(`SELECT 1 AS skipped FROM coupon_codes WHERE ${FREE} LIMIT 1`, [poolId, now]))) {
+	let rows = await q.all(claimStatement(columns, 'FOR UPDATE SKIP LOCKED'), params(missing));
+	if (rows.length < missing.length && (await anyFree())) {
 		await q.run('ROLLBACK TO SAVEPOINT claim');
-		rows = await q.all(claimStatement(columns, 'FOR UPDATE'), params);
+		rows = [];
+		// A row waited for may have been taken meanwhile: PostgreSQL then drops it without picking
+		// another, so claim again for the requests still without a code while free codes exist.
+		let pending = missing;
+		for (let round = 0; round < MAX_WAITING_ROUNDS && pending.length > 0; round++) {
+			const got = await q.all(claimStatement(columns, 'FOR UPDATE'), params(pending));
+			rows.push(...got);
+			const served = new Set(got.map((row) => holderKey(String(row.holder), String(row.holder_key))));
+			pending = pending.filter((r) => !served.has(holderKey(r.customerId, r.key)));
+			if (pending.length > 0 && !(await anyFree())) break;
+		}
 	}
 	await q.run('RELEASE SAVEPOINT claim');
 	for (const row of rows) claimed.set(holderKey(String(row.holder), String(row.holder_key)), row);
