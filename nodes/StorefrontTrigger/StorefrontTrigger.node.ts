@@ -2,7 +2,7 @@ import { NodeOperationError, type IHookFunctions, type INodeType, type INodeType
 import { forgetCredentials } from '../shared/credentials';
 import { nodeError } from '../shared/errors';
 import { dialogueStoreTest } from '../shared/store';
-import { storefrontWebhookTest } from './credentialTest';
+import { storefrontWebhookTest } from '../shared/webhookCredentialTest';
 import { description } from './description';
 import { readSettings, receive } from './webhook';
 

@@ -5,11 +5,12 @@
  * starts the workflow returns workflowData.
  */
 import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { receiveDelivery, tooLarge, triggerSettings, type TriggerOutcome, type TriggerSettings } from '../../core/trigger';
+import { tooLarge, type TriggerOutcome, type TriggerSettings } from '../../core/trigger';
 import { cachedCredentials, RECHECK_MS } from '../shared/credentials';
+import { deliver, deliverySettings, workflowStart } from '../shared/delivery';
+import { WEBHOOK_CREDENTIAL } from '../shared/deliveryFields';
 import { nodeError } from '../shared/errors';
-import { nodeClock, openStore } from '../shared/store';
-import { WEBHOOK_CREDENTIAL } from './description';
+import { openStore } from '../shared/store';
 
 type TriggerContext = IWebhookFunctions | IHookFunctions;
 
@@ -25,15 +26,7 @@ export async function readSettings(ctx: TriggerContext, testMode: boolean, mode:
 	const node = ctx.getNode();
 	try {
 		const read = node.credentials?.[WEBHOOK_CREDENTIAL] ? await cachedCredentials(ctx, WEBHOOK_CREDENTIAL, { maxAgeMs: MAX_AGE[mode] }) : undefined;
-		const settings = triggerSettings({
-			source: ctx.getNodeParameter('source', 'auto'),
-			acceptUnsigned: ctx.getNodeParameter('acceptUnsigned', false),
-			events: ctx.getNodeParameter('events', []),
-			filters: ctx.getNodeParameter('filters', {}),
-			options: ctx.getNodeParameter('options', {}),
-			credential: read?.value,
-			testMode,
-		});
+		const settings = deliverySettings((name, fallback) => ctx.getNodeParameter(name, fallback), read?.value, testMode);
 		return { ...settings, credentialCached: read?.cached ?? false };
 	} catch (error) {
 		throw nodeError(ctx, error);
@@ -83,22 +76,17 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	let outcome: TriggerOutcome;
 	try {
 		const store = await openStore(this, async (type) => (await cachedCredentials(this, type, { maxAgeMs: testMode ? 0 : undefined })).value);
-		// Starts are claimed per trigger: workflow id + node id (stable across renames).
-		const consumer = `trigger:${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-		const deliver = async (using: TriggerSettings) =>
-			await receiveDelivery(
-				{ headers, rawBody, now: nodeClock().now() },
-				using,
-				async (event) => (await store.recordEvents([event], nodeClock().now()))[0],
-				async (event) =>
-					(await store.claimOccasions([{ consumer, kind: 'trigger.start', customerId: event.customer.id, occurrence: event.id }], nodeClock().now()))[0],
-			);
-		outcome = await deliver(settings);
+		// The workflow's start, and this trigger's own (workflow id + node id, stable across renames):
+		// the claim starts were made under before they were claimed per workflow.
+		const workflowId = this.getWorkflow().id;
+		const consumers = [workflowStart(workflowId), `trigger:${workflowId ?? ''}:${this.getNode().id}`];
+		const decide = async (using: TriggerSettings) => await deliver(store, { headers, rawBody }, using, consumers);
+		outcome = await decide(settings);
 		// Refused with a cached secret: the secret may have been rotated since it was read. A refusal
 		// records nothing, so reading the credential again and deciding again is safe.
 		if (outcome.kind === 'respond' && outcome.status === 401 && settings.credentialCached) {
 			const rechecked = await readSettings(this, testMode, 'recheck');
-			if (!rechecked.credentialCached) outcome = await deliver(rechecked);
+			if (!rechecked.credentialCached) outcome = await decide(rechecked);
 		}
 	} catch (error) {
 		// The store could not be reached: n8n answers 500 and the storefront retries later.
