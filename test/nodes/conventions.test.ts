@@ -67,6 +67,6 @@ describe('n8n conventions', () => {
 			assert.ok(categories.length > 0, codex);
 			for (const category of [...categories, ...Object.keys(subcategories ?? {})]) assert.ok(N8N_CATEGORIES.includes(category), `${codex}: "${category}"`);
 		}
-		assert.equal(read, 7, 'a codex file for each of the seven nodes');
+		assert.equal(read, 8, 'a codex file for each of the eight nodes');
 	});
 });
