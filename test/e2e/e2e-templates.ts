@@ -125,7 +125,7 @@ export function loadTemplate(file: string): Workflow {
 }
 
 export interface CopyOptions {
-	/** Which Storefront Webhook credential the Storefront Triggers use. */
+	/** Which Storefront Webhook credential the Storefront Triggers and Storefront Events use. */
 	source?: Source;
 	/** Wait nodes: this many seconds instead of the template's days. */
 	waitSeconds?: number;
@@ -143,13 +143,15 @@ export interface Imported {
 	id: string;
 	name: string;
 	workflow: Workflow;
-	/** Production URL of each Storefront Trigger, by node name. */
+	/** Production URL of each Storefront Trigger and n8n Webhook node, by node name. */
 	urls: Record<string, string>;
-	/** The production URL of the (first) Storefront Trigger. */
+	/** The production URL of the (first) Storefront Trigger, else n8n Webhook node. */
 	url: string;
 }
 
 const STOREFRONT_TRIGGER = `${PACKAGE}.storefrontTrigger`;
+const STOREFRONT_EVENT = `${PACKAGE}.storefrontEvent`;
+const WEBHOOK = 'n8n-nodes-base.webhook';
 const OCCASION_TRIGGER = `${PACKAGE}.storefrontOccasionTrigger`;
 
 /** The copy a user would have after importing and setting up the template (see the module note). */
@@ -158,7 +160,9 @@ export function templateCopy(world: World, file: string, options: CopyOptions = 
 	workflow.name = `${workflow.name}${options.label ? ` [${options.label}]` : ''}`;
 	for (const node of workflow.nodes) {
 		if (node.webhookId) node.webhookId = randomUUID();
-		if (node.type === STOREFRONT_TRIGGER) {
+		// n8n's Webhook node listens at its path: a fresh one, as for the webhook id.
+		if (node.type === WEBHOOK) node.parameters = { ...node.parameters, path: node.webhookId };
+		if (node.type === STOREFRONT_TRIGGER || node.type === STOREFRONT_EVENT) {
 			const credential = world.storefrontCredentials[options.source ?? 'shopify'];
 			node.credentials = { storefrontWebhookApi: { id: credential.id, name: credential.name } };
 		}
@@ -192,6 +196,9 @@ export async function importAndActivate(world: World, workflow: Workflow, activa
 	const urls: Record<string, string> = {};
 	for (const node of created.nodes) {
 		if (node.type === STOREFRONT_TRIGGER) urls[node.name] = `${world.instance.baseUrl}/webhook/${node.webhookId}/storefront`;
+	}
+	for (const node of created.nodes) {
+		if (node.type === WEBHOOK) urls[node.name] = `${world.instance.baseUrl}/webhook/${String(node.parameters.path)}`;
 	}
 	const first = Object.values(urls)[0] ?? '';
 	return { id: created.id, name: created.name, workflow: created, urls, url: first };

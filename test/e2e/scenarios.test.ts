@@ -56,6 +56,7 @@ const POLL_INTERVAL_MS = 10_000;
 
 const TEMPLATE_FILES = [
 	'01-welcome.json',
+	'02-big-spenders-webhook.json',
 	'02-big-spenders.json',
 	'03-abandoned-cart.json',
 	'04-kids-clothing.json',
@@ -301,7 +302,9 @@ describe('templates in a real n8n: what the customer receives', () => {
 			'n8n-nodes-base.stickyNote',
 			'n8n-nodes-base.noOp',
 			'n8n-nodes-base.scheduleTrigger',
-			...['storefrontTrigger', 'storefrontOccasionTrigger', 'purchaseCheck', 'customerSegment', 'coupon', 'repeatabilityGuard'].map((n) => `${PACKAGE}.${n}`),
+			'n8n-nodes-base.webhook',
+			'n8n-nodes-base.respondToWebhook',
+			...['storefrontTrigger', 'storefrontEvent', 'storefrontOccasionTrigger', 'purchaseCheck', 'customerSegment', 'coupon', 'repeatabilityGuard'].map((n) => `${PACKAGE}.${n}`),
 		]);
 		for (const file of files) {
 			const template = loadTemplate(file);
@@ -335,6 +338,9 @@ describe('templates in a real n8n: what the customer receives', () => {
 			{ kind: 'amountSpent', compare: 'gt', amount: '1000', currency: 'EUR' },
 		]);
 		assert.equal((param('02-big-spenders.json', 'Add to "Big spenders"').segment as { value: string }).value, 'Big spenders');
+		for (const node of ['Spent more than 1000?', 'Add to "Big spenders"']) {
+			assert.deepEqual(param('02-big-spenders-webhook.json', node), param('02-big-spenders.json', node), `the Webhook variant of 02: ${node}`);
+		}
 		assert.deepEqual([param('03-abandoned-cart.json', 'Cart abandoned for 3 days').abandonedAfter, param('03-abandoned-cart.json', 'Cart abandoned for 3 days').abandonedAfterUnit], [3, 'days']);
 		assert.equal(((param('04-kids-clothing.json', 'Bought Boys or Girls?').conditions as { condition: Array<{ categories: string }> }).condition[0]).categories, 'Boys, Girls');
 		assert.equal(
