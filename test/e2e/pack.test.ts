@@ -31,7 +31,7 @@ describe('npm pack', () => {
 
 	it('lists every built node and credential, each in the tarball', () => {
 		assert.equal(pkg.n8n.n8nNodesApiVersion, 1);
-		assert.equal(pkg.n8n.nodes.length, 7, 'the seven nodes');
+		assert.equal(pkg.n8n.nodes.length, 8, 'the eight nodes');
 		assert.equal(pkg.n8n.credentials.length, 2, 'the two credentials');
 		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 			assert.ok(file.startsWith('dist/') && file.endsWith('.js'), file);
