@@ -2,6 +2,8 @@
  * The Storefront Trigger's decisions, framework-free: who may send, what is recorded, what starts
  * the workflow. The node shell reads its parameters, credential and request, calls
  * receiveDelivery(), and either answers with the returned status and body or starts an execution.
+ * The Storefront Event decides an item of n8n's Webhook node the same way, and puts the outcome on
+ * its Start or Not Started output.
  *
  * Order of a delivery (each step answers without starting anything when it stops):
  *  0. a body above Max Body Size, by its length alone              -> 413, nothing read or recorded
@@ -378,8 +380,8 @@ export type TriggerOutcome =
 export type RecordEvent = (event: CanonicalEvent) => Promise<RecordOutcome>;
 
 /**
- * Claims "this trigger starts for this event" in the store, atomically: true for the first claim
- * only. An event is recorded once per store, but every trigger that listens to it starts once.
+ * Claims "this workflow starts for this event" in the store, atomically: true for the first claim
+ * only. An event is recorded once per store, but every workflow that listens to it starts once.
  */
 export type ClaimStart = (event: CustomerEvent) => Promise<boolean>;
 
@@ -503,8 +505,8 @@ export async function receiveDelivery(
 	const decision = startDecision(event, settings, outcome);
 	if (!decision.start) return notStarted(decision.reason);
 	// Test mode starts again on a redelivery and claims nothing, so testing never uses up a start.
-	// Otherwise the start is claimed per trigger: another workflow's trigger that recorded the event
-	// first does not stop this one, and a redelivery to this trigger starts nothing.
+	// Otherwise the start is claimed per workflow: another workflow's trigger that recorded the event
+	// first does not stop this one, and a redelivery to this workflow starts nothing.
 	// Without a claimer, the first recording is the start.
 	if (!settings.startDuplicates && !(claimStart ? await claimStart(event) : outcome.recorded)) return duplicate();
 
