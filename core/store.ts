@@ -207,12 +207,17 @@ export interface GuardRequest {
 	/** Idempotency key of this attempt (e.g. the event id): a retry returns the first decision, Enter or Skip. */
 	key: string;
 	policy: GuardPolicy;
+	/** The customer is in the activity's control group: if the policy lets them in, the entry is recorded as held out. */
+	holdOut?: boolean;
 }
 
 export interface GuardOutcome {
 	activity: string;
 	customerId: string;
+	/** The policy let the customer in and the entry was counted (held out or not). */
 	entered: boolean;
+	/** The entry was recorded as held out (a control group): counted, but the customer does not enter. */
+	heldOut: boolean;
 	/** The key was decided before (a retried execution): `entered` is that first answer, and nothing was counted. */
 	replay: boolean;
 	/** Entries counted for this customer and activity after this decision. */
@@ -226,6 +231,8 @@ export interface GuardEntryRow {
 	customerId: string;
 	key: string;
 	enteredAt: Millis;
+	/** A control group's entry: counted, but the customer was held out. */
+	heldOut: boolean;
 }
 
 // ---------------------------------------------------------------- occasions
