@@ -235,6 +235,44 @@ export interface GuardEntryRow {
 	heldOut: boolean;
 }
 
+// ---------------------------------------------------------------- activity report
+
+export interface ActivityReportQuery {
+	activity: string;
+	/** Entries with entered_at in [from, to). */
+	from: Millis;
+	to: Millis;
+	/** Orders and coupon codes count from a customer's first entry in the range for this long. */
+	windowMs: Millis;
+	/** Only codes of these pools (each must exist); undefined: codes of every pool. */
+	pools?: string[];
+}
+
+/**
+ * One group of an activity's customers: those whose first counted entry in the range was an entry
+ * (entered) or held out (control). Each customer's window starts at that first entry.
+ */
+export interface ActivityGroupRow {
+	customers: number;
+	/** Counted entries in the range (a repeatable activity counts a customer's every entry). */
+	entries: number;
+	/** Customers with a counted order in their window. */
+	converted: number;
+	/** Counted orders in the windows, per currency, amounts net of refunds. */
+	orders: Array<{ currency: string; orders: number; amountMinor: bigint }>;
+	/** Coupon codes (of the pools asked for) assigned in the windows, and of them those redeemed in the windows. */
+	codesAssigned: number;
+	codesRedeemed: number;
+}
+
+export interface ActivityReportRow {
+	activity: string;
+	/** Attempts in the range the policy refused (the store keeps no reason). */
+	skipped: number;
+	entered: ActivityGroupRow;
+	control: ActivityGroupRow;
+}
+
 // ---------------------------------------------------------------- occasions
 
 export interface OccasionCandidate {
@@ -333,6 +371,8 @@ export interface Store {
 	guardEnter(requests: GuardRequest[], now: Millis): Promise<GuardOutcome[]>;
 	guardReset(activity: string, customerId: string): Promise<{ removed: boolean }>;
 	guardHistory(filter: { activity?: string; customerId?: string; limit: number }): Promise<GuardEntryRow[]>;
+	/** What became of the customers who entered each activity, and of its control group; one row per query. */
+	activityReport(queries: ActivityReportQuery[]): Promise<ActivityReportRow[]>;
 
 	dueBirthdays(query: BirthdayQuery): Promise<OccasionCandidate[]>;
 	dueAbandonedCarts(query: DueQuery): Promise<OccasionCandidate[]>;
