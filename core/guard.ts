@@ -1,7 +1,9 @@
 /**
  * Repeatability Guard: may this customer enter this activity (again)?
  */
+import { createHash } from 'node:crypto';
 import { customerIdOf, oneOf, requireText, wholeNumber } from './check';
+import { InputError, quote } from './errors';
 import { MAX_NAME_LENGTH } from './limits';
 import type { GuardOutcome, GuardPolicy, GuardRequest, Store } from './store';
 import { isoUtc } from './time';
@@ -18,6 +20,8 @@ export interface GuardInput {
 	times?: unknown;
 	periodAmount?: unknown;
 	periodUnit?: unknown;
+	/** Percentage of customers held out as a control group, 0 (the default) for none. */
+	controlPercent?: unknown;
 }
 
 export function parsePolicy(input: Pick<GuardInput, 'policy' | 'times' | 'periodAmount' | 'periodUnit'>): GuardPolicy {
@@ -63,17 +67,46 @@ export function entryKeyWarning(requests: GuardRequest[], perRun: ReadonlySet<st
 	return undefined;
 }
 
+/** A control group's size: a percentage from 0 (none) up to, not including, 100. */
+export function controlPercent(value: unknown, field = 'controlGroup'): number {
+	const n = value === undefined || value === null || value === '' ? 0 : typeof value === 'string' ? Number(value) : value;
+	if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n >= 100) {
+		throw new InputError(field, `${quote(value)} is not a percentage from 0 to 99.9`, 'Enter the share of customers to hold out, e.g. 10 for 10 %, or 0 for no control group.');
+	}
+	return n;
+}
+
+/**
+ * Where a customer falls in [0, 1) for an activity: the first 32 bits of SHA-256(activity, NUL,
+ * customer id) over 2^32. The same on every worker and in every run, and independent between
+ * activities, so no state is needed to keep a customer in or out of a control group.
+ */
+export function controlDraw(activity: string, customerId: string): number {
+	return createHash('sha256').update(`${activity}\u0000${customerId}`).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/**
+ * Whether the customer is in the activity's control group of `percent` %. Raising the percentage
+ * only adds customers: whoever is held out at 10 % is held out at 20 % too.
+ */
+export function inControlGroup(activity: string, customerId: string, percent: number): boolean {
+	return percent > 0 && controlDraw(activity, customerId) < percent / 100;
+}
+
 export function prepareGuard(input: GuardInput): GuardRequest {
-	return {
-		activity: activityName(input.activity),
-		customerId: customerIdOf(input.customerId),
-		key: requireText(input.key, 'entryKey', ENTRY_KEY_HINT),
-		policy: parsePolicy(input),
-	};
+	const activity = activityName(input.activity);
+	const customerId = customerIdOf(input.customerId);
+	const key = requireText(input.key, 'entryKey', ENTRY_KEY_HINT);
+	const policy = parsePolicy(input);
+	const holdOut = inControlGroup(activity, customerId, controlPercent(input.controlPercent));
+	return { activity, customerId, key, policy, ...(holdOut && { holdOut }) };
 }
 
 export interface GuardResult {
+	/** The customer goes on into the activity (the Enter output). */
 	entered: boolean;
+	/** The policy let the customer in, but the control group holds them out (the Control output). */
+	heldOut?: true;
 	reason:
 		| 'first entry'
 		| 'repeatable'
@@ -83,7 +116,9 @@ export interface GuardResult {
 		| 'already entered'
 		| 'limit reached'
 		| 'too soon'
-		| 'retry of an earlier skip';
+		| 'retry of an earlier skip'
+		| 'control group'
+		| 'retry of an earlier hold-out';
 	activity: string;
 	policy: GuardPolicy['kind'];
 	entries: number;
@@ -92,7 +127,8 @@ export interface GuardResult {
 }
 
 function explain(request: GuardRequest, outcome: GuardOutcome): GuardResult['reason'] {
-	if (outcome.replay) return outcome.entered ? 'retry of an earlier entry' : 'retry of an earlier skip';
+	if (outcome.replay) return outcome.heldOut ? 'retry of an earlier hold-out' : outcome.entered ? 'retry of an earlier entry' : 'retry of an earlier skip';
+	if (outcome.heldOut) return 'control group';
 	if (outcome.entered) {
 		if (outcome.entries === 1) return 'first entry';
 		return request.policy.kind === 'always' ? 'repeatable' : request.policy.kind === 'atMost' ? 'within limit' : 'period passed';
@@ -100,11 +136,17 @@ function explain(request: GuardRequest, outcome: GuardOutcome): GuardResult['rea
 	return request.policy.kind === 'once' ? 'already entered' : request.policy.kind === 'atMost' ? 'limit reached' : 'too soon';
 }
 
-/** Decides a batch in one store transaction; the database makes each decision exactly once. */
+/**
+ * Decides a batch in one store transaction; the database makes each decision exactly once. A
+ * customer held out counts as an entry for the policy, as if they had entered: the control group
+ * stays comparable to the customers who enter, and is held out again only when the policy would
+ * have let them enter again.
+ */
 export async function runGuard(store: Store, requests: GuardRequest[], now: number): Promise<GuardResult[]> {
 	const outcomes = await store.guardEnter(requests, now);
 	return outcomes.map((outcome, i) => ({
-		entered: outcome.entered,
+		entered: outcome.entered && !outcome.heldOut,
+		...(outcome.heldOut && { heldOut: true as const }),
 		reason: explain(requests[i], outcome),
 		activity: outcome.activity,
 		policy: requests[i].policy.kind,

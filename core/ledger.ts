@@ -520,8 +520,8 @@ export interface CustomerProfile {
 	segments: Array<{ segment: string; addedAt: string; expiresAt?: string }>;
 	/** Coupon codes handed to the customer. */
 	coupons: Array<{ pool: string; code: string; assignedAt: string; expiresAt?: string; redeemedAt?: string; status: 'held' | 'redeemed' | 'expired' }>;
-	/** Activities entered (Repeatability Guard entries), newest first. */
-	activities: Array<{ activity: string; entryKey: string; enteredAt: string }>;
+	/** Activities entered (Repeatability Guard entries), newest first; `heldOut` for an entry held out in a control group. */
+	activities: Array<{ activity: string; entryKey: string; enteredAt: string; heldOut?: true }>;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : isoUtc(ms));
@@ -550,7 +550,7 @@ export async function customerProfiles(store: Store, now: number, customerIds: s
 				...(c.redeemedAt !== undefined && { redeemedAt: isoUtc(c.redeemedAt) }),
 				status: c.redeemedAt !== undefined ? 'redeemed' : c.expiresAt !== undefined && c.expiresAt <= now ? 'expired' : 'held',
 			})),
-			activities: activities.map((a) => ({ activity: a.activity, entryKey: a.key, enteredAt: isoUtc(a.enteredAt) })),
+			activities: activities.map((a) => ({ activity: a.activity, entryKey: a.key, enteredAt: isoUtc(a.enteredAt), ...(a.heldOut && { heldOut: true as const }) })),
 		};
 		if (row) {
 			profile.customer = {

@@ -207,12 +207,17 @@ export interface GuardRequest {
 	/** Idempotency key of this attempt (e.g. the event id): a retry returns the first decision, Enter or Skip. */
 	key: string;
 	policy: GuardPolicy;
+	/** The customer is in the activity's control group: if the policy lets them in, the entry is recorded as held out. */
+	holdOut?: boolean;
 }
 
 export interface GuardOutcome {
 	activity: string;
 	customerId: string;
+	/** The policy let the customer in and the entry was counted (held out or not). */
 	entered: boolean;
+	/** The entry was recorded as held out (a control group): counted, but the customer does not enter. */
+	heldOut: boolean;
 	/** The key was decided before (a retried execution): `entered` is that first answer, and nothing was counted. */
 	replay: boolean;
 	/** Entries counted for this customer and activity after this decision. */
@@ -226,6 +231,46 @@ export interface GuardEntryRow {
 	customerId: string;
 	key: string;
 	enteredAt: Millis;
+	/** A control group's entry: counted, but the customer was held out. */
+	heldOut: boolean;
+}
+
+// ---------------------------------------------------------------- activity report
+
+export interface ActivityReportQuery {
+	activity: string;
+	/** Entries with entered_at in [from, to). */
+	from: Millis;
+	to: Millis;
+	/** Orders and coupon codes count from a customer's first entry in the range for this long. */
+	windowMs: Millis;
+	/** Only codes of these pools (each must exist); undefined: codes of every pool. */
+	pools?: string[];
+}
+
+/**
+ * One group of an activity's customers: those whose first counted entry in the range was an entry
+ * (entered) or held out (control). Each customer's window starts at that first entry.
+ */
+export interface ActivityGroupRow {
+	customers: number;
+	/** Counted entries in the range (a repeatable activity counts a customer's every entry). */
+	entries: number;
+	/** Customers with a counted order in their window. */
+	converted: number;
+	/** Counted orders in the windows, per currency, amounts net of refunds. */
+	orders: Array<{ currency: string; orders: number; amountMinor: bigint }>;
+	/** Coupon codes (of the pools asked for) assigned in the windows, and of them those redeemed in the windows. */
+	codesAssigned: number;
+	codesRedeemed: number;
+}
+
+export interface ActivityReportRow {
+	activity: string;
+	/** Attempts in the range the policy refused (the store keeps no reason). */
+	skipped: number;
+	entered: ActivityGroupRow;
+	control: ActivityGroupRow;
 }
 
 // ---------------------------------------------------------------- occasions
@@ -326,6 +371,8 @@ export interface Store {
 	guardEnter(requests: GuardRequest[], now: Millis): Promise<GuardOutcome[]>;
 	guardReset(activity: string, customerId: string): Promise<{ removed: boolean }>;
 	guardHistory(filter: { activity?: string; customerId?: string; limit: number }): Promise<GuardEntryRow[]>;
+	/** What became of the customers who entered each activity, and of its control group; one row per query. */
+	activityReport(queries: ActivityReportQuery[]): Promise<ActivityReportRow[]>;
 
 	dueBirthdays(query: BirthdayQuery): Promise<OccasionCandidate[]>;
 	dueAbandonedCarts(query: DueQuery): Promise<OccasionCandidate[]>;

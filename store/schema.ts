@@ -365,6 +365,12 @@ export const MIGRATIONS: Migration[] = [
 			`CREATE TABLE suppressions (hash TEXT PRIMARY KEY, forgotten_at BIGINT NOT NULL)`,
 		],
 	},
+	{
+		version: 8,
+		name: 'guard entries of a control group',
+		// A held-out entry counts for the policy but the customer did not enter; every row so far entered or was skipped.
+		statements: [`ALTER TABLE guard_entries ADD COLUMN held_out SMALLINT NOT NULL DEFAULT 0`],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

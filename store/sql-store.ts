@@ -3,6 +3,7 @@
  */
 import type { CanonicalEvent } from '../core/event';
 import type {
+	ActivityReportQuery,
 	BirthdayQuery,
 	ClaimRequest,
 	CodeInput,
@@ -22,6 +23,7 @@ import * as customers from './sql/customers';
 import * as guard from './sql/guard';
 import * as occasions from './sql/occasions';
 import { purchases } from './sql/purchases';
+import { activityReport } from './sql/report';
 import * as segments from './sql/segments';
 
 export class SqlStore implements Store {
@@ -150,6 +152,14 @@ export class SqlStore implements Store {
 
 	guardHistory(filter: { activity?: string; customerId?: string; limit: number }) {
 		return this.read((q) => guard.guardHistory(q, filter));
+	}
+
+	activityReport(queries: ActivityReportQuery[]) {
+		return this.read(async (q) => {
+			const out = [];
+			for (const query of queries) out.push(await activityReport(q, query));
+			return out;
+		});
 	}
 
 	dueBirthdays(query: BirthdayQuery) {

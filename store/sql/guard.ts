@@ -18,10 +18,11 @@ function bounds(policy: GuardPolicy, now: Millis): [maxEntries: number, cutoff: 
 	}
 }
 
-const outcome = (request: GuardRequest, entered: boolean, replay: boolean, counter: Row | undefined): GuardOutcome => ({
+const outcome = (request: GuardRequest, entered: boolean, heldOut: boolean, replay: boolean, counter: Row | undefined): GuardOutcome => ({
 	activity: request.activity,
 	customerId: request.customerId,
 	entered,
+	heldOut,
 	replay,
 	entries: Number(counter?.entries ?? 0),
 	firstAt: opt(counter?.first_at),
@@ -32,7 +33,9 @@ const outcome = (request: GuardRequest, entered: boolean, replay: boolean, count
  * Each attempt first claims its idempotency key (a retried execution finds it and gets its first
  * answer back, Enter or Skip), then one upsert with a WHERE both counts the entry and applies the
  * policy: the row lock makes concurrent attempts for one customer queue up and see each other's
- * count. A denied attempt keeps its key, marked not entered.
+ * count. A denied attempt keeps its key, marked not entered. An attempt of a customer in the
+ * control group is claimed as held out: counted like an entry when the policy allows it, and
+ * replayed as held out.
  */
 export async function guardEnter(q: Querier, requests: GuardRequest[], now: Millis): Promise<GuardOutcome[]> {
 	// Grouped by (activity, customer) for a consistent lock order across transactions; within one
@@ -48,15 +51,16 @@ export async function guardEnter(q: Querier, requests: GuardRequest[], now: Mill
 					request.customerId,
 				]);
 			for (;;) {
+				const heldOut = request.holdOut === true;
 				const fresh = await q.get(
-					`INSERT INTO guard_entries (activity, customer_id, entry_key, entered_at, entered) VALUES ($1, $2, $3, $4, 1)
+					`INSERT INTO guard_entries (activity, customer_id, entry_key, entered_at, entered, held_out) VALUES ($1, $2, $3, $4, 1, $5)
 					ON CONFLICT (activity, customer_id, entry_key) DO NOTHING RETURNING entered_at`,
-					[...pk, now],
+					[...pk, now, heldOut ? 1 : 0],
 				);
 				if (!fresh) {
-					const first = await q.get('SELECT entered FROM guard_entries WHERE activity = $1 AND customer_id = $2 AND entry_key = $3', pk);
+					const first = await q.get('SELECT entered, held_out FROM guard_entries WHERE activity = $1 AND customer_id = $2 AND entry_key = $3', pk);
 					// Not found: the customer was forgotten in between, so the key is decided anew.
-					if (first) return outcome(request, Number(first.entered) === 1, true, await counterOf());
+					if (first) return outcome(request, Number(first.entered) === 1, Number(first.held_out) === 1, true, await counterOf());
 					continue;
 				}
 				const [maxEntries, cutoff] = bounds(request.policy, now);
@@ -67,9 +71,9 @@ export async function guardEnter(q: Querier, requests: GuardRequest[], now: Mill
 					RETURNING entries, first_at, last_at`,
 					[request.activity, request.customerId, now, maxEntries, cutoff],
 				);
-				if (counted) return outcome(request, true, false, counted);
-				await q.run('UPDATE guard_entries SET entered = 0 WHERE activity = $1 AND customer_id = $2 AND entry_key = $3', pk);
-				return outcome(request, false, false, await counterOf());
+				if (counted) return outcome(request, true, heldOut, false, counted);
+				await q.run('UPDATE guard_entries SET entered = 0, held_out = 0 WHERE activity = $1 AND customer_id = $2 AND entry_key = $3', pk);
+				return outcome(request, false, false, false, await counterOf());
 			}
 		},
 	);
@@ -96,7 +100,7 @@ export async function guardHistory(
 	}
 	params.push(filter.limit);
 	const rows = await q.all(
-		`SELECT activity, customer_id, entry_key, entered_at FROM guard_entries
+		`SELECT activity, customer_id, entry_key, entered_at, held_out FROM guard_entries
 		WHERE ${where.join(' AND ')} ORDER BY entered_at DESC, entry_key LIMIT $${params.length}`,
 		params,
 	);
@@ -105,5 +109,6 @@ export async function guardHistory(
 		customerId: String(row.customer_id),
 		key: String(row.entry_key),
 		enteredAt: Number(row.entered_at),
+		heldOut: Number(row.held_out) === 1,
 	}));
 }

@@ -75,8 +75,8 @@ describe('Repeatability Guard node: description', () => {
 		// Outputs are computed outside an execution, which the "vm" engine cannot evaluate.
 		await useExpressionEngine('legacy');
 		const { description } = new RepeatabilityGuard();
-		const outputsFor = (operation: string) => {
-			const node: INode = { id: '1', name: 'Guard', type: packageNodeType('repeatabilityGuard'), typeVersion: 1, position: [0, 0], parameters: { operation } };
+		const outputsFor = (operation: string, parameters: INodeParameters = {}) => {
+			const node: INode = { id: '1', name: 'Guard', type: packageNodeType('repeatabilityGuard'), typeVersion: 1, position: [0, 0], parameters: { operation, ...parameters } };
 			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new MapNodeTypes(nodeTypes) });
 			return NodeHelpers.getNodeOutputs(workflow, workflow.getNode('Guard')!, description);
 		};
@@ -84,6 +84,13 @@ describe('Repeatability Guard node: description', () => {
 			{ type: 'main', displayName: 'Enter' },
 			{ type: 'main', displayName: 'Skip' },
 		]);
+		assert.deepEqual(outputsFor('check', { controlGroup: 10 }), [
+			{ type: 'main', displayName: 'Enter' },
+			{ type: 'main', displayName: 'Skip' },
+			{ type: 'main', displayName: 'Control' },
+		]);
+		assert.deepEqual(outputsFor('check', { controlGroup: 0 }), outputsFor('check'));
+		assert.deepEqual(outputsFor('reset', { controlGroup: 10 }), [{ type: 'main' }]);
 		assert.deepEqual(outputsFor('reset'), [{ type: 'main' }]);
 		assert.deepEqual(outputsFor('history'), [{ type: 'main' }]);
 		assert.equal(description.usableAsTool, true);
@@ -272,6 +279,79 @@ describe('Repeatability Guard node: Check and Enter', () => {
 			result.outputItems('Guard', 2).map((i) => [i.pairedItem, i.json]),
 			[[{ item: 1 }, { id: 'o2', error: 'customerId: is empty' }]],
 		);
+	});
+});
+
+describe('Repeatability Guard node: control group', () => {
+	/** Customers c0..c39 of the activity "welcome" held out at 10 % (computed with Python's hashlib). */
+	const HELD_AT_10 = ['c4', 'c15', 'c16', 'c17', 'c22', 'c39'];
+	const customers = Array.from({ length: 40 }, (_, i) => `c${i}`);
+
+	/** Items Source -> Guard; outputs 0, 1, 2 -> Enter, Skip, Control branches. */
+	function runWithControl(ts: TestStore, parameters: INodeParameters, items: IDataObject[]): Promise<WorkflowResult> {
+		return runWorkflow({
+			nodes: [
+				{ name: 'Source', type: testNodeType('itemsSource'), parameters: { items: JSON.stringify(items) } },
+				{ name: 'Guard', type: packageNodeType('repeatabilityGuard'), parameters: { activity: 'welcome', controlGroup: 10, ...parameters } },
+				{ name: 'Enter branch', type: testNodeType('passthrough') },
+				{ name: 'Skip branch', type: testNodeType('passthrough') },
+				{ name: 'Control branch', type: testNodeType('passthrough') },
+			],
+			connections: connect(['Source', 'Guard'], ['Guard', 'Enter branch', 0], ['Guard', 'Skip branch', 1], ['Guard', 'Control branch', 2]),
+			nodeTypes,
+			credentials: ts.credentials,
+		});
+	}
+	const customerOf = (items: INodeExecutionData[]) => items.map((item) => (item.json.customer as IDataObject).id);
+
+	it('sends the held-out customers to Control, recorded as held out; a retry sends them there again', async () => {
+		const ts = newStore();
+		const items = customers.map((id) => order(id, `o-${id}`));
+		const first = ok(await runWithControl(ts, {}, items));
+		assert.deepEqual(customerOf(first.outputItems('Guard', 2)), HELD_AT_10);
+		assert.deepEqual(customerOf(first.outputItems('Control branch')), HELD_AT_10, 'the Control branch runs');
+		assert.deepEqual(customerOf(first.outputItems('Guard', 0)), customers.filter((id) => !HELD_AT_10.includes(id)));
+		assert.equal(first.outputItems('Guard', 1).length, 0);
+		assert.deepEqual(guards(first.outputItems('Guard', 2))[0], {
+			entered: false,
+			heldOut: true,
+			reason: 'control group',
+			activity: 'welcome',
+			policy: 'once',
+			entries: 1,
+			firstEntryAt: T0,
+			lastEntryAt: T0,
+		});
+		assert.deepEqual(paired(first.outputItems('Guard', 2)), HELD_AT_10.map((id) => ({ item: customers.indexOf(id) })));
+		const history = await ts.store.guardHistory({ activity: 'welcome', limit: 100 });
+		assert.deepEqual(history.filter((h) => h.heldOut).map((h) => h.customerId).sort(), [...HELD_AT_10].sort());
+
+		clock.advance(HOUR);
+		const retry = ok(await runWithControl(ts, {}, items));
+		assert.deepEqual(customerOf(retry.outputItems('Guard', 2)), HELD_AT_10);
+		assert.deepEqual([...new Set(guards(retry.outputItems('Guard', 2)).map((g) => g.reason))], ['retry of an earlier hold-out']);
+
+		// Held out counts as entered: the next order of a once-only activity skips everyone.
+		const next = ok(await runWithControl(ts, {}, customers.map((id) => order(id, `n-${id}`))));
+		assert.deepEqual([next.outputItems('Guard', 0).length, next.outputItems('Guard', 2).length], [0, 0]);
+		assert.deepEqual([...new Set(guards(next.outputItems('Guard', 1)).map((g) => g.reason))], ['already entered']);
+	});
+
+	it('raising the share holds out more customers of a repeatable activity, keeping those held out before', async () => {
+		const ts = newStore();
+		const at10 = ok(await runWithControl(ts, { policy: 'always' }, customers.map((id) => order(id, `a-${id}`))));
+		const at20 = ok(await runWithControl(ts, { policy: 'always', controlGroup: 20 }, customers.map((id) => order(id, `b-${id}`))));
+		const held20 = customerOf(at20.outputItems('Guard', 2));
+		assert.deepEqual(customerOf(at10.outputItems('Guard', 2)), HELD_AT_10);
+		assert.deepEqual(held20, ['c2', 'c4', 'c10', 'c14', 'c15', 'c16', 'c17', 'c21', 'c22', 'c24', 'c29', 'c39']);
+	});
+
+	it('refuses a share of 100 % with what to enter, writing nothing', async () => {
+		const ts = newStore();
+		const error = failure(await runWithControl(ts, { controlGroup: 100 }, [order('c1', 'o1')]));
+		assert.match(error.message, /^controlGroup: "100" is not a percentage from 0 to 99\.9/);
+		assert.match(error.description ?? '', /10 for 10 %/);
+		assert.deepEqual(await ts.store.guardHistory({ limit: 10 }), []);
 	});
 });
 

@@ -58,6 +58,17 @@ describe('Nodes as AI agent tools', () => {
 		assert.deepEqual((second.answer as IDataObject[]).map((a) => (a.guard as IDataObject).reason), ['already entered']);
 	});
 
+	it('the Repeatability Guard tells an agent that a customer is held out in the control group', async () => {
+		const ts = newStore();
+		// c4 is in the 10 % control group of "welcome" (test/core/control.test.ts).
+		const guard = { type: packageNodeType('repeatabilityGuardTool'), parameters: { activity: 'welcome', customerId: 'c4', entryKey: 'k1', controlGroup: 10 } };
+		const answer = await callTool(ts, guard);
+		assert.deepEqual(
+			(answer.answer as IDataObject[]).map((a) => [(a.guard as IDataObject).entered, (a.guard as IDataObject).heldOut, (a.guard as IDataObject).reason]),
+			[[false, true, 'control group']],
+		);
+	});
+
 	it('a Customer Segment check run by the engine for an agent puts In and Not in on its one output, in input order', async () => {
 		const ts = newStore();
 		await ts.store.ensureSegments(['VIP'], clock.now());

@@ -19,13 +19,14 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 			times: policy === 'atMost' ? this.getNodeParameter('times', i) : undefined,
 			periodAmount: policy === 'perPeriod' ? this.getNodeParameter('periodAmount', i) : undefined,
 			periodUnit: policy === 'perPeriod' ? this.getNodeParameter('periodUnit', i) : undefined,
+			controlPercent: this.getNodeParameter('controlGroup', i, 0),
 		});
 	});
 	const { results, failed: storeFailed } = await runBatch(this, prepared, (requests) => runGuard(store, requests, now));
 	const decided = results.map((guard, n) => {
 		const { itemIndex } = prepared[n];
 		const item = { json: { ...items[itemIndex].json, guard: { ...guard, ...readFrom(this, itemIndex) } }, pairedItem: { item: itemIndex } };
-		return { item, pass: guard.entered };
+		return { item, pass: guard.entered, third: guard.heldOut === true };
 	});
 	if (results.length) {
 		const raw = this.getNode().parameters.entryKey;
@@ -34,5 +35,6 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		if (warning) this.addExecutionHints({ message: warning, location: 'outputPane' });
 		await hintUnknownCustomers(this, store, prepared.map((p) => p.value.customerId));
 	}
-	return gate(this, decided, [...failed, ...storeFailed]);
+	const control = Number(this.getNodeParameter('controlGroup', 0, 0)) > 0;
+	return gate(this, decided, [...failed, ...storeFailed], control);
 }

@@ -18,7 +18,7 @@ export const description: INodeTypeDescription = {
 	defaults: { name: 'Repeatability Guard' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
-	outputs: gateOutputs('$parameter["operation"] === "check"', 'Enter', 'Skip'),
+	outputs: gateOutputs('$parameter["operation"] === "check"', 'Enter', 'Skip', { name: 'Control', when: '$parameter["controlGroup"] > 0' }),
 	credentials: storeCredentials,
 	properties: [
 		{
@@ -92,6 +92,18 @@ export const description: INodeTypeDescription = {
 			description:
 				"Identifies this attempt, so a retried execution gets the same answer instead of a second entry. It must be new in every run: the customer's ID or a fixed text would make every later run a retry of the first. Default: the ID of the event that started the workflow (also found before a node that replaced the item), else this execution's ID (a run started by a schedule or a list).",
 			hint: 'Not the customer ID: a key that is new in every run',
+			displayOptions: check,
+		},
+		{
+			displayName: 'Hold Out a Control Group (%)',
+			name: 'controlGroup',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 99.9, numberPrecision: 1 },
+			default: 0,
+			noDataExpression: true,
+			description:
+				'Share of customers who leave through a third output, Control, instead of Enter: the same customers every time (chosen by a hash of activity and customer ID), recorded as held out so the Activity Report can compare them. 0 for no control group.',
+			hint: 'A held-out customer counts as entered for the repeatability',
 			displayOptions: check,
 		},
 		{

@@ -22,7 +22,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	});
 	const entries = results.flatMap((rows, n) =>
 		rows.map((row) => ({
-			json: { activity: row.activity, customerId: row.customerId, entryKey: row.key, enteredAt: isoUtc(row.enteredAt) },
+			json: { activity: row.activity, customerId: row.customerId, entryKey: row.key, enteredAt: isoUtc(row.enteredAt), ...(row.heldOut && { heldOut: true }) },
 			pairedItem: { item: prepared[n].itemIndex },
 		})),
 	);

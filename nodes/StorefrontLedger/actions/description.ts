@@ -3,6 +3,7 @@ import { storeCredentials } from '../../shared/store';
 import * as forget from './forget.operation';
 import * as profile from './profile.operation';
 import * as record from './record.operation';
+import * as report from './report.operation';
 
 export const description: INodeTypeDescription = {
 	displayName: 'Storefront Ledger',
@@ -10,9 +11,9 @@ export const description: INodeTypeDescription = {
 	icon: { light: 'file:storefrontLedger.svg', dark: 'file:storefrontLedger.dark.svg' },
 	group: ['transform'],
 	version: 1,
-	subtitle: '={{ ({ record: "Record events", profile: "Get customer profile", forget: "Forget customer" })[$parameter["operation"]] }}',
+	subtitle: '={{ ({ record: "Record events", profile: "Get customer profile", report: "Activity report", forget: "Forget customer" })[$parameter["operation"]] }}',
 	description:
-		"The activity store's ledger: record storefront events from items (backfill order history from n8n's Shopify or WooCommerce node or a CSV, so purchase checks are right from day one), look up a customer's profile (orders summary, segments, coupons held, activities entered), or erase a customer (right to erasure)",
+		"The activity store's ledger: record storefront events from items (backfill order history from n8n's Shopify or WooCommerce node or a CSV, so purchase checks are right from day one), look up a customer's profile (orders summary, segments, coupons held, activities entered), report what an activity did against its control group, or erase a customer (right to erasure)",
 	defaults: { name: 'Storefront Ledger' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
@@ -25,6 +26,13 @@ export const description: INodeTypeDescription = {
 			type: 'options',
 			noDataExpression: true,
 			options: [
+				{
+					name: 'Activity Report',
+					value: 'report',
+					action: 'Report on activities against their control groups',
+					description:
+						'One item per activity: customers who entered, were held out or skipped, who of them ordered within the conversion window, orders, revenue and coupon codes, conversion rates and the lift over the control group with a 95 % confidence interval',
+				},
 				{
 					name: 'Forget Customer',
 					value: 'forget',
@@ -52,6 +60,7 @@ export const description: INodeTypeDescription = {
 		},
 		...record.properties,
 		...profile.properties,
+		...report.properties,
 		...forget.properties,
 	],
 };

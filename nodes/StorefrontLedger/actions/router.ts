@@ -5,11 +5,13 @@ import { openStore } from '../../shared/store';
 import * as forget from './forget.operation';
 import * as profile from './profile.operation';
 import * as record from './record.operation';
+import * as report from './report.operation';
 
 type Operation = (this: IExecuteFunctions, store: Store, items: INodeExecutionData[]) => Promise<INodeExecutionData[][]>;
 
-const operations: Record<'record' | 'profile' | 'forget', Operation> = {
+const operations: Record<'record' | 'profile' | 'report' | 'forget', Operation> = {
 	record: record.execute,
+	report: report.execute,
 	profile: profile.execute,
 	forget: forget.execute,
 };
