@@ -15,6 +15,7 @@ import { ordersContract } from './contract-orders';
 import { couponsContract } from './contract-coupons';
 import { hostileContract } from './contract-hostile';
 import { erasureContract } from './contract-erasure';
+import { knownContract } from './contract-known';
 
 let server: PgServer;
 const schemas: string[] = [];
@@ -102,6 +103,7 @@ ordersContract(factory);
 couponsContract(factory);
 hostileContract(factory);
 erasureContract(factory);
+knownContract(factory);
 
 describe('PostgreSQL connections', () => {
 	const opened: PostgresDriver[] = [];

@@ -14,6 +14,7 @@ import { ordersContract } from './contract-orders';
 import { couponsContract } from './contract-coupons';
 import { hostileContract } from './contract-hostile';
 import { erasureContract } from './contract-erasure';
+import { knownContract } from './contract-known';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,3 +61,4 @@ ordersContract(factory);
 couponsContract(factory);
 hostileContract(factory);
 erasureContract(factory);
+knownContract(factory);
