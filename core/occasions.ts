@@ -5,7 +5,8 @@
  * findOccasions() asks the store for due candidates this consumer has not claimed yet, checks
  * birthdays precisely in each customer's time zone, CLAIMS what it found (the database decides,
  * so two pollers, a restart or a retried poll never emit the same occasion twice) and returns one
- * canonical event per occasion won.
+ * canonical event per occasion won. pollOccasions() also returns how far it has read what the
+ * store learned of after `since`, for the trigger to keep and pass back as `knownAfter`.
  *
  * | kind                                 | due when                                              | once per          |
  * | ------------------------------------ | ----------------------------------------------------- | ----------------- |
@@ -26,7 +27,7 @@ import { InputError } from './errors';
 import { OCCASION_TYPES, type CanonicalEvent, type Cart, type Customer, type Line, type OccasionType } from './event';
 import { customerOf } from './ledger';
 import { fromMinor } from './money';
-import type { CartRow, DueQuery, OccasionCandidate, OccasionClaim, Store } from './store';
+import type { CartRow, DueQuery, KnownQuery, OccasionCandidate, OccasionClaim, Store } from './store';
 import { addDuration, birthdayDue, isoUtc, normalizeAmount, normalizeZone, resolveWindow, startOfLocalDay, TIME_UNITS, type TimeUnit } from './time';
 
 export type OccasionKind = OccasionType;
@@ -36,6 +37,12 @@ export const OCCASION_KINDS = OCCASION_TYPES;
 export const MAX_OCCASION_LIMIT = 10_000;
 /** Birthday candidates read per store call at most, while looking past those not due in their own zone. */
 const MAX_BIRTHDAY_SCAN = 100_000;
+/**
+ * How far before `knownAfter` a poll reads again: a write stamped with its own clock before the
+ * previous poll may commit (or come from an n8n instance whose clock is behind) only after it.
+ * The claims make reading a candidate twice harmless.
+ */
+export const KNOWN_OVERLAP_MS = 5 * 60_000;
 
 export interface OccasionOptions {
 	kind: OccasionKind;
@@ -50,11 +57,17 @@ export interface OccasionOptions {
 	/** Most occasions returned. Default 100. */
 	limit?: number;
 	/**
-	 * Only occasions that became due after this instant (epoch ms), or (birthdays) of a customer the
-	 * store first saw after it: what was already due and known when the trigger was switched on is
-	 * not emitted. Undefined: everything due.
+	 * Only occasions that became due after this instant (epoch ms), or that the store learned of
+	 * after it (a customer first seen, a registration, a last order or a cart version recorded
+	 * later, by the store's clock): what was already due and known when the trigger was switched on
+	 * is not emitted. Undefined: everything due.
 	 */
 	since?: number;
+	/**
+	 * With `since`: the `known` a previous poll returned. Candidates the store learned of before it
+	 * (less KNOWN_OVERLAP_MS) have been looked at and are not read again. Undefined: `since`.
+	 */
+	knownAfter?: number;
 	/** false: report what is due without claiming it (the editor's test run). Default true. */
 	claim?: boolean;
 }
@@ -77,6 +90,15 @@ export interface OccasionDetails {
 /** The canonical event of an occasion, plus what the occasion is about. */
 export type OccasionEvent = CanonicalEvent & { type: OccasionKind; customer: Customer; occasion: OccasionDetails };
 
+export interface OccasionPoll {
+	occasions: OccasionEvent[];
+	/**
+	 * With `since` (all kinds but birthdays): everything the store learned of up to this instant has
+	 * been looked at. Pass it as `knownAfter` to the next poll.
+	 */
+	known?: number;
+}
+
 interface Settings {
 	kind: OccasionKind;
 	consumer: string;
@@ -85,6 +107,7 @@ interface Settings {
 	zone: string;
 	limit: number;
 	since?: number;
+	knownAfter?: number;
 	claim: boolean;
 }
 
@@ -101,14 +124,9 @@ export function occasionSettings(options: OccasionOptions): Settings {
 	const consumer = requireText(options.consumer, 'consumer', 'Pass the workflow ID and node ID, e.g. "wf1:5c0f4a2e-9d1b-4f7e-8a63-2b7c1d0e9f44".');
 	const zone = normalizeZone(options.zone === undefined || options.zone === '' ? 'UTC' : options.zone, 'zone');
 	const limit = wholeNumber(options.limit ?? 100, 'limit', 1, MAX_OCCASION_LIMIT);
-	let since: number | undefined;
-	if (options.since !== undefined && options.since !== null) {
-		if (typeof options.since !== 'number' || !Number.isFinite(options.since)) {
-			throw new InputError('since', `"${String(options.since)}" is not an instant in epoch milliseconds`);
-		}
-		since = options.since;
-	}
-	const settings: Settings = { kind, consumer, zone, limit, since, claim: options.claim !== false, daysBefore: 0 };
+	const since = instantOption(options.since, 'since');
+	const knownAfter = instantOption(options.knownAfter, 'knownAfter');
+	const settings: Settings = { kind, consumer, zone, limit, since, knownAfter, claim: options.claim !== false, daysBefore: 0 };
 	if (kind === 'customer.birthday') {
 		settings.daysBefore = wholeNumber(options.daysBefore ?? 0, 'daysBefore', 0, 366);
 	} else {
@@ -120,16 +138,46 @@ export function occasionSettings(options: OccasionOptions): Settings {
 	return settings;
 }
 
+function instantOption(value: unknown, field: string): number | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(field, `"${String(value)}" is not an instant in epoch milliseconds`);
+	return value;
+}
+
 /**
  * The occasions of one kind that are due at `now` and not yet claimed by this consumer, claimed
  * (unless `claim: false`) and returned as canonical events, at most `limit`. Oldest first
- * (birthdays: by customer id). A candidate another consumer call claimed first is left out, so
- * concurrent calls for the same consumer return disjoint sets.
+ * (birthdays: by customer id); with `since`, those that became due after it come first, then those
+ * the store learned of after it, in the order it learned of them. A candidate another consumer
+ * call claimed first is left out, so concurrent calls for the same consumer return disjoint sets.
  */
 export async function findOccasions(store: Store, now: number, options: OccasionOptions): Promise<OccasionEvent[]> {
+	return (await pollOccasions(store, now, options)).occasions;
+}
+
+/** findOccasions(), and with `since` the high-water mark of what the store learned of that it has looked at. */
+export async function pollOccasions(store: Store, now: number, options: OccasionOptions): Promise<OccasionPoll> {
 	if (typeof now !== 'number' || !Number.isFinite(now)) throw new InputError('now', `"${String(now)}" is not an instant`);
 	const settings = occasionSettings(options);
-	const found = settings.kind === 'customer.birthday' ? await dueBirthdays(store, now, settings) : await dueAfterDelay(store, now, settings);
+	let found: Found[];
+	let known: number | undefined;
+	if (settings.kind === 'customer.birthday') found = await dueBirthdays(store, now, settings);
+	else {
+		found = await dueAfterDelay(store, now, settings);
+		if (settings.since !== undefined) {
+			const late = await dueWhenLearned(store, now, settings, settings.limit - found.length);
+			const keys = new Set(found.map(keyOf));
+			found.push(...late.found.filter((f) => !keys.has(keyOf(f))));
+			known = late.known;
+		}
+	}
+	return { occasions: await claimed(store, now, settings, found), known };
+}
+
+const keyOf = (found: Found) => `${found.candidate.customer.id}\u0000${found.occurrence}`;
+
+/** What this call won of what it found (all of it with `claim: false`), as events. */
+async function claimed(store: Store, now: number, settings: Settings, found: Found[]): Promise<OccasionEvent[]> {
 	if (found.length === 0) return [];
 	let won = found;
 	if (settings.claim) {
@@ -175,6 +223,21 @@ function dueBy(dueAt: number, now: number, settings: Settings): boolean {
 	return settings.kind === 'customer.lapsed' ? dueAt < now : dueAt <= now;
 }
 
+/** The occasion a candidate stands for (the cart version, the lapse's last order, once) and when it falls due. */
+function delayed(candidate: OccasionCandidate, settings: Settings): Found | undefined {
+	if (candidate.at === undefined) return undefined;
+	const occurrence =
+		settings.kind === 'cart.abandoned'
+			? candidate.cart
+				? `${candidate.cart.id}:${candidate.cart.version}`
+				: undefined
+			: settings.kind === 'customer.lapsed'
+				? String(candidate.at)
+				: 'once';
+	if (occurrence === undefined) return undefined;
+	return { candidate, occurrence, dueAt: dueAtOf(candidate.at, settings) };
+}
+
 /**
  * Due now and, with `since`, not due yet at `since`; both judged on dueAt. The store is asked for a
  * range of the relevant instant wide enough for every such candidate and pages on (by instant and
@@ -197,25 +260,49 @@ async function dueAfterDelay(store: Store, now: number, settings: Settings): Pro
 					: await store.dueLapsed(query);
 		for (const candidate of candidates) {
 			if (found.length === settings.limit) break;
-			if (candidate.at === undefined) continue;
-			const dueAt = dueAtOf(candidate.at, settings);
-			if (!dueBy(dueAt, now, settings) || (settings.since !== undefined && dueBy(dueAt, settings.since, settings))) continue;
-			const occurrence =
-				settings.kind === 'cart.abandoned'
-					? candidate.cart
-						? `${candidate.cart.id}:${candidate.cart.version}`
-						: undefined
-					: settings.kind === 'customer.lapsed'
-						? String(candidate.at)
-						: 'once';
-			if (occurrence === undefined) continue;
-			found.push({ candidate, occurrence, dueAt });
+			const f = delayed(candidate, settings);
+			if (!f || !dueBy(f.dueAt, now, settings) || (settings.since !== undefined && dueBy(f.dueAt, settings.since, settings))) continue;
+			found.push(f);
 		}
 		const last = candidates[candidates.length - 1];
 		if (candidates.length < settings.limit || last.at === undefined) break;
 		cursor = { at: last.at, id: last.cart?.id ?? last.customer.id };
 	}
 	return found;
+}
+
+/**
+ * With `since`: occasions already due then that the store learned of after it (a late delivery, a
+ * backfill, a customer recorded later), at most `room`, read in the order the store learned of
+ * them from `knownAfter` (less the overlap) on, never from before `since`. Also returns the new
+ * high-water mark: up to the first candidate not looked at, else `now` (all committed was read).
+ */
+async function dueWhenLearned(store: Store, now: number, settings: Settings, room: number): Promise<{ found: Found[]; known: number }> {
+	const since = settings.since!;
+	const mark = settings.knownAfter ?? since;
+	const found: Found[] = [];
+	if (room <= 0) return { found, known: mark };
+	const knownFrom = Math.max(since, mark - KNOWN_OVERLAP_MS) + 1;
+	const before = minusDelay(since, settings) + INVERSE_SLACK[settings.after!.unit] + 1;
+	const read =
+		settings.kind === 'cart.abandoned'
+			? store.knownAbandonedCarts.bind(store)
+			: settings.kind === 'customer.no_order_since_registration'
+				? store.knownRegisteredWithoutOrder.bind(store)
+				: store.knownLapsed.bind(store);
+	let cursor: KnownQuery['cursor'];
+	for (;;) {
+		const candidates = await read({ knownFrom, before, cursor, limit: room, consumer: settings.consumer, kind: settings.kind });
+		for (const candidate of candidates) {
+			if (found.length === room) return { found, known: Math.max(mark, (candidate.known ?? mark) - 1) };
+			const f = delayed(candidate, settings);
+			if (f && dueBy(f.dueAt, since, settings) && dueBy(f.dueAt, now, settings)) found.push(f);
+		}
+		if (candidates.length < room) return { found, known: Math.max(mark, now) };
+		const last = candidates[candidates.length - 1];
+		if (found.length === room || last.known === undefined) return { found, known: Math.max(mark, (last.known ?? mark) - 1) };
+		cursor = { known: last.known, id: last.cart?.id ?? last.customer.id };
+	}
 }
 
 // ---------------------------------------------------------------------------------------------

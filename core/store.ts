@@ -279,6 +279,8 @@ export interface OccasionCandidate {
 	customer: CustomerRow;
 	/** Instant the occasion relates to: cart update, registration, last order. */
 	at?: Millis;
+	/** When the store learned of that instant (its clock at the write): the cart version, the registration, the last order. */
+	known?: Millis;
 	cart?: CartRow;
 }
 
@@ -308,6 +310,19 @@ export interface DueQuery {
 	before: Millis;
 	/** The next page: only candidates after this one in the order (instant, id), where id is the cart's for carts, else the customer's. */
 	cursor?: { at: Millis; id: string };
+	limit: number;
+	/** Skip what this consumer has already claimed for this kind. */
+	consumer: string;
+	kind: string;
+}
+
+export interface KnownQuery {
+	/** Candidates the store learned of (`known`) at or after this instant. */
+	knownFrom: Millis;
+	/** ... whose relevant instant (cart update, registration, last order) is before this one. */
+	before: Millis;
+	/** The next page: only candidates after this one in the order (known, id), where id is the cart's for carts, else the customer's. */
+	cursor?: { known: Millis; id: string };
 	limit: number;
 	/** Skip what this consumer has already claimed for this kind. */
 	consumer: string;
@@ -378,5 +393,9 @@ export interface Store {
 	dueAbandonedCarts(query: DueQuery): Promise<OccasionCandidate[]>;
 	dueRegisteredWithoutOrder(query: DueQuery): Promise<OccasionCandidate[]>;
 	dueLapsed(query: DueQuery): Promise<OccasionCandidate[]>;
+	/** The same candidates, read by when the store learned of them: an occasion already due that is new to a trigger activated before. */
+	knownAbandonedCarts(query: KnownQuery): Promise<OccasionCandidate[]>;
+	knownRegisteredWithoutOrder(query: KnownQuery): Promise<OccasionCandidate[]>;
+	knownLapsed(query: KnownQuery): Promise<OccasionCandidate[]>;
 	claimOccasions(claims: OccasionClaim[], now: Millis): Promise<boolean[]>;
 }

@@ -366,6 +366,28 @@ export const MIGRATIONS: Migration[] = [
 		],
 	},
 	{
+		version: 6,
+		name: 'when the store learned of each cart version, registration and last order',
+		statements: [
+			// The store's clock at the write (sql/customers.ts): an occasion already due when a trigger
+			// was activated is still new to it when the store learned of it later (occasions.ts).
+			`ALTER TABLE carts ADD COLUMN known_at BIGINT`,
+			`ALTER TABLE customers ADD COLUMN registered_known_at BIGINT`,
+			`ALTER TABLE customers ADD COLUMN last_order_known_at BIGINT`,
+			// Rows from before: the true instant is not kept, so an instant no later than it, and so no
+			// occasion the store already knew of passes for new. A cart version: its update (a cart
+			// updated after an activation was not due at it either). A registration and a last order:
+			// when the customer was first seen.
+			`UPDATE carts SET known_at = updated_at`,
+			`UPDATE customers SET
+				registered_known_at = CASE WHEN registered_at IS NULL THEN NULL ELSE first_seen_at END,
+				last_order_known_at = CASE WHEN last_order_at IS NULL THEN NULL ELSE first_seen_at END`,
+			`CREATE INDEX carts_open_known ON carts (known_at, id) WHERE closed_at IS NULL`,
+			`CREATE INDEX customers_registered_known ON customers (last_order_at, registered_known_at, id) WHERE last_order_at IS NULL`,
+			`CREATE INDEX customers_last_order_known ON customers (last_order_known_at, id)`,
+		],
+	},
+	{
 		version: 8,
 		name: 'guard entries of a control group',
 		// A held-out entry counts for the policy but the customer did not enter; every row so far entered or was skipped.

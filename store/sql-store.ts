@@ -10,6 +10,7 @@ import type {
 	DueQuery,
 	ForgetRequest,
 	GuardRequest,
+	KnownQuery,
 	Millis,
 	OccasionClaim,
 	PurchaseQuery,
@@ -176,6 +177,18 @@ export class SqlStore implements Store {
 
 	dueLapsed(query: DueQuery) {
 		return this.read((q) => occasions.dueLapsed(q, query));
+	}
+
+	knownAbandonedCarts(query: KnownQuery) {
+		return this.read((q) => occasions.knownAbandonedCarts(q, query));
+	}
+
+	knownRegisteredWithoutOrder(query: KnownQuery) {
+		return this.read((q) => occasions.knownRegisteredWithoutOrder(q, query));
+	}
+
+	knownLapsed(query: KnownQuery) {
+		return this.read((q) => occasions.knownLapsed(q, query));
 	}
 
 	claimOccasions(claims: OccasionClaim[], now: Millis) {

@@ -133,7 +133,7 @@ export const description: INodeTypeDescription = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to also start for occasions that were already due when this trigger was first switched on (e.g. every cart abandoned last month). Off: only occasions that become due from then on.',
+				'Whether to also start for occasions that were already due when this trigger was first switched on (e.g. every cart abandoned last month). Off: only occasions that become due from then on, or that the store learns of from then on (a customer, cart, registration or order recorded later).',
 		},
 		{
 			displayName: 'Max Occasions per Poll',

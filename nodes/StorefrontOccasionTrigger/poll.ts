@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 import { InputError } from '../../core/errors';
-import { findOccasions, type OccasionKind, type OccasionOptions } from '../../core/occasions';
+import { pollOccasions, type OccasionKind, type OccasionOptions } from '../../core/occasions';
 import type { TimeUnit } from '../../core/time';
 import { nodeClock, openStore } from '../shared/store';
 
@@ -25,10 +25,12 @@ const FIELD_NAMES: Record<string, string> = {
 
 /**
  * What the node remembers between polls (workflow static data): when this occasion kind was first
- * polled while active, so that occasions already due then are not all emitted at once.
+ * polled while active, so that occasions already due then are not all emitted at once; and up to
+ * when it has read what the store learned of since, so that each poll reads only what is new.
  */
 interface PollState {
 	activation?: { kind: string; at: number };
+	known?: number;
 }
 
 function pollError(ctx: IPollFunctions, error: unknown, kind: OccasionKind): NodeOperationError {
@@ -71,16 +73,24 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	} else {
 		options.daysBefore = this.getNodeParameter('daysBefore', 0) as number;
 	}
-	if (!manual) {
-		const state = this.getWorkflowStaticData('node') as PollState;
-		if (state.activation?.kind !== kind || typeof state.activation.at !== 'number') state.activation = { kind, at: now };
-		if (!(this.getNodeParameter('emitAlreadyDue', false) as boolean)) options.since = state.activation.at;
+	const state = manual ? undefined : (this.getWorkflowStaticData('node') as PollState);
+	if (state) {
+		if (state.activation?.kind !== kind || typeof state.activation.at !== 'number') {
+			state.activation = { kind, at: now };
+			delete state.known;
+		}
+		if (!(this.getNodeParameter('emitAlreadyDue', false) as boolean)) {
+			options.since = state.activation.at;
+			if (typeof state.known === 'number') options.knownAfter = state.known;
+		}
 	}
 
 	let occasions;
 	try {
 		const store = await openStore(this);
-		occasions = await findOccasions(store, now, options);
+		const found = await pollOccasions(store, now, options);
+		occasions = found.occasions;
+		if (state && found.known !== undefined) state.known = found.known;
 	} catch (error) {
 		throw pollError(this, error, kind);
 	}

@@ -56,11 +56,13 @@ async function upsertCustomer(q: Querier, customer: Customer, registeredAt: Mill
 		customer.acceptsMarketing === undefined ? null : customer.acceptsMarketing ? 1 : 0,
 		nil(registeredAt),
 		now,
+		registeredAt === undefined ? null : now,
 	];
+	// registered_known_at: when the store learned of the registration ($13, NULL without one).
 	const inserted = await q.get(
 		`INSERT INTO customers (id, email, phone, first_name, last_name, birthday, birth_md, timezone, locale,
-			accepts_marketing, registered_at, first_seen_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+			accepts_marketing, registered_at, first_seen_at, updated_at, registered_known_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
 		ON CONFLICT (id) DO NOTHING RETURNING id`,
 		values,
 	);
@@ -70,7 +72,8 @@ async function upsertCustomer(q: Querier, customer: Customer, registeredAt: Mill
 			first_name = COALESCE($4, first_name), last_name = COALESCE($5, last_name),
 			birthday = COALESCE($6, birthday), birth_md = COALESCE($7, birth_md), timezone = COALESCE($8, timezone),
 			locale = COALESCE($9, locale), accepts_marketing = COALESCE($10, accepts_marketing),
-			registered_at = COALESCE(registered_at, $11), updated_at = $12
+			registered_at = COALESCE(registered_at, $11), updated_at = $12,
+			registered_known_at = CASE WHEN registered_at IS NULL THEN $13 ELSE registered_known_at END
 		WHERE id = $1`,
 		values,
 	);
@@ -89,7 +92,7 @@ const stateOf = (row: Row): OrderState => ({ counted: Number(row.counted) === 1,
 /** The order's key and its customer ($1 source, $2 id, $3 customer or NULL): every statement on an order names all three. */
 const THIS_ORDER = 'source = $1 AND id = $2 AND customer_id IS NOT DISTINCT FROM $3';
 
-async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis): Promise<OrderState> {
+async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis, now: Millis): Promise<OrderState> {
 	const order = event.order!;
 	const customerId = event.customer?.id ?? null;
 	const key = [event.source, order.id, customerId];
@@ -112,7 +115,7 @@ async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis
 			[...key, occurredAt, nil(order.status), nil(refunded), ...UNCOUNTED],
 		);
 		if (updated) {
-			if (customerId !== null) await recomputeLastOrder(q, customerId);
+			if (customerId !== null) await recomputeLastOrder(q, customerId, now);
 			return stateOf(updated);
 		}
 		return currentState(q, key);
@@ -150,9 +153,10 @@ async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis
 	}
 	if (counted && customerId !== null) {
 		await q.run(
-			`UPDATE customers SET last_order_at = CASE WHEN last_order_at IS NULL OR last_order_at < $2 THEN $2 ELSE last_order_at END
+			`UPDATE customers SET last_order_at = CASE WHEN last_order_at IS NULL OR last_order_at < $2 THEN $2 ELSE last_order_at END,
+				last_order_known_at = CASE WHEN last_order_at IS NULL OR last_order_at < $2 THEN $3 ELSE last_order_known_at END
 			WHERE id = $1`,
-			[customerId, occurredAt],
+			[customerId, occurredAt, now],
 		);
 	}
 	return stateOf(inserted);
@@ -164,25 +168,29 @@ async function currentState(q: Querier, key: SqlValue[]): Promise<OrderState> {
 	return row ? stateOf(row) : { counted: false };
 }
 
-/** The customer's last order is their newest order still counted (none: NULL). */
-async function recomputeLastOrder(q: Querier, customerId: string): Promise<void> {
+/** The customer's last order is their newest order still counted (none: NULL); a change is learned of `now`. */
+async function recomputeLastOrder(q: Querier, customerId: string, now: Millis): Promise<void> {
+	const newest = '(SELECT MAX(placed_at) FROM orders WHERE customer_id = $1 AND counted = 1)';
 	await q.run(
-		'UPDATE customers SET last_order_at = (SELECT MAX(placed_at) FROM orders WHERE customer_id = $1 AND counted = 1) WHERE id = $1',
-		[customerId],
+		`UPDATE customers SET last_order_at = ${newest},
+			last_order_known_at = CASE WHEN last_order_at IS NOT DISTINCT FROM ${newest} THEN last_order_known_at ELSE $2 END
+		WHERE id = $1`,
+		[customerId, now],
 	);
 }
 
-async function recordCart(q: Querier, event: CanonicalEvent, customerId: string, occurredAt: Millis): Promise<void> {
+async function recordCart(q: Querier, event: CanonicalEvent, customerId: string, occurredAt: Millis, now: Millis): Promise<void> {
 	const cart = event.cart!;
 	const itemCount = cart.lines.reduce((sum, line) => sum + line.quantity, 0);
 	// closed_at marks an emptied cart; a cart is also closed by a counted order placed after its last update (occasions.ts).
+	// known_at: when the store learned of this version.
 	await q.run(
-		`INSERT INTO carts (id, customer_id, currency, total_minor, item_count, lines, recovery_url, updated_at, version, closed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9)
+		`INSERT INTO carts (id, customer_id, currency, total_minor, item_count, lines, recovery_url, updated_at, version, closed_at, known_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)
 		ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, currency = excluded.currency,
 			total_minor = excluded.total_minor, item_count = excluded.item_count, lines = excluded.lines,
 			recovery_url = COALESCE(excluded.recovery_url, carts.recovery_url), updated_at = excluded.updated_at,
-			version = carts.version + 1, closed_at = excluded.closed_at
+			version = carts.version + 1, closed_at = excluded.closed_at, known_at = excluded.known_at
 		WHERE carts.updated_at <= excluded.updated_at`,
 		[
 			cart.id,
@@ -194,6 +202,7 @@ async function recordCart(q: Querier, event: CanonicalEvent, customerId: string,
 			nil(cart.recoveryUrl),
 			occurredAt,
 			itemCount === 0 ? occurredAt : null,
+			now,
 		],
 	);
 }
@@ -237,9 +246,9 @@ export async function recordEvents(q: Querier, dialect: Dialect, events: Canonic
 						: undefined;
 			newCustomer = await upsertCustomer(q, customer, registeredAt, now);
 		}
-		const order = isOrder ? await recordOrder(q, event, occurredAt) : undefined;
+		const order = isOrder ? await recordOrder(q, event, occurredAt, now) : undefined;
 		// A cart nobody is named for cannot be recovered: only its event is kept.
-		if (event.cart && customer) await recordCart(q, event, customer.id, occurredAt);
+		if (event.cart && customer) await recordCart(q, event, customer.id, occurredAt, now);
 		outcomes.push({ id: event.id, recorded: true, newCustomer, ...(order && { order }) });
 	}
 	return outcomes;

@@ -12,7 +12,7 @@ import { ManualClock } from '../../core/clock';
 import { InputError } from '../../core/errors';
 import type { CanonicalEvent } from '../../core/event';
 import { validateEvent } from '../../core/events/validate';
-import { findOccasions, occasionId, type OccasionEvent, type OccasionOptions } from '../../core/occasions';
+import { findOccasions, KNOWN_OVERLAP_MS, occasionId, pollOccasions, type OccasionEvent, type OccasionOptions } from '../../core/occasions';
 import type { Store } from '../../core/store';
 import { SqlStore } from '../../store/sql-store';
 import { SqliteDriver } from '../../store/sqlite/driver';
@@ -448,6 +448,99 @@ describe('findOccasions', () => {
 				preview.map((e) => e.id),
 			);
 			assert.deepEqual(await findOccasions(store, T, { ...options, claim: false }), [], 'claimed now');
+		});
+	});
+
+	describe('known after activation', () => {
+		const A = at('2026-06-10T08:00:00Z');
+		const KINDS: Array<{ kind: OccasionOptions['kind']; after: OccasionOptions['after']; known: (id: string) => CanonicalEvent[]; fresh: (id: string) => CanonicalEvent[] }> = [
+			{
+				kind: 'cart.abandoned',
+				after: { amount: 2, unit: 'days' },
+				known: (id) => [cart(id, `k-${id}`, A - 10 * DAY)],
+				fresh: (id) => [cart(id, `k-${id}`, A - 2 * DAY + 2 * HOUR)],
+			},
+			{
+				kind: 'customer.no_order_since_registration',
+				after: { amount: 7, unit: 'days' },
+				known: (id) => [registered(id, A - 30 * DAY)],
+				fresh: (id) => [registered(id, A - 7 * DAY + 2 * HOUR)],
+			},
+			{
+				kind: 'customer.lapsed',
+				after: { amount: 90, unit: 'days' },
+				known: (id) => [order(id, `o-${id}`, A - 200 * DAY)],
+				fresh: (id) => [order(id, `o-${id}`, A - 90 * DAY + 2 * HOUR)],
+			},
+		];
+
+		for (const { kind, after, known, fresh } of KINDS) {
+			it(`${kind}: recorded after activation but due before it is emitted once; due and known at activation is not`, async () => {
+				const store = newStore();
+				await store.recordEvents([...known('before'), ...fresh('fresh')], A - DAY);
+				await store.recordEvents(known('late'), A + HOUR);
+				const options: OccasionOptions = { kind, consumer: 'wf:Known', after, zone: 'UTC', since: A };
+				assert.deepEqual((await findOccasions(store, A + 3 * HOUR, { ...options, claim: false })).map((e) => e.customer.id).sort(), ['fresh', 'late'], 'due now, without claiming');
+				const first = await pollOccasions(store, A + 3 * HOUR, options);
+				assert.deepEqual(first.occasions.map((e) => e.customer.id).sort(), ['fresh', 'late']);
+				assert.equal(first.known, A + 3 * HOUR, 'everything the store learned of until now was looked at');
+				const second = await pollOccasions(store, A + 4 * HOUR, { ...options, knownAfter: first.known });
+				assert.deepEqual(second.occasions, [], 'polled again: nothing');
+				assert.equal(second.known, A + 4 * HOUR);
+				assert.deepEqual(await findOccasions(store, A + 400 * DAY, options), [], 'the one known at activation never comes');
+				assert.deepEqual(
+					(await findOccasions(store, A + 3 * HOUR, { ...options, since: undefined, consumer: 'wf:All' })).map((e) => e.customer.id).sort(),
+					['before', 'fresh', 'late'],
+					'without `since` all three are due',
+				);
+			});
+		}
+
+		it('the high-water mark: a poll reads only what the store learned of since the last one (less the overlap)', async () => {
+			const store = newStore();
+			await store.recordEvents([cart('late', 'k-late', A - 10 * DAY)], A + HOUR);
+			const options: OccasionOptions = { kind: 'cart.abandoned', consumer: 'wf:Mark', after: { amount: 2, unit: 'days' }, since: A };
+			const asked: number[] = [];
+			const read = store.knownAbandonedCarts.bind(store);
+			store.knownAbandonedCarts = (query) => {
+				asked.push(query.knownFrom);
+				return read(query);
+			};
+			const mark = A + HOUR + KNOWN_OVERLAP_MS + 1;
+			assert.deepEqual((await pollOccasions(store, mark, { ...options, knownAfter: mark })).occasions, [], 'learned of before the mark less the overlap: not read again');
+			assert.deepEqual(asked, [mark - KNOWN_OVERLAP_MS + 1]);
+			const inOverlap = await pollOccasions(store, mark, { ...options, knownAfter: mark - 2 });
+			assert.deepEqual(inOverlap.occasions.map((e) => e.customer.id), ['late'], 'a write stamped within the overlap before the mark is read');
+			assert.equal(asked[1], A + HOUR);
+			// The first poll after activation reads from the activation on, never before it.
+			await pollOccasions(store, A + 2 * HOUR, options);
+			assert.equal(asked[2], A + 1);
+		});
+
+		it('respects the limit across both reads; the mark stays before what was not looked at', async () => {
+			const store = newStore();
+			await store.recordEvents([cart('fresh', 'k-fresh', A - 2 * DAY + HOUR)], A - DAY);
+			await store.recordEvents([cart('late-1', 'k-1', A - 10 * DAY), cart('late-2', 'k-2', A - 9 * DAY)], A + HOUR);
+			await store.recordEvents([cart('late-3', 'k-3', A - 8 * DAY)], A + 2 * HOUR);
+			const options: OccasionOptions = { kind: 'cart.abandoned', consumer: 'wf:Limit', after: { amount: 2, unit: 'days' }, since: A, limit: 2 };
+			const first = await pollOccasions(store, A + 3 * HOUR, options);
+			assert.deepEqual(first.occasions.map((e) => e.customer.id), ['fresh', 'late-1'], 'due after activation first, then by when the store learned of it');
+			assert.equal(first.known, A + HOUR - 1);
+			const second = await pollOccasions(store, A + 3 * HOUR, { ...options, knownAfter: first.known });
+			assert.deepEqual(second.occasions.map((e) => e.customer.id), ['late-2', 'late-3']);
+			assert.equal(second.known, A + 2 * HOUR - 1);
+			const third = await pollOccasions(store, A + 3 * HOUR, { ...options, knownAfter: second.known });
+			assert.deepEqual(third, { occasions: [], known: A + 3 * HOUR });
+			// A test run claims nothing and reads the same again.
+			const preview = { ...options, consumer: 'wf:Preview', claim: false, limit: 10 };
+			assert.equal((await findOccasions(store, A + 3 * HOUR, preview)).length, 4);
+			assert.equal((await findOccasions(store, A + 3 * HOUR, preview)).length, 4);
+		});
+
+		it('a bad high-water mark names the option', async () => {
+			const store = newStore();
+			const options: OccasionOptions = { kind: 'cart.abandoned', consumer: 'x', after: { amount: 1, unit: 'days' }, since: A, knownAfter: Number.NaN };
+			await assert.rejects(pollOccasions(store, A, options), (error: unknown) => error instanceof InputError && error.field === 'knownAfter');
 		});
 	});
 

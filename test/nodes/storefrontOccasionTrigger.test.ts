@@ -170,6 +170,36 @@ describe('Storefront Occasion Trigger node', () => {
 		assert.equal(ids(batches[0])[0], 'occasion:cart.abandoned:old0:old-0:1');
 	});
 
+	it('off by default, what the store learns of after activation comes even when it was due before (a late delivery); the static data keeps how far it has read', async () => {
+		const { store, credential } = newStore();
+		const now = clock.now();
+		await store.recordEvents([cart('known', 'k-known', now - 10 * DAY)], now - DAY);
+		const poller = activeWorkflow(credential, CART_3_DAYS);
+		const state = (p = poller) => p.staticData()['node:Occasions'] as IDataObject;
+		assert.equal(await poller.poll(), null, 'due and known at activation: not emitted');
+
+		clock.advance(HOUR);
+		await store.recordEvents([cart('late', 'k-late', now - 10 * DAY)], clock.now()); // updated 10 days ago, recorded now
+		clock.advance(HOUR);
+		assert.deepEqual(ids(await poller.poll()), ['occasion:cart.abandoned:late:k-late:1']);
+		assert.equal(state().known, now + 2 * HOUR, 'the mark advances');
+		clock.advance(HOUR);
+		assert.equal(await poller.poll(), null, 'once');
+		assert.equal(state().known, now + 3 * HOUR);
+
+		// n8n restarts with the saved static data: the mark and the activation are kept.
+		const restarted = activeWorkflow(credential, CART_3_DAYS, { restartFrom: poller.staticData() });
+		await store.recordEvents([cart('later', 'k-later', now - 5 * DAY)], clock.now());
+		clock.advance(HOUR);
+		assert.deepEqual(ids(await restarted.poll()), ['occasion:cart.abandoned:later:k-later:1']);
+		assert.deepEqual(state(restarted), { activation: { kind: 'cart.abandoned', at: now }, known: now + 4 * HOUR });
+
+		// Another occasion starts over: a new activation, and its own mark.
+		const lapsed = activeWorkflow(credential, { occasion: 'customer.lapsed', lapsedAfter: 90, lapsedAfterUnit: 'days' }, { restartFrom: restarted.staticData() });
+		assert.equal(await lapsed.poll(), null);
+		assert.deepEqual(state(lapsed), { activation: { kind: 'customer.lapsed', at: now + 4 * HOUR }, known: now + 4 * HOUR });
+	});
+
 	it('the start guarantee, at most once: occasions are claimed before n8n gets them; that window is measured, and an occasion lost in it never comes again', async () => {
 		const { store, credential } = newStore();
 		const now = clock.now();

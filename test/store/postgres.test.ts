@@ -16,6 +16,7 @@ import { couponsContract } from './contract-coupons';
 import { hostileContract } from './contract-hostile';
 import { erasureContract } from './contract-erasure';
 import { reportContract } from './contract-report';
+import { knownContract } from './contract-known';
 
 let server: PgServer;
 const schemas: string[] = [];
@@ -104,6 +105,7 @@ couponsContract(factory);
 hostileContract(factory);
 erasureContract(factory);
 reportContract(factory);
+knownContract(factory);
 
 describe('PostgreSQL connections', () => {
 	const opened: PostgresDriver[] = [];

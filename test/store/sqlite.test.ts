@@ -15,6 +15,7 @@ import { couponsContract } from './contract-coupons';
 import { hostileContract } from './contract-hostile';
 import { erasureContract } from './contract-erasure';
 import { reportContract } from './contract-report';
+import { knownContract } from './contract-known';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,3 +63,4 @@ couponsContract(factory);
 hostileContract(factory);
 erasureContract(factory);
 reportContract(factory);
+knownContract(factory);
