@@ -1,0 +1,79 @@
+/**
+ * A customer's profile: the stored customer, all-time purchases, current segments, coupon codes
+ * and the activities entered.
+ */
+import type { Customer } from '../event';
+import { summarize, type PurchaseSummary } from '../purchases';
+import type { CustomerRow, Store } from '../store';
+import { isoUtc } from '../time';
+
+/** The canonical event's customer from a stored customer row (times as ISO 8601 UTC). */
+export function customerOf(row: CustomerRow): Customer {
+	const customer: Customer = { id: row.id };
+	if (row.email !== undefined) customer.email = row.email;
+	if (row.phone !== undefined) customer.phone = row.phone;
+	if (row.firstName !== undefined) customer.firstName = row.firstName;
+	if (row.lastName !== undefined) customer.lastName = row.lastName;
+	if (row.birthday !== undefined) customer.birthday = row.birthday;
+	if (row.timezone !== undefined) customer.timezone = row.timezone;
+	if (row.locale !== undefined) customer.locale = row.locale;
+	if (row.acceptsMarketing !== undefined) customer.acceptsMarketing = row.acceptsMarketing;
+	if (row.registeredAt !== undefined) customer.registeredAt = isoUtc(row.registeredAt);
+	return customer;
+}
+
+export interface CustomerProfile {
+	customerId: string;
+	/** false: the store has no customer with this id (the other parts are then empty). */
+	found: boolean;
+	customer?: Customer & { firstSeenAt: string; updatedAt: string; lastOrderAt?: string };
+	/** All-time purchases: counted orders, amounts per currency, categories, products, coupons used. */
+	purchases: PurchaseSummary;
+	/** Current memberships (expired ones are left out). */
+	segments: Array<{ segment: string; addedAt: string; expiresAt?: string }>;
+	/** Coupon codes handed to the customer. */
+	coupons: Array<{ pool: string; code: string; assignedAt: string; expiresAt?: string; redeemedAt?: string; status: 'held' | 'redeemed' | 'expired' }>;
+	/** Activities entered (Repeatability Guard entries), newest first. */
+	activities: Array<{ activity: string; entryKey: string; enteredAt: string }>;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : isoUtc(ms));
+
+/** Profiles of customers (validated ids); purchases of all of them in one store call. */
+export async function customerProfiles(store: Store, now: number, customerIds: string[], options: { activityLimit?: number } = {}): Promise<CustomerProfile[]> {
+	if (customerIds.length === 0) return [];
+	const activityLimit = options.activityLimit ?? 50;
+	const purchaseRows = await store.purchases(customerIds.map((customerId) => ({ customerId })));
+	const profiles: CustomerProfile[] = [];
+	for (const [i, customerId] of customerIds.entries()) {
+		const row = await store.getCustomer(customerId);
+		const segments = await store.segmentsOf(customerId, now);
+		const codes = await store.codesOf(customerId);
+		const activities = activityLimit > 0 ? await store.guardHistory({ customerId, limit: activityLimit }) : [];
+		const profile: CustomerProfile = {
+			customerId,
+			found: row !== undefined,
+			purchases: summarize(purchaseRows[i], {}),
+			segments: segments.map((s) => ({ segment: s.segment, addedAt: isoUtc(s.addedAt), ...(s.expiresAt !== undefined && { expiresAt: isoUtc(s.expiresAt) }) })),
+			coupons: codes.map((c) => ({
+				pool: c.pool,
+				code: c.code,
+				assignedAt: isoUtc(c.assignedAt),
+				...(c.expiresAt !== undefined && { expiresAt: isoUtc(c.expiresAt) }),
+				...(c.redeemedAt !== undefined && { redeemedAt: isoUtc(c.redeemedAt) }),
+				status: c.redeemedAt !== undefined ? 'redeemed' : c.expiresAt !== undefined && c.expiresAt <= now ? 'expired' : 'held',
+			})),
+			activities: activities.map((a) => ({ activity: a.activity, entryKey: a.key, enteredAt: isoUtc(a.enteredAt) })),
+		};
+		if (row) {
+			profile.customer = {
+				...customerOf(row),
+				firstSeenAt: isoUtc(row.firstSeenAt),
+				updatedAt: isoUtc(row.updatedAt),
+				...(row.lastOrderAt !== undefined && { lastOrderAt: iso(row.lastOrderAt) }),
+			};
+		}
+		profiles.push(profile);
+	}
+	return profiles;
+}
