@@ -20,32 +20,38 @@ export interface ForgetResult {
 	remains?: string;
 }
 
+/** Whom to forget: a customer id, or a request; a request's own guestEmail / sameEmail win over the options. */
+export type ForgetCustomerRequest = string | { customerId?: string; email?: string; guestEmail?: boolean; sameEmail?: boolean };
+
 /**
- * Erases each customer's personal data and history from every table, one transaction per item
- * (store.forgetCustomer), and keeps a suppression record so older events about them are not
- * recorded again. With `guestEmail` (default true) the guest ids of the customer's stored email
- * and phone (`email:<address>`, `phone:+<digits>`) are erased too; with `sameEmail`, every id that
- * has the same email. `email` instead of a customer id forgets every id with that address.
+ * Erases each customer's personal data and history from every table, all of them in ONE store call
+ * (one transaction: all or, on an error, none), and keeps a suppression record so older events
+ * about them are not recorded again. With `guestEmail` (default true) the guest ids of the
+ * customer's stored email and phone (`email:<address>`, `phone:+<digits>`) are erased too; with
+ * `sameEmail`, every id that has the same email. `email` instead of a customer id forgets every id
+ * with that address.
  */
 export async function forgetCustomers(
 	store: Store,
-	requests: Array<string | { customerId?: string; email?: string }>,
+	requests: ForgetCustomerRequest[],
 	options: { guestEmail?: boolean; sameEmail?: boolean; now?: number } = {},
 ): Promise<ForgetResult[]> {
-	const results: ForgetResult[] = [];
-	for (const request of requests) {
-		const asked = typeof request === 'string' ? { customerId: request } : request;
-		const report = await store.forgetCustomer({ ...asked, guests: options.guestEmail !== false, sameEmail: options.sameEmail === true }, options.now);
+	if (requests.length === 0) return [];
+	const asked = requests.map((request) => {
+		const { customerId, email, guestEmail, sameEmail } = typeof request === 'string' ? { customerId: request } : request;
+		return { customerId, email, guests: (guestEmail ?? options.guestEmail) !== false, sameEmail: (sameEmail ?? options.sameEmail) === true };
+	});
+	const reports = await store.forgetCustomers(asked, options.now);
+	return reports.map((report, i) => {
 		const total = Object.values(report.removed).reduce((a, b) => a + b, 0);
-		results.push({
+		return {
 			customerId: report.customerId,
 			erased: total > 0,
 			customerIds: report.customerIds,
 			removed: report.removed,
 			total,
-			alsoErased: report.customerIds.filter((id) => id !== asked.customerId),
+			alsoErased: report.customerIds.filter((id) => id !== asked[i].customerId),
 			...(report.remains !== undefined && { remains: report.remains }),
-		});
-	}
-	return results;
+		};
+	});
 }

@@ -7,8 +7,8 @@
  * normalizers' ids, or ids derived from the mapped order/customer), so running a backfill twice
  * records nothing the second time.
  */
-export { forgetCustomers, type ForgetResult } from './erasure';
+export { forgetCustomers, type ForgetCustomerRequest, type ForgetResult } from './erasure';
 export { eventFromItem, eventsFromItems, LEDGER_FORMATS, type ItemFormat, type LedgerFormat } from './items';
 export { eventsFromRows, mappedInstant, MAPPED_TYPES, type MappedRow, type MappedType, type MappingOptions } from './mapped';
-export { customerOf, customerProfiles, type CustomerProfile } from './profiles';
+export { customerOf, customerProfiles, type CustomerProfile, type ProfileRequest } from './profiles';
 export { ledgerSummary, recordLedger, type LedgerBatch, type LedgerEntry, type LedgerFailure, type LedgerResult, type LedgerSummary } from './record';

@@ -39,21 +39,25 @@ export interface CustomerProfile {
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : isoUtc(ms));
 
-/** Profiles of customers (validated ids); purchases of all of them in one store call. */
-export async function customerProfiles(store: Store, now: number, customerIds: string[], options: { activityLimit?: number } = {}): Promise<CustomerProfile[]> {
-	if (customerIds.length === 0) return [];
-	const activityLimit = options.activityLimit ?? 50;
-	const purchaseRows = await store.purchases(customerIds.map((customerId) => ({ customerId })));
-	const profiles: CustomerProfile[] = [];
-	for (const [i, customerId] of customerIds.entries()) {
-		const row = await store.getCustomer(customerId);
-		const segments = await store.segmentsOf(customerId, now);
-		const codes = await store.codesOf(customerId);
-		const activities = activityLimit > 0 ? await store.guardHistory({ customerId, limit: activityLimit }) : [];
+/** A customer to profile: the id (validated), and how many of the newest activity entries to show. */
+export type ProfileRequest = string | { customerId: string; activityLimit?: number };
+
+/**
+ * Profiles of customers, in ONE store call for all of them. A request's own activityLimit wins
+ * over options.activityLimit (default 50; 0 for none).
+ */
+export async function customerProfiles(store: Store, now: number, requests: ProfileRequest[], options: { activityLimit?: number } = {}): Promise<CustomerProfile[]> {
+	if (requests.length === 0) return [];
+	const queries = requests.map((request) => {
+		const { customerId, activityLimit } = typeof request === 'string' ? { customerId: request, activityLimit: undefined } : request;
+		return { customerId, activityLimit: activityLimit ?? options.activityLimit ?? 50 };
+	});
+	const answers = await store.profiles(queries, now);
+	return answers.map(({ customerId, customer: row, purchases, segments, codes, activities }) => {
 		const profile: CustomerProfile = {
 			customerId,
 			found: row !== undefined,
-			purchases: summarize(purchaseRows[i], {}),
+			purchases: summarize(purchases, {}),
 			segments: segments.map((s) => ({ segment: s.segment, addedAt: isoUtc(s.addedAt), ...(s.expiresAt !== undefined && { expiresAt: isoUtc(s.expiresAt) }) })),
 			coupons: codes.map((c) => ({
 				pool: c.pool,
@@ -73,7 +77,6 @@ export async function customerProfiles(store: Store, now: number, customerIds: s
 				...(row.lastOrderAt !== undefined && { lastOrderAt: iso(row.lastOrderAt) }),
 			};
 		}
-		profiles.push(profile);
-	}
-	return profiles;
+		return profile;
+	});
 }

@@ -100,10 +100,12 @@ export async function guardHistory(
 		WHERE ${where.join(' AND ')} ORDER BY entered_at DESC, entry_key LIMIT $${params.length}`,
 		params,
 	);
-	return rows.map((row) => ({
-		activity: String(row.activity),
-		customerId: String(row.customer_id),
-		key: String(row.entry_key),
-		enteredAt: Number(row.entered_at),
-	}));
+	return rows.map(toGuardEntry);
 }
+
+export const toGuardEntry = (row: Row): GuardEntryRow => ({
+	activity: String(row.activity),
+	customerId: String(row.customer_id),
+	key: String(row.entry_key),
+	enteredAt: Number(row.entered_at),
+});
