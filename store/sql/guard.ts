@@ -103,6 +103,7 @@ export async function guardHistory(
 	return rows.map(toGuardEntry);
 }
 
+/** A guard entry from a row of guard_entries. */
 export const toGuardEntry = (row: Row): GuardEntryRow => ({
 	activity: String(row.activity),
 	customerId: String(row.customer_id),

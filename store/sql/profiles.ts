@@ -61,29 +61,28 @@ async function chunkRows(q: Querier, ids: string[], now: Millis, maxActivities: 
 }
 
 export async function profiles(q: Querier, queries: ProfileQuery[], now: Millis): Promise<ProfileRows[]> {
+	// One read per id, with the most activity entries any query for it asks for.
 	const limits = new Map<string, number>();
 	for (const { customerId, activityLimit } of queries) limits.set(customerId, Math.max(limits.get(customerId) ?? 0, activityLimit));
 	const ids = [...limits.keys()];
-	const found = new Map<string, Omit<ProfileRows, 'purchases'>>();
+	const found = new Map<string, ProfileRows>();
 	for (let i = 0; i < ids.length; i += CHUNK) {
 		const chunk = ids.slice(i, i + CHUNK);
-		const withActivities = chunk.filter((id) => limits.get(id)! > 0);
-		const rows = await chunkRows(q, chunk, now, Math.max(0, ...withActivities.map((id) => limits.get(id)!)));
+		const rows = await chunkRows(q, chunk, now, Math.max(...chunk.map((id) => limits.get(id)!)));
 		for (const customerId of chunk) {
 			const customer = rows.customers.get(customerId)?.[0];
 			found.set(customerId, {
 				customerId,
 				customer: customer && toCustomer(customer),
+				purchases: await purchases(q, { customerId }),
 				segments: (rows.segments.get(customerId) ?? []).map((row) => ({ segment: String(row.name), ...toMembership(row) })),
 				codes: (rows.codes.get(customerId) ?? []).map(toHeldCode),
 				activities: (rows.activities.get(customerId) ?? []).map(toGuardEntry),
 			});
 		}
 	}
-	const answers: ProfileRows[] = [];
-	for (const { customerId, activityLimit } of queries) {
+	return queries.map(({ customerId, activityLimit }) => {
 		const rows = found.get(customerId)!;
-		answers.push({ ...rows, purchases: await purchases(q, { customerId }), activities: rows.activities.slice(0, activityLimit) });
-	}
-	return answers;
+		return { ...rows, activities: rows.activities.slice(0, activityLimit) };
+	});
 }
