@@ -21,6 +21,7 @@
  * greeting on the day are two occasions (the claim key stays the year, per consumer).
  */
 import { DateTime } from 'luxon';
+import { birthdayDue } from './birthdays';
 import { isLeapYear } from './calendar';
 import { oneOf, requireText, wholeNumber } from './check';
 import { InputError } from './errors';
@@ -28,7 +29,7 @@ import { OCCASION_TYPES, type CanonicalEvent, type Cart, type Customer, type Lin
 import { customerOf } from './ledger';
 import { fromMinor } from './money';
 import type { CartRow, DueQuery, KnownQuery, OccasionCandidate, OccasionClaim, Store } from './store';
-import { addDuration, birthdayDue, isoUtc, normalizeAmount, normalizeZone, resolveWindow, startOfLocalDay, TIME_UNITS, type TimeUnit } from './time';
+import { addDuration, isoUtc, normalizeAmount, normalizeZone, resolveWindow, startOfLocalDay, TIME_UNITS, type TimeUnit } from './time';
 
 export type OccasionKind = OccasionType;
 export const OCCASION_KINDS = OCCASION_TYPES;

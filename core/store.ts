@@ -341,6 +341,28 @@ export interface BirthdayQuery {
 	kind: string;
 }
 
+// ---------------------------------------------------------------- profiles
+
+export interface ProfileQuery {
+	customerId: string;
+	/** How many of the newest activity entries to return; 0 for none. */
+	activityLimit: number;
+}
+
+export interface ProfileRows {
+	customerId: string;
+	/** undefined: the store has no customer with this id. */
+	customer?: CustomerRow;
+	/** All-time purchases. */
+	purchases: PurchaseRows;
+	/** Current memberships (expired ones are left out), by segment name. */
+	segments: Array<{ segment: string } & MembershipRow>;
+	/** Codes handed to the customer, in the order they were assigned. */
+	codes: HeldCode[];
+	/** Activities entered (guard entries), newest first, at most activityLimit. */
+	activities: GuardEntryRow[];
+}
+
 // ---------------------------------------------------------------- the store
 
 export interface Store {
@@ -360,6 +382,10 @@ export interface Store {
 	 * occurred before now are not recorded again.
 	 */
 	forgetCustomer(request: string | ForgetRequest, now?: Millis): Promise<ForgetReport>;
+	/** forgetCustomer for many requests in ONE transaction (all or, on an error, none); one report per request, in order. */
+	forgetCustomers(requests: ForgetRequest[], now?: Millis): Promise<ForgetReport[]>;
+	/** What the profiles of many customers show, in one read; one answer per query, in order. */
+	profiles(queries: ProfileQuery[], now: Millis): Promise<ProfileRows[]>;
 
 	purchases(queries: PurchaseQuery[]): Promise<PurchaseRows[]>;
 

@@ -13,6 +13,7 @@ import type {
 	KnownQuery,
 	Millis,
 	OccasionClaim,
+	ProfileQuery,
 	PurchaseQuery,
 	RedeemRequest,
 	SegmentAdd,
@@ -23,6 +24,7 @@ import * as coupons from './sql/coupons';
 import * as customers from './sql/customers';
 import * as guard from './sql/guard';
 import * as occasions from './sql/occasions';
+import { profiles } from './sql/profiles';
 import { purchases } from './sql/purchases';
 import { activityReport } from './sql/report';
 import * as segments from './sql/segments';
@@ -65,10 +67,19 @@ export class SqlStore implements Store {
 	}
 
 	async forgetCustomer(request: string | ForgetRequest, now: Millis = Date.now()) {
-		const asked = typeof request === 'string' ? { customerId: request } : request;
-		const report = await this.write((q) => customers.forgetCustomer(q, this.driver.dialect, asked, now));
+		const [report] = await this.forgetCustomers([typeof request === 'string' ? { customerId: request } : request], now);
+		return report;
+	}
+
+	async forgetCustomers(requests: ForgetRequest[], now: Millis = Date.now()) {
+		if (requests.length === 0) return [];
+		const reports = await this.write((q) => customers.forgetCustomers(q, this.driver.dialect, requests, now));
 		const remains = await this.driver.scrub?.();
-		return remains === undefined ? report : { ...report, remains };
+		return remains === undefined ? reports : reports.map((report) => ({ ...report, remains }));
+	}
+
+	profiles(queries: ProfileQuery[], now: Millis) {
+		return this.read((q) => profiles(q, queries, now));
 	}
 
 	purchases(queries: PurchaseQuery[]) {

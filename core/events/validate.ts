@@ -25,11 +25,12 @@ import {
 	type OccasionType,
 	type Order,
 } from '../event';
+import { formatBirthday, parseBirthday } from '../birthdays';
 import { systemClock } from '../clock';
 import { InputError } from '../errors';
 import { EARLIEST_INSTANT_MS, EARLIEST_YEAR, MAX_CLOCK_AHEAD_MS, MAX_LINES } from '../limits';
 import { compareAmounts, nonNegativeDecimal, normalizeCurrency, normalizeDecimal } from '../money';
-import { formatBirthday, normalizeZone, parseBirthday } from '../time';
+import { normalizeZone } from '../time';
 import {
 	count,
 	describe,

@@ -1,4 +1,5 @@
-// Types for instance.js, for the TypeScript tests and benchmarks that load it at run time
+// Types for instance.js (what it composes from process.js, owner.js, api.js, workflow.js,
+// package.js and smtp.js), for the TypeScript tests and benchmarks that load it at run time
 // (see test/e2e/n8n.ts).
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from './install';

@@ -193,11 +193,14 @@ export async function codesOf(q: Querier, customerId: string): Promise<HeldCode[
 		WHERE c.assigned_to = $1 ORDER BY c.assigned_at`,
 		[customerId],
 	);
-	return rows.map((row) => ({
-		pool: String(row.name),
-		code: String(row.code),
-		assignedAt: Number(row.assigned_at),
-		expiresAt: opt(row.expires_at),
-		redeemedAt: opt(row.redeemed_at),
-	}));
+	return rows.map(toHeldCode);
 }
+
+/** A held code from a row of coupon_codes joined with its pool's name. */
+export const toHeldCode = (row: Row): HeldCode => ({
+	pool: String(row.name),
+	code: String(row.code),
+	assignedAt: Number(row.assigned_at),
+	expiresAt: opt(row.expires_at),
+	redeemedAt: opt(row.redeemed_at),
+});

@@ -312,32 +312,40 @@ async function idsToForget(q: Querier, request: ForgetRequest): Promise<{ ids: S
 }
 
 /**
- * Erases every id the request names in one transaction, and keeps their suppression record: the
- * keyed hashes of the ids and emails with the time of the forget, nothing that names them.
+ * Erases every id each request names, in the caller's one transaction, and keeps their suppression
+ * record: the keyed hashes of the ids and emails with the time of the forget, nothing that names
+ * them. Every request is checked before anything is erased.
  */
-export async function forgetCustomer(q: Querier, dialect: Dialect, request: ForgetRequest, now: Millis): Promise<ForgetReport> {
-	const asked = request.customerId ?? request.email;
-	if (asked === undefined || asked.trim() === '') {
-		throw new InputError('customerId', 'is empty: there is nobody to forget', 'Give the customer ID, or the email address to forget.');
-	}
-	const hash = await suppressionHasher(q, dialect, 'update');
-	const { ids, emails } = await idsToForget(q, request);
-	const removed: Record<string, number> = {};
-	const customerIds: string[] = [];
-	for (const id of ids) {
-		let count = 0;
-		for (const table of CUSTOMER_TABLES) {
-			const n = await q.run(`DELETE FROM ${table} WHERE customer_id = $1`, [id]);
-			removed[table] = (removed[table] ?? 0) + n;
-			count += n;
+export async function forgetCustomers(q: Querier, dialect: Dialect, requests: ForgetRequest[], now: Millis): Promise<ForgetReport[]> {
+	const asked = requests.map((request) => {
+		const name = request.customerId ?? request.email;
+		if (name === undefined || name.trim() === '') {
+			throw new InputError('customerId', 'is empty: there is nobody to forget', 'Give the customer ID, or the email address to forget.');
 		}
-		// Codes already handed out stay used (never handed out again) but no longer name the customer.
-		const codes = await q.run(`UPDATE coupon_codes SET assigned_to = '(erased)', assignment_key = NULL WHERE assigned_to = $1`, [id]);
-		const customer = await q.run('DELETE FROM customers WHERE id = $1', [id]);
-		removed.coupon_codes = (removed.coupon_codes ?? 0) + codes;
-		removed.customers = (removed.customers ?? 0) + customer;
-		if (count + codes + customer > 0) customerIds.push(id);
+		return name;
+	});
+	const hash = await suppressionHasher(q, dialect, 'update');
+	const reports: ForgetReport[] = [];
+	for (const [i, request] of requests.entries()) {
+		const { ids, emails } = await idsToForget(q, request);
+		const removed: Record<string, number> = {};
+		const customerIds: string[] = [];
+		for (const id of ids) {
+			let count = 0;
+			for (const table of CUSTOMER_TABLES) {
+				const n = await q.run(`DELETE FROM ${table} WHERE customer_id = $1`, [id]);
+				removed[table] = (removed[table] ?? 0) + n;
+				count += n;
+			}
+			// Codes already handed out stay used (never handed out again) but no longer name the customer.
+			const codes = await q.run(`UPDATE coupon_codes SET assigned_to = '(erased)', assignment_key = NULL WHERE assigned_to = $1`, [id]);
+			const customer = await q.run('DELETE FROM customers WHERE id = $1', [id]);
+			removed.coupon_codes = (removed.coupon_codes ?? 0) + codes;
+			removed.customers = (removed.customers ?? 0) + customer;
+			if (count + codes + customer > 0) customerIds.push(id);
+		}
+		await suppress(q, [...[...ids].map(idIdentity), ...[...emails].map(emailIdentity)].map(hash), now);
+		reports.push({ customerId: asked[i], customerIds, removed });
 	}
-	await suppress(q, [...[...ids].map(idIdentity), ...[...emails].map(emailIdentity)].map(hash), now);
-	return { customerId: asked, customerIds, removed };
+	return reports;
 }

@@ -104,11 +104,14 @@ export async function guardHistory(
 		WHERE ${where.join(' AND ')} ORDER BY entered_at DESC, entry_key LIMIT $${params.length}`,
 		params,
 	);
-	return rows.map((row) => ({
-		activity: String(row.activity),
-		customerId: String(row.customer_id),
-		key: String(row.entry_key),
-		enteredAt: Number(row.entered_at),
-		heldOut: Number(row.held_out) === 1,
-	}));
+	return rows.map(toGuardEntry);
 }
+
+/** A guard entry from a row of guard_entries. */
+export const toGuardEntry = (row: Row): GuardEntryRow => ({
+	activity: String(row.activity),
+	customerId: String(row.customer_id),
+	key: String(row.entry_key),
+	enteredAt: Number(row.entered_at),
+	heldOut: Number(row.held_out) === 1,
+});

@@ -10,7 +10,7 @@ const toSegment = (row: Row): SegmentRow => ({
 	members: Number(row.members ?? 0),
 });
 
-const toMembership = (row: Row): MembershipRow => ({
+export const toMembership = (row: Row): MembershipRow => ({
 	customerId: String(row.customer_id),
 	addedAt: Number(row.added_at),
 	expiresAt: opt(row.expires_at),

@@ -22,12 +22,47 @@ import {
 	type MappedRow,
 } from '../../core/ledger';
 import type { Store } from '../../core/store';
+import type { Driver } from '../../store/driver';
 import { SqlStore } from '../../store/sql-store';
 import { SqliteDriver } from '../../store/sqlite/driver';
 import { fixtureBytes } from './events/helpers';
 
 const T0 = Date.parse('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;
+/** Counts the transactions a driver runs (by mode) and its erasure scrubs. */
+function countTransactions(driver: Driver): Record<'read' | 'write' | 'scrub', number> {
+	const counts = { read: 0, write: 0, scrub: 0 };
+	const transaction = driver.transaction.bind(driver);
+	driver.transaction = (fn, mode) => {
+		counts[mode]++;
+		return transaction(fn, mode);
+	};
+	const scrub = driver.scrub?.bind(driver);
+	if (scrub) {
+		driver.scrub = () => {
+			counts.scrub++;
+			return scrub();
+		};
+	}
+	return counts;
+}
+
+/** The store, recording the name of every method called on it from outside. */
+function countCalls(store: Store): { store: Store; calls: string[] } {
+	const calls: string[] = [];
+	const counted = new Proxy(store, {
+		get(target, name, receiver) {
+			const value: unknown = Reflect.get(target, name, receiver);
+			if (typeof value !== 'function') return value;
+			return (...args: unknown[]) => {
+				calls.push(String(name));
+				return (value as (...a: unknown[]) => unknown).apply(target, args);
+			};
+		},
+	});
+	return { store: counted, calls };
+}
+
 const isInputError = (field: string) => (e: unknown) => e instanceof InputError && e.field === field;
 
 /** A fixture as n8n's Shopify / WooCommerce node hands it on: plain JSON.parse (ids above 2^53 rounded). */
@@ -366,6 +401,50 @@ describe('ledger', () => {
 			assert.deepEqual(result.alsoErased, ['phone:+491707654321']);
 			assert.equal(result.removed.orders, 1);
 			assert.equal(await store.getCustomer('phone:+491707654321'), undefined);
+		});
+	});
+	describe('a batch of customers is one store call', () => {
+		const driver = new SqliteDriver(join(dir, 'batch.sqlite'));
+		const batchStore = new SqlStore(driver);
+		const ids = Array.from({ length: 50 }, (_, i) => `batch-${i}`);
+		const registrations = ids.map((id, i): CanonicalEvent => ({
+			id: `batch-reg-${i}`,
+			type: 'customer.registered',
+			occurredAt: new Date(T0 - DAY).toISOString(),
+			source: 'generic',
+			customer: { id, email: `${id}@example.com` },
+		}));
+		beforeAll(async () => {
+			await batchStore.recordEvents(registrations, T0 - DAY);
+			await batchStore.ensureSegments(['Batch'], T0);
+			await batchStore.segmentAdd('Batch', ids.map((customerId) => ({ customerId })), T0 - DAY);
+			await batchStore.guardEnter(ids.map((customerId) => ({ activity: 'welcome', customerId, key: 'w', policy: { kind: 'once' } })), T0 - DAY);
+		});
+		afterAll(async () => {
+			await batchStore.close();
+		});
+
+		it('profiles of 50 customers: one store call, one transaction', async () => {
+			const transactions = countTransactions(driver);
+			const { store: counted, calls } = countCalls(batchStore);
+			const profiles = await customerProfiles(counted, T0, ids);
+			assert.equal(calls.length, 1, `store calls: ${calls.length}`);
+			assert.deepEqual(transactions, { read: 1, write: 0, scrub: 0 });
+			assert.deepEqual(profiles.map((p) => p.customerId), ids);
+			assert.ok(profiles.every((p) => p.found && p.segments.length === 1 && p.activities.length === 1));
+			assert.deepEqual(profiles.map((p) => p.customer?.email), ids.map((id) => `${id}@example.com`));
+		});
+
+		it('forgetting 50 customers: one store call, one write transaction, one scrub', async () => {
+			const transactions = countTransactions(driver);
+			const { store: counted, calls } = countCalls(batchStore);
+			const results = await forgetCustomers(counted, ids, { now: T0 });
+			assert.equal(calls.length, 1, `store calls: ${calls.length}`);
+			assert.deepEqual(transactions, { read: 0, write: 1, scrub: 1 });
+			assert.deepEqual(results.map((r) => [r.customerId, r.erased, r.removed.customers]), ids.map((id) => [id, true, 1]));
+			assert.equal((await batchStore.knownCustomers(ids)).size, 0);
+			const again = await batchStore.recordEvents(registrations, T0 + DAY);
+			assert.ok(again.every((o) => o.suppressed === true), 'older events about each of them are suppressed');
 		});
 	});
 });

@@ -403,6 +403,30 @@ describe('Storefront Ledger node: Get Customer Profile and Forget Customer', () 
 		assert.equal(again.outputItems('Ledger')[0].json.erased, false);
 	});
 
+	it('several items run in one call and keep their own settings: activity entries, guest orders', async () => {
+		const { store, credential } = newStore();
+		await seed(credential, store);
+		const zeldaId = String(zelda);
+		const profiles = ok(await runLedger(credential, { operation: 'profile', activityLimit: '={{ $json.limit }}' }, [{ customer: { id: zeldaId }, limit: 0 }, { customer: { id: zeldaId }, limit: 5 }]));
+		assert.deepEqual(
+			profiles.outputItems('Ledger').map((p) => [p.pairedItem, (p.json.activities as unknown[]).length]),
+			[
+				[{ item: 0 }, 0],
+				[{ item: 1 }, 1],
+			],
+		);
+		const forgets = ok(
+			await runLedger(credential, { operation: 'forget', guestEmail: '={{ $json.guests }}' }, [
+				{ customer: { id: zeldaId }, guests: false },
+				{ customer: { id: 'nobody' }, guests: true },
+			]),
+		);
+		const [own, nobody] = forgets.outputItems('Ledger').map((r) => r.json as IDataObject & { customerIds: string[] });
+		assert.deepEqual([own.customerIds, own.alsoErased], [[zeldaId], []], 'the guest orders stay when that item says so');
+		assert.deepEqual([nobody.customerId, nobody.erased], ['nobody', false]);
+		assert.equal((await store.getCustomer('email:zelda.quill@example.com'))?.email, 'zelda.quill@example.com');
+	});
+
 	it('forget by email address: every id with that email, and a backfill of their older orders is suppressed', async () => {
 		const { store, credential, file } = newStore();
 		await seed(credential, store);

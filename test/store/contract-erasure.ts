@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { InputError } from '../../core/errors';
 import type { CanonicalEvent } from '../../core/event';
 import type { Store } from '../../core/store';
 import { createAtVersion, orderEvent, registerEvent, type StoreFactory } from './contract';
@@ -103,6 +104,32 @@ export function erasureContract(factory: StoreFactory): void {
 			await store.recordEvents([registerEvent('shop1:fay2', T0 + 2 * HOUR, { email: 'fay.sup@example.com' })], T0 + 2 * HOUR);
 			const all = await store.forgetCustomer({ customerId: 'shop1:fay2', sameEmail: true }, T0 + 3 * HOUR);
 			assert.deepEqual([...all.customerIds].sort(), ['shop1:fay2', 'shop2:fay']);
+		});
+
+		it('forgetting several customers in one call: one report each, in order, every one suppressed', async () => {
+			await store.recordEvents(
+				[registerEvent('batch:gil', T0, { email: 'gil.sup@example.com' }), guestOrder('gil.sup@example.com', T0, 'sup-g3'), registerEvent('batch:hal', T0)],
+				T0,
+			);
+			const reports = await store.forgetCustomers([{ customerId: 'batch:gil', guests: true }, { customerId: 'batch:hal' }, { customerId: 'batch:nobody' }], T0 + HOUR);
+			assert.deepEqual(
+				reports.map((r) => [r.customerId, [...r.customerIds].sort(), r.removed.customers]),
+				[
+					['batch:gil', ['batch:gil', 'email:gil.sup@example.com'], 2],
+					['batch:hal', ['batch:hal'], 1],
+					['batch:nobody', [], 0],
+				],
+			);
+			const again = await store.recordEvents([registerEvent('batch:gil', T0), registerEvent('batch:hal', T0)], T0 + 2 * HOUR);
+			assert.deepEqual(again.map((o) => o.suppressed), [true, true]);
+			assert.deepEqual(await store.forgetCustomers([], T0), []);
+		});
+
+		it('a batch with a request that names nobody erases nothing, not even the valid requests', async () => {
+			await store.recordEvents([registerEvent('batch:ida', T0)], T0);
+			await assert.rejects(store.forgetCustomers([{ customerId: 'batch:ida' }, { customerId: ' ' }], T0 + HOUR), (e: unknown) => e instanceof InputError && e.field === 'customerId');
+			assert.equal((await store.getCustomer('batch:ida'))?.id, 'batch:ida');
+			assert.equal((await store.recordEvents([registerEvent('batch:ida', T0)], T0 + 2 * HOUR))[0].suppressed, undefined, 'no suppression was kept');
 		});
 
 		it('a forget racing recordings of older events leaves no row that names the customer', async () => {

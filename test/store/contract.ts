@@ -573,6 +573,45 @@ export function storeContract(factory: StoreFactory): void {
 			});
 		});
 
+		describe('profiles', () => {
+			it('many customers in one call: their own rows, current memberships, codes and newest entries up to each limit', async () => {
+				await store.recordEvents([registerEvent('prof-a', T0), orderEvent('prof-a', T0, '30.00', { categories: ['Girls'] }), registerEvent('prof-b', T0)], T0);
+				await store.ensureSegments(['prof-now', 'prof-old'], T0);
+				await store.segmentAdd('prof-now', [{ customerId: 'prof-a' }, { customerId: 'prof-b' }], T0);
+				await store.segmentAdd('prof-old', [{ customerId: 'prof-a', until: T0 + 1 }], T0);
+				await store.ensurePools(['prof-pool'], T0);
+				await store.addCodes('prof-pool', codes(3, 'PROF'), T0);
+				await store.claimCodes('prof-pool', [{ customerId: 'prof-a', key: 'k1' }], T0);
+				await store.claimCodes('prof-pool', [{ customerId: 'prof-a', key: 'k2' }], T0 + 1);
+				for (const [n, key] of ['e1', 'e2', 'e3'].entries()) {
+					await store.guardEnter([{ activity: 'prof-act', customerId: 'prof-a', key, policy: { kind: 'always' } }], T0 + n);
+				}
+				await store.guardEnter([{ activity: 'prof-act', customerId: 'prof-b', key: 'e1', policy: { kind: 'always' } }], T0);
+				const [a, nobody, b, aOne] = await store.profiles(
+					[
+						{ customerId: 'prof-a', activityLimit: 2 },
+						{ customerId: 'prof-nobody', activityLimit: 5 },
+						{ customerId: 'prof-b', activityLimit: 0 },
+						{ customerId: 'prof-a', activityLimit: 1 },
+					],
+					T0 + 2,
+				);
+				assert.equal(a.customerId, 'prof-a');
+				assert.equal(a.customer?.email, 'prof-a@example.com');
+				assert.deepEqual(a.purchases.totals, [{ currency: 'EUR', orders: 1, amountMinor: 3000n }]);
+				assert.deepEqual(a.purchases.categories, ['Girls']);
+				assert.deepEqual(a.segments.map((m) => m.segment), ['prof-now'], 'the expired membership is left out');
+				assert.deepEqual(a.codes.map((c) => [c.pool, c.assignedAt]), [['prof-pool', T0], ['prof-pool', T0 + 1]]);
+				assert.deepEqual(a.activities.map((e) => e.key), ['e3', 'e2'], 'newest first, at most the limit');
+				assert.deepEqual(aOne.activities.map((e) => e.key), ['e3']);
+				assert.deepEqual([b.customer?.id, b.segments.length, b.codes.length, b.activities.length], ['prof-b', 1, 0, 0]);
+				assert.deepEqual(
+					{ ...nobody, purchases: nobody.purchases.totals },
+					{ customerId: 'prof-nobody', customer: undefined, purchases: [], segments: [], codes: [], activities: [] },
+				);
+			});
+		});
+
 		describe('erasure', () => {
 			it('forgetting a customer leaves no row that names them', async () => {
 				const id = 'forget-me';

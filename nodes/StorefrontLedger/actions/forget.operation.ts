@@ -71,18 +71,14 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const now = nodeClock().now();
 	const { prepared, failed } = prepareItems(this, items, (i) => {
 		const forgetBy = this.getNodeParameter('forgetBy', i, 'customerId') as string;
-		if (forgetBy === 'email') return { request: { email: emailOf(itemParameter(this, 'email', i)) }, guestEmail: true, sameEmail: true };
+		if (forgetBy === 'email') return { email: emailOf(itemParameter(this, 'email', i)), guestEmail: true, sameEmail: true };
 		return {
-			request: { customerId: customerIdOf(itemParameter(this, 'customerId', i), 'Customer ID') },
+			customerId: customerIdOf(itemParameter(this, 'customerId', i), 'Customer ID'),
 			guestEmail: this.getNodeParameter('guestEmail', i, true) as boolean,
 			sameEmail: this.getNodeParameter('sameEmail', i, false) as boolean,
 		};
 	});
-	const { results, failed: storeFailed } = await runBatch(this, prepared, async (values) => {
-		const out = [];
-		for (const { request, guestEmail, sameEmail } of values) out.push(...(await forgetCustomers(store, [request], { guestEmail, sameEmail, now })));
-		return out;
-	});
+	const { results, failed: storeFailed } = await runBatch(this, prepared, (values) => forgetCustomers(store, values, { now }));
 	const reports = results.map((report, n) => ({ json: { ...(report as unknown as IDataObject), ...readFrom(this, prepared[n].itemIndex) }, pairedItem: { item: prepared[n].itemIndex } }));
 	return [[...failed, ...storeFailed, ...reports]];
 }

@@ -29,11 +29,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 		customerId: customerIdOf(itemParameter(this, 'customerId', i), 'Customer ID'),
 		activityLimit: wholeNumber(this.getNodeParameter('activityLimit', i, 50), 'Activity Entries', 0, 1000),
 	}));
-	const { results, failed: storeFailed } = await runBatch(this, prepared, async (values) => {
-		const out = [];
-		for (const { customerId, activityLimit } of values) out.push(...(await customerProfiles(store, now, [customerId], { activityLimit })));
-		return out;
-	});
+	const { results, failed: storeFailed } = await runBatch(this, prepared, (values) => customerProfiles(store, now, values));
 	const profiles = results.map((profile, n) => ({ json: { ...(profile as unknown as IDataObject), ...readFrom(this, prepared[n].itemIndex) }, pairedItem: { item: prepared[n].itemIndex } }));
 	if (results.some((p) => !p.found)) await hintUnknownCustomers(this, store, results.map((p) => p.customerId));
 	return [[...failed, ...storeFailed, ...profiles].sort((a, b) => itemOf(a) - itemOf(b))];

@@ -208,7 +208,7 @@ describe('validateEvent', () => {
 		assert.deepEqual(event, { id: 'e1', type: 'customer.updated', occurredAt: '2026-01-01T00:00:00.000Z', source: 'generic', customer: { id: 'c' } });
 	});
 
-	it('accepts the birthday forms of core/time and reads registeredAt', () => {
+	it('accepts the birthday forms of core/birthdays and reads registeredAt', () => {
 		const customer = (extra: Record<string, unknown>) =>
 			validateEvent({ id: 'e', type: 'customer.updated', occurredAt: '2026-01-01T00:00:00Z', customer: { id: 'c', ...extra } }).customer;
 		assert.equal(customer({ birthday: '1990-05-17' })?.birthday, '1990-05-17');
