@@ -33,7 +33,9 @@
  *   refused:   unsigned deliveries, refused with 401 before the store is touched;
  *   notFound:  a path no workflow registered, answered 404 by n8n before any node runs.
  *
- * Printed per setting: requests/s, p50 and p99 latency and isolates per request of each phase, and
+ * Printed per setting: requests/s (answers over the seconds of load plus the drain after it, since
+ * n8n answers a webhook before the execution runs, so executions still running count against their
+ * workflow), p50 and p99 latency and isolates per request of each phase, and
  * ours / equal-node baseline; then a summary of every setting against the targets. Exactly-once
  * check: the number of codes the pool handed out equals the number of "started" answers.
  */
@@ -91,6 +93,8 @@ interface LoadResult {
 	errors: string[];
 	/** Expression isolates n8n acquired during the phase and its drain (undefined: n8n does not count them). */
 	isolates?: number;
+	/** Seconds n8n took after the load to finish the executions it had started (answers come before the execution runs). */
+	drainSeconds?: number;
 }
 
 /** What each kind of request is answered with, when not 2xx. */
@@ -217,7 +221,8 @@ function loadFromSecondProcess(config: LoadConfig): Promise<LoadResult> {
 // The bench (first process)
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
-const rate = (r: LoadResult) => r.ok / r.seconds;
+/** Answers per second of load and drain: a workflow's executions count until they have finished. */
+const rate = (r: LoadResult) => r.ok / (r.seconds + (r.drainSeconds ?? 0));
 /** Isolates acquired per request sent, NaN when n8n does not count them. */
 const isolatesPer = (r: LoadResult) => (r.isolates === undefined || r.requests === 0 ? NaN : r.isolates / r.requests);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -229,14 +234,15 @@ async function drain(api: N8nApi): Promise<void> {
 		const page = await api.request<{ data: unknown[] }>('GET', '/executions?status=running&limit=1');
 		if (page.data.length === 0) return;
 		if (Date.now() > deadline) throw new Error('executions still running 120 s after the load stopped');
-		await sleep(250);
+		await sleep(100);
 	}
 }
 
 function merge(results: LoadResult[]): LoadResult {
-	const out: LoadResult = { kind: results[0].kind, seconds: 0, requests: 0, ok: 0, statuses: {}, answers: {}, latencies: [], errors: [], isolates: 0 };
+	const out: LoadResult = { kind: results[0].kind, seconds: 0, requests: 0, ok: 0, statuses: {}, answers: {}, latencies: [], errors: [], isolates: 0, drainSeconds: 0 };
 	for (const r of results) {
 		out.seconds += r.seconds;
+		out.drainSeconds = (out.drainSeconds ?? 0) + (r.drainSeconds ?? 0);
 		out.requests += r.requests;
 		out.ok += r.ok;
 		for (const [k, v] of Object.entries(r.statuses)) out.statuses[k] = (out.statuses[k] ?? 0) + v;
@@ -259,7 +265,7 @@ function line(label: string, r: LoadResult): string {
 	return (
 		`${label.padEnd(48)} ${rate(r).toFixed(1).padStart(8)} req/s   p50 ${percentile(r.latencies, 50).toFixed(1).padStart(6)} ms   ` +
 		`p99 ${percentile(r.latencies, 99).toFixed(1).padStart(6)} ms   ${isolatesPer(r).toFixed(3).padStart(6)} isolates/req   ` +
-		`(${r.ok}/${r.requests} in ${r.seconds.toFixed(1)} s; ${statuses}; ${answers})`
+		`(${r.ok}/${r.requests} in ${r.seconds.toFixed(1)} s + ${(r.drainSeconds ?? 0).toFixed(1)} s drain; ${statuses}; ${answers})`
 	);
 }
 
@@ -406,9 +412,11 @@ async function runSetting(setting: Setting, userFolder: string, n8nBin: string, 
 		const phase = async (kind: Kind, phaseUrl: string, seconds: number, run: string): Promise<LoadResult> => {
 			const before = await isolatesAcquired(instance.baseUrl);
 			const result = await loadFromSecondProcess({ kind, url: phaseUrl, connections: CONNECTIONS, seconds, maxRequests: MAX_REQUESTS, run: `${setting.name}-${run}` });
+			const drained = Date.now();
 			await drain(api);
+			const drainSeconds = (Date.now() - drained) / 1000;
 			const after = await isolatesAcquired(instance.baseUrl);
-			return { ...result, isolates: before === undefined || after === undefined ? undefined : after - before };
+			return { ...result, drainSeconds, isolates: before === undefined || after === undefined ? undefined : after - before };
 		};
 		const MAIN = ['bare', 'equal', 'exprs', 'ours'] as const;
 		const LABELS: Record<(typeof MAIN)[number], string> = {
