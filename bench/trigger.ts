@@ -23,7 +23,7 @@
  * Load comes from a second process on 127.0.0.1 (this file, forked with --load): BENCH_CONNECTIONS
  * keep-alive connections (default 16), each sending its next request when the last one answered,
  * for BENCH_SECONDS per phase (default 15), at most BENCH_MAX_REQUESTS requests per phase.
- * Phases alternate (bare, equal, exprs, ours; BENCH_ROUNDS rounds, default 2) after a warm-up of
+ * Phases alternate (bare, equal, exprs, ours, then the reverse; BENCH_ROUNDS rounds, default 2) after a warm-up of
  * BENCH_WARMUP_SECONDS, and the instance drains its executions after each phase, so no phase
  * inherits another's backlog.
  *
@@ -433,8 +433,10 @@ async function runSetting(setting: Setting, userFolder: string, n8nBin: string, 
 			if (kind === 'ours') started += warm.answers.started ?? 0;
 		}
 		const runs: Record<(typeof MAIN)[number], LoadResult[]> = { bare: [], equal: [], exprs: [], ours: [] };
+		// Every other round in reverse order, so a load that rises or falls on the machine during the
+		// rounds weighs on every workflow alike.
 		for (let round = 1; round <= ROUNDS; round++) {
-			for (const kind of MAIN) {
+			for (const kind of round % 2 === 1 ? MAIN : [...MAIN].reverse()) {
 				const r = await phase(kind, url[kind], SECONDS, `${kind}-${round}`);
 				console.log(line(`[${setting.name}] round ${round}: ${LABELS[kind]}`, r));
 				runs[kind].push(r);
