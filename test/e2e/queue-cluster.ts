@@ -84,10 +84,12 @@ export async function startRedis(dir: string): Promise<Redis> {
 		port,
 		async stop() {
 			process.removeListener('exit', kill);
-			if (child.exitCode === null) {
+			if (child.exitCode === null && child.signalCode === null) {
 				child.kill('SIGTERM');
-				await Promise.race([exited, sleep(5_000)]);
-				kill();
+				// A timer left running would keep the test process alive after the tests.
+				const timer = setTimeout(kill, 5_000);
+				await exited;
+				clearTimeout(timer);
 			}
 		},
 	};
