@@ -132,8 +132,6 @@ export interface QueueCluster {
 	triggerUrl(webhookId: string): string;
 	/** How many executions each worker finished, from its log. */
 	finishedByWorker(): number[];
-	/** Starts a worker again in its own folder (after a kill). */
-	restartWorker(index: number): Promise<N8nHandle>;
 	close(keep: boolean): Promise<void>;
 }
 
@@ -265,12 +263,6 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 			triggerUrl: (webhookId) => `${webhook.baseUrl}/webhook/${webhookId}/storefront`,
 			finishedByWorker: () =>
 				folders.workers.map((folder) => (fs.readFileSync(path.join(folder, 'n8n.log'), 'utf8').match(/Worker finished execution \d+/g) ?? []).length),
-			async restartWorker(index) {
-				const worker = await startWorker(index);
-				workers[index] = worker;
-				cleanups.push(() => worker.stop());
-				return worker;
-			},
 			async close(keep: boolean) {
 				for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
 				if (keep) log(`kept ${dir} (n8n logs: */n8n.log)`);
