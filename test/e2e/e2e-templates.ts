@@ -104,7 +104,7 @@ export async function startWorld(label: string): Promise<World> {
 }
 
 /** `npm pack` of the repository (dist/ must be built) into dir; returns the tarball's path. */
-function packPackage(dir: string): string {
+export function packPackage(dir: string): string {
 	if (!fs.existsSync(path.join(repoRoot, 'dist', 'nodes'))) {
 		throw new Error(`${repoRoot}/dist is missing: run \`npm run build\` before the end-to-end tests (npm test does).`);
 	}
