@@ -1,19 +1,20 @@
 import { NodeOperationError, type IHookFunctions, type INodeType, type INodeTypeDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 import { forgetCredentials } from '../shared/credentials';
 import { nodeError } from '../shared/errors';
-import { dialogueStoreTest } from '../shared/store';
+import { checkStoreLocation, dialogueStoreTest } from '../shared/store';
 import { storefrontWebhookTest } from './credentialTest';
 import { description } from './description';
 import { readSettings, receive } from './webhook';
 
 /**
- * Activation checks the settings. n8n 2.x publishes first and activates afterwards, and reports a
+ * Activation checks the settings and that the store can be used (not SQLite in queue mode). n8n 2.x publishes first and activates afterwards, and reports a
  * failed activation by the error's message alone, so the message also says what to change.
  */
 async function checkSettings(ctx: IHookFunctions): Promise<void> {
 	forgetCredentials(ctx);
 	try {
 		await readSettings(ctx, false);
+		await checkStoreLocation(ctx);
 	} catch (error) {
 		const { message, description } = nodeError(ctx, error);
 		throw new NodeOperationError(ctx.getNode(), description ? `${message}. ${description}` : message, { description: description ?? undefined });
