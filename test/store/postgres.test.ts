@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Client, type Pool, type PoolClient } from 'pg';
 import { StoreError } from '../../core/errors';
 import type { Store } from '../../core/store';
+import type { Driver, Querier } from '../../store/driver';
 import { closeAllStores, locationFromCredential, storeAt } from '../../store/open';
 import { PostgresDriver, type PostgresOptions } from '../../store/postgres/driver';
 import { MIGRATIONS } from '../../store/schema';
 import { SqlStore } from '../../store/sql-store';
 import { dropSchema, postgresServer, type PgServer } from '../helpers/postgres';
-import { storeContract, type StoreFactory } from './contract';
+import { orderEvent, storeContract, type StoreFactory } from './contract';
 import { segGuardContract } from './contract-segguard';
 import { boundsContract } from './contract-bounds';
 import { ordersContract } from './contract-orders';
@@ -206,5 +207,49 @@ describe('PostgreSQL connections', () => {
 			assert.notEqual(second, first);
 			assert.equal(await alive(second), true);
 		});
+	});
+});
+
+describe('PostgreSQL Record Events', () => {
+	/** The store over a driver that counts the statements its calls run. */
+	function countingStore(): { store: Store; statements: () => number } {
+		const inner = new PostgresDriver({ host: server.host, port: server.port, user: server.user, database: server.database, schema: newSchema() });
+		let statements = 0;
+		const counted = (q: Querier): Querier => ({
+			all: (sql, params) => (statements++, q.all(sql, params)),
+			get: (sql, params) => (statements++, q.get(sql, params)),
+			run: (sql, params) => (statements++, q.run(sql, params)),
+		});
+		const driver: Driver = {
+			dialect: inner.dialect,
+			description: inner.description,
+			transaction: (fn, mode) => inner.transaction((q) => fn(counted(q)), mode),
+			close: () => inner.close(),
+		};
+		return { store: new SqlStore(driver), statements: () => statements };
+	}
+
+	it('a batch is recorded set-based: 1,000 orders of 100 customers (ten rounds) take at most 82 statements, not several per event', async () => {
+		const { store, statements } = countingStore();
+		try {
+			const T0 = Date.parse('2026-03-01T10:00:00Z');
+			await store.schemaVersion();
+			const before = statements();
+			const events = Array.from({ length: 1000 }, (_, n) => orderEvent(`set-${n % 100}`, T0 + n * 60_000, '10.00', { orderId: `set-${n}`, categories: ['Shoes'] }));
+			const outcomes = await store.recordEvents(events, T0 + 1000 * 60_000);
+			const used = statements() - before;
+			assert.deepEqual(
+				outcomes.map((o) => [o.recorded, o.newCustomer]),
+				events.map((_, n) => [true, n < 100]),
+			);
+			// Each customer has ten orders: ten rounds of at most eight statements, and two to begin with.
+			assert.ok(used <= 10 * 8 + 2, `${used} statements for 1,000 events`);
+			const [stats] = await store.purchases([{ customerId: 'set-7' }]);
+			assert.deepEqual(stats.totals, [{ currency: 'EUR', orders: 10, amountMinor: 10_000n }]);
+			assert.deepEqual(stats.categories, ['Shoes']);
+			assert.equal((await store.getCustomer('set-7'))?.lastOrderAt, T0 + 907 * 60_000);
+		} finally {
+			await store.close();
+		}
 	});
 });
