@@ -7,6 +7,7 @@ import type { Driver, Querier } from '../../store/driver';
 import { closeAllStores, locationFromCredential, storeAt } from '../../store/open';
 import { PostgresDriver, type PostgresOptions } from '../../store/postgres/driver';
 import { MIGRATIONS } from '../../store/schema';
+import { PURCHASES_SQL } from '../../store/sql/purchases';
 import { SqlStore } from '../../store/sql-store';
 import { dropSchema, postgresServer, type PgServer } from '../helpers/postgres';
 import { orderEvent, storeContract, type StoreFactory } from './contract';
@@ -249,6 +250,49 @@ describe('PostgreSQL Record Events', () => {
 			assert.deepEqual(stats.categories, ['Shoes']);
 			assert.equal((await store.getCustomer('set-7'))?.lastOrderAt, T0 + 907 * 60_000);
 		} finally {
+			await store.close();
+		}
+	});
+});
+
+describe('PostgreSQL purchase stats', () => {
+	interface PlanNode {
+		'Relation Name'?: string;
+		'Actual Loops'?: number;
+		Plans?: PlanNode[];
+	}
+	const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+
+	it('one statement reads the customer\'s orders once, not once per line and category', async () => {
+		const schema = newSchema();
+		const store = openStore(schema);
+		const T0 = Date.parse('2026-01-01T00:00:00Z');
+		await store.schemaVersion();
+		const c = await schemaClient(schema);
+		try {
+			// 5,000 customers with ten orders each, one line and one category per order.
+			const customer = "'p' || (g / 10)::text";
+			const placed = `${T0} + (g % 10) * 86400000`;
+			await c.query(`INSERT INTO orders (source, id, customer_id, placed_at, currency, total_minor, status, counted, state_at)
+				SELECT 'shopify', 'o' || g::text, ${customer}, ${placed}, 'EUR', 1000, 'paid', 1, ${placed} FROM generate_series(0, 49999) AS g`);
+			await c.query(`INSERT INTO order_lines (source, order_id, line_no, customer_id, placed_at, product_id, sku, name, quantity, price_minor)
+				SELECT 'shopify', 'o' || g::text, 0, ${customer}, ${placed}, 'p' || (g % 50)::text, NULL, 'Product', 1, 1000 FROM generate_series(0, 49999) AS g`);
+			await c.query(`INSERT INTO order_categories (source, order_id, category, customer_id, placed_at)
+				SELECT 'shopify', 'o' || g::text, 'Category ' || (g % 4)::text, ${customer}, ${placed} FROM generate_series(0, 49999) AS g`);
+			await c.query('ANALYZE');
+			const [plan] = (await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${PURCHASES_SQL.replace(/\$1/g, "'p77'").replace(/\$2/g, String(T0)).replace(/\$3/g, String(T0 + 10 * 86400000))}`)).rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode }>;
+			const ordersRead = nodes(plan.Plan).filter((node) => node['Relation Name'] === 'orders');
+			assert.deepEqual(
+				ordersRead.map((node) => node['Actual Loops']),
+				[1],
+				'orders is scanned once',
+			);
+			const [stats] = await store.purchases([{ customerId: 'p77', from: T0 }]);
+			assert.deepEqual(stats.totals, [{ currency: 'EUR', orders: 10, amountMinor: 10_000n }]);
+			assert.deepEqual(stats.categories, ['Category 0', 'Category 1', 'Category 2', 'Category 3']);
+			assert.equal(stats.products.length, 10);
+		} finally {
+			await c.end();
 			await store.close();
 		}
 	});
