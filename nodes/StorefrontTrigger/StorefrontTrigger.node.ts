@@ -1,5 +1,5 @@
 import { NodeOperationError, type IHookFunctions, type INodeType, type INodeTypeDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
-import { forgetCredentials } from '../shared/credentials';
+import { cachedCredentials, forgetCredentials } from '../shared/credentials';
 import { nodeError } from '../shared/errors';
 import { checkStoreLocation, dialogueStoreTest } from '../shared/store';
 import { storefrontWebhookTest } from './credentialTest';
@@ -7,14 +7,16 @@ import { description } from './description';
 import { readSettings, receive } from './webhook';
 
 /**
- * Activation checks the settings and that the store can be used (not SQLite in queue mode). n8n 2.x publishes first and activates afterwards, and reports a
- * failed activation by the error's message alone, so the message also says what to change.
+ * Activation checks the settings and that the store can be used (not SQLite in queue mode). n8n
+ * 2.x publishes first and activates afterwards, and reports a failed activation by the error's
+ * message alone, so the message also says what to change.
  */
 async function checkSettings(ctx: IHookFunctions): Promise<void> {
 	forgetCredentials(ctx);
 	try {
 		await readSettings(ctx, false);
-		await checkStoreLocation(ctx);
+		// Read afresh and kept for the deliveries, as the webhook credential is.
+		await checkStoreLocation(ctx, async (type) => (await cachedCredentials(ctx, type, { maxAgeMs: 0 })).value);
 	} catch (error) {
 		const { message, description } = nodeError(ctx, error);
 		throw new NodeOperationError(ctx.getNode(), description ? `${message}. ${description}` : message, { description: description ?? undefined });

@@ -45,10 +45,10 @@ export async function openStore(
 	}
 }
 
-/** Checks, without opening it, that the node's store can be used (trigger activation). */
-export async function checkStoreLocation(ctx: NodeContext): Promise<void> {
+/** Checks, without opening it, that the node's store can be used (trigger activation); `read` as for openStore. */
+export async function checkStoreLocation(ctx: NodeContext, read: ReadCredential): Promise<void> {
 	try {
-		usableLocation(await storeCredential(ctx, async (type) => await ctx.getCredentials(type)));
+		usableLocation(await storeCredential(ctx, read));
 	} catch (error) {
 		throw nodeError(ctx, error);
 	}
