@@ -1,12 +1,18 @@
 /**
- * PostgreSQL Record Events, set-based: a batch costs a few multi-row statements (unnest) per
- * round, not a handful of statements per event.
- * Each event goes one round after the last earlier event of the batch that shares its event id,
- * customer, order or cart. So within a round no two events touch the same row, and every row
- * still sees its events in batch order: customer merges, order state updates, cart versions and
- * the outcomes (recorded, duplicate, suppressed, the order's state) are those of recording the
- * events one at a time (sql/customers.ts), each statement conditional as there. Coupon codes are
- * redeemed last, each by the first order of the batch that names it.
+ * PostgreSQL Record Events, set-based: a batch costs a few multi-row statements (unnest), not a
+ * handful of statements per event. The outcomes and the rows written are those of recording the
+ * events one at a time in batch order (sql/customers.ts), each statement conditional as there:
+ * 1. events, in rounds by event id (an id seen again in the batch goes to the next round): the
+ *    insert that records an event unless recorded before or suppressed;
+ * 2. customers of the recorded events, once each: their profiles merged in batch order (a later
+ *    value replaces an earlier one, the first registration time stays), inserted or merged into
+ *    the stored profile; the first recorded event of a customer never seen is its new customer;
+ * 3. orders and carts, in rounds by order and cart (each round touches a row once, rows see their
+ *    events in batch order): new orders with their lines, categories and codes, newer states of
+ *    known orders, the state each order event reports, carts;
+ * 4. last orders: a customer whose order changed state gets the newest order still counted, any
+ *    other customer with a new counted order the newest of it and the stored one (the result of
+ *    either in any order); coupon codes, each redeemed by the first order of the batch naming it.
  */
 import { codeKey } from '../../core/codes';
 import type { CanonicalEvent } from '../../core/event';
@@ -36,17 +42,10 @@ function columns(rows: Array<Array<Value | bigint>>, width: number): Value[][] {
 }
 
 const orderKey = (source: string, id: string) => JSON.stringify([source, id]);
+const orderKeyOf = ({ event }: Item) => orderKey(event.source, event.order!.id);
 
-/** The rows an event touches, as keys: two events that share one are recorded in batch order. */
-function keysOf({ event, customerId, isOrder }: Recording): string[] {
-	const keys = [`e:${event.id}`];
-	if (customerId !== null) keys.push(`c:${customerId}`);
-	if (isOrder) keys.push(`o:${orderKey(event.source, event.order!.id)}`);
-	if (event.cart && customerId !== null) keys.push(`k:${event.cart.id}`);
-	return keys;
-}
-
-function inRounds(items: Item[]): Item[][] {
+/** Each item one round after the last earlier item that shares a key with it. */
+function inRounds(items: Item[], keysOf: (item: Item) => string[]): Item[][] {
 	const last = new Map<string, number>();
 	const rounds: Item[][] = [];
 	for (const item of items) {
@@ -58,11 +57,18 @@ function inRounds(items: Item[]): Item[][] {
 	return rounds;
 }
 
+/** Recorded unless recorded before, or about someone forgotten after it occurred (h1..h3: the identity hashes, NULL matches nothing). */
 const INSERT_EVENTS = `INSERT INTO events (id, type, source, customer_id, occurred_at, recorded_at, payload)
 	SELECT e.id, e.type, e.source, e.customer_id, e.occurred_at, $1::bigint, e.payload
 	FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[])
 		AS e (id, type, source, customer_id, occurred_at, payload, h1, h2, h3)
 	WHERE NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (e.h1, e.h2, e.h3) AND s.forgotten_at > e.occurred_at)
+	ON CONFLICT (id) DO NOTHING RETURNING id`;
+
+/** The same when no event has an identity hash to check (the store has no suppression). */
+const INSERT_UNCHECKED_EVENTS = `INSERT INTO events (id, type, source, customer_id, occurred_at, recorded_at, payload)
+	SELECT e.id, e.type, e.source, e.customer_id, e.occurred_at, $1::bigint, e.payload
+	FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[]) AS e (id, type, source, customer_id, occurred_at, payload)
 	ON CONFLICT (id) DO NOTHING RETURNING id`;
 
 const CUSTOMER_COLUMNS = `$2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::smallint[], $12::bigint[]`;
@@ -135,71 +141,90 @@ interface Redemption {
 	n: number;
 }
 
+/** customerValues columns a later event replaces when it names them (id and registered_at excepted). */
+const MERGED = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+const REGISTERED_AT = 10;
+
 class Batch {
-	readonly outcomes: RecordOutcome[];
-	readonly redemptions: Redemption[] = [];
+	private readonly status: Array<'recorded' | 'duplicate' | 'suppressed'> = [];
+	private readonly newCustomer = new Set<number>();
+	private readonly states = new Map<number, OrderState>();
+	/** Customers with a new counted order: the newest such order. */
+	private readonly newest = new Map<string, Millis>();
+	/** Customers with an order whose state changed. */
+	private readonly changed = new Set<string>();
+	private readonly redemptions: Redemption[] = [];
 
 	constructor(
 		private readonly q: Querier,
 		private readonly now: Millis,
-		size: number,
-	) {
-		this.outcomes = new Array<RecordOutcome>(size);
+		private readonly items: Item[],
+	) {}
+
+	recorded(item: Item): boolean {
+		return this.status[item.n] === 'recorded';
 	}
 
-	async round(items: Item[]): Promise<void> {
+	async events(round: Item[]): Promise<void> {
 		const { q, now } = this;
-		const inserted = new Set(
-			(
-				await q.all(INSERT_EVENTS, [
-					now,
-					...columns(
-						items.map(({ event, customerId, occurredAt, checked }) => [event.id, event.type, event.source, customerId, occurredAt, JSON.stringify(event), ...checked]),
-						9,
-					),
-				])
-			).map((row) => String(row.id)),
+		const unchecked = round.every((item) => item.checked.every((hash) => hash === null));
+		const rows = columns(
+			round.map(({ event, customerId, occurredAt, checked }) => [event.id, event.type, event.source, customerId, occurredAt, JSON.stringify(event), ...checked]),
+			unchecked ? 6 : 9,
 		);
-		const recorded = items.filter((item) => inserted.has(item.event.id));
-		const others = items.filter((item) => !inserted.has(item.event.id));
+		const inserted = new Set((await q.all(unchecked ? INSERT_UNCHECKED_EVENTS : INSERT_EVENTS, [now, ...rows])).map((row) => String(row.id)));
+		const others = round.filter((item) => !inserted.has(item.event.id));
 		const known = new Set<string>();
 		if (others.length > 0) {
 			for (const row of await q.all('SELECT id FROM events WHERE id = ANY($1::text[])', [others.map((item) => item.event.id)])) known.add(String(row.id));
 		}
-		const newCustomers = await this.customers(recorded);
-		const states = await this.orders(recorded.filter((item) => item.isOrder));
-		const unsettled = [...recorded, ...others.filter((item) => known.has(item.event.id))].filter(
-			(item) => item.isOrder && !states.has(orderKey(item.event.source, item.event.order!.id)),
-		);
-		if (unsettled.length > 0) {
-			const rows = await q.all(ORDER_STATES, columns(unsettled.map(({ event, customerId }) => [event.source, event.order!.id, customerId]), 3));
-			for (const row of rows) states.set(orderKey(String(row.source), String(row.id)), stateOf(row));
-		}
-		await this.carts(recorded);
-		const stateOfItem = ({ event, isOrder }: Item): OrderState | undefined =>
-			isOrder ? (states.get(orderKey(event.source, event.order!.id)) ?? { counted: false }) : undefined;
-		for (const item of items) {
-			const id = item.event.id;
-			const order = stateOfItem(item);
-			if (inserted.has(id)) {
-				this.outcomes[item.n] = { id, recorded: true, newCustomer: newCustomers.has(id), ...(order && { order }) };
-			} else if (known.has(id)) {
-				this.outcomes[item.n] = { id, recorded: false, newCustomer: false, ...(order && { order }) };
-			} else {
-				this.outcomes[item.n] = { id, recorded: false, newCustomer: false, suppressed: true };
-			}
-		}
+		for (const { event, n } of round) this.status[n] = inserted.has(event.id) ? 'recorded' : known.has(event.id) ? 'duplicate' : 'suppressed';
 	}
 
-	/** Inserts the customers never seen, merges the others; returns the ids of the events that brought a new customer. */
-	private async customers(recorded: Item[]): Promise<Set<string>> {
-		const named = recorded.filter((item) => item.event.customer);
-		if (named.length === 0) return new Set();
-		const values = (items: Item[]) => [this.now, ...columns(items.map(({ event, occurredAt }) => customerValues(event.customer!, registeredAtOf(event, occurredAt))), 11)];
-		const inserted = new Set((await this.q.all(INSERT_CUSTOMERS, values(named))).map((row) => String(row.id)));
-		const merged = named.filter((item) => !inserted.has(item.customerId!));
-		if (merged.length > 0) await this.q.run(UPDATE_CUSTOMERS, values(merged));
-		return new Set(named.filter((item) => inserted.has(item.customerId!)).map((item) => item.event.id));
+	async customers(): Promise<void> {
+		const profiles = new Map<string, { values: Value[]; n: number }>();
+		for (const item of this.items) {
+			const { event, occurredAt, customerId, n } = item;
+			if (!this.recorded(item) || customerId === null) continue;
+			const values = customerValues(event.customer!, registeredAtOf(event, occurredAt));
+			const profile = profiles.get(customerId);
+			if (!profile) {
+				profiles.set(customerId, { values, n });
+				continue;
+			}
+			for (const c of MERGED) if (values[c] !== null) profile.values[c] = values[c];
+			profile.values[REGISTERED_AT] ??= values[REGISTERED_AT];
+		}
+		if (profiles.size === 0) return;
+		const list = [...profiles.values()];
+		const params = (rows: typeof list) => [this.now, ...columns(rows.map((p) => p.values), 11)];
+		const inserted = new Set((await this.q.all(INSERT_CUSTOMERS, params(list))).map((row) => String(row.id)));
+		const merged = list.filter((p) => !inserted.has(String(p.values[0])));
+		if (merged.length > 0) await this.q.run(UPDATE_CUSTOMERS, params(merged));
+		for (const p of list) if (inserted.has(String(p.values[0]))) this.newCustomer.add(p.n);
+	}
+
+	/** The order and cart work of events (recorded ones, and redeliveries of order events, which report their order's state). */
+	needsOrderRound(item: Item): boolean {
+		return item.isOrder ? this.status[item.n] !== 'suppressed' : this.recorded(item) && item.event.cart !== undefined && item.customerId !== null;
+	}
+
+	orderRoundKeys(item: Item): string[] {
+		const keys = item.isOrder ? [`o:${orderKeyOf(item)}`] : [];
+		if (this.recorded(item) && item.event.cart && item.customerId !== null) keys.push(`k:${item.event.cart.id}`);
+		return keys;
+	}
+
+	async ordersAndCarts(round: Item[]): Promise<void> {
+		const orders = round.filter((item) => item.isOrder);
+		const written = await this.orders(orders.filter((item) => this.recorded(item)));
+		const unsettled = orders.filter((item) => !written.has(orderKeyOf(item)));
+		if (unsettled.length > 0) {
+			const rows = await this.q.all(ORDER_STATES, columns(unsettled.map(({ event, customerId }) => [event.source, event.order!.id, customerId]), 3));
+			for (const row of rows) written.set(orderKey(String(row.source), String(row.id)), stateOf(row));
+		}
+		for (const item of orders) this.states.set(item.n, written.get(orderKeyOf(item)) ?? { counted: false });
+		await this.carts(round.filter((item) => this.recorded(item) && item.event.cart && item.customerId !== null));
 	}
 
 	/** Inserts new orders with their lines, categories and codes, updates known ones; returns the states written, by order key. */
@@ -221,9 +246,8 @@ class Batch {
 			),
 		);
 		for (const row of rows) states.set(orderKey(String(row.source), String(row.id)), stateOf(row));
-		const isNew = (item: Item) => states.has(orderKey(item.event.source, item.event.order!.id));
-		const added = items.filter(isNew);
-		const known = items.filter((item) => !isNew(item));
+		const added = items.filter((item) => states.has(orderKeyOf(item)));
+		const known = items.filter((item) => !states.has(orderKeyOf(item)));
 		if (known.length > 0) {
 			const updated = await q.all(UPDATE_ORDERS, [
 				UNCOUNTED,
@@ -233,14 +257,17 @@ class Batch {
 				),
 			]);
 			for (const row of updated) states.set(orderKey(String(row.source), String(row.id)), stateOf(row));
-			const recompute = known.filter((item) => item.customerId !== null && states.has(orderKey(item.event.source, item.event.order!.id)));
-			if (recompute.length > 0) await q.run(RECOMPUTE_LAST_ORDER, [recompute.map((item) => item.customerId)]);
+			for (const item of known) if (item.customerId !== null && states.has(orderKeyOf(item))) this.changed.add(item.customerId);
 		}
-		if (added.length > 0) await this.orderRows(added, amounts);
+		if (added.length > 0) await this.orderRows(added);
+		for (const item of added) {
+			if (!amounts.get(item)!.counted || item.customerId === null) continue;
+			this.newest.set(item.customerId, Math.max(this.newest.get(item.customerId) ?? item.occurredAt, item.occurredAt));
+		}
 		return states;
 	}
 
-	private async orderRows(added: Item[], amounts: Map<Item, { counted: boolean }>): Promise<void> {
+	private async orderRows(added: Item[]): Promise<void> {
 		const { q } = this;
 		const lines = added.flatMap(({ event, customerId, occurredAt }) => {
 			const order = event.order!;
@@ -271,13 +298,10 @@ class Batch {
 				if (kind === 'coupon') this.redemptions.push({ key: codeKey(code), at: occurredAt, orderId: event.order!.id, n });
 			}
 		}
-		const counted = added.filter((item) => amounts.get(item)!.counted && item.customerId !== null);
-		if (counted.length > 0) await q.run(LAST_ORDER, columns(counted.map(({ customerId, occurredAt }) => [customerId, occurredAt]), 2));
 	}
 
 	/** A cart nobody is named for cannot be recovered: only its event is kept. */
-	private async carts(recorded: Item[]): Promise<void> {
-		const carts = recorded.filter(({ event }) => event.cart && event.customer);
+	private async carts(carts: Item[]): Promise<void> {
 		if (carts.length === 0) return;
 		await this.q.run(
 			INSERT_CARTS,
@@ -288,18 +312,41 @@ class Batch {
 		);
 	}
 
+	/**
+	 * Recording one at a time keeps last_order_at the newest counted order once any of the
+	 * customer's orders changed state (each change recomputes it, each new counted order can only
+	 * raise it), else raises it to the newest new counted order: so is it set here, once.
+	 */
+	async lastOrders(): Promise<void> {
+		const raised = [...this.newest].filter(([customerId]) => !this.changed.has(customerId));
+		if (raised.length > 0) await this.q.run(LAST_ORDER, columns(raised, 2));
+		if (this.changed.size > 0) await this.q.run(RECOMPUTE_LAST_ORDER, [[...this.changed]]);
+	}
+
 	async redeem(): Promise<void> {
 		if (this.redemptions.length === 0) return;
 		// In batch order (a stable sort keeps an order's codes in their order), as the first order to name a code takes it.
 		const redemptions = [...this.redemptions].sort((a, b) => a.n - b.n);
 		await this.q.run(REDEEM, [redemptions.map((r) => r.key), redemptions.map((r) => r.at), redemptions.map((r) => r.orderId), redemptions.map((_, n) => n)]);
 	}
+
+	outcomes(): RecordOutcome[] {
+		return this.items.map(({ event, n }) => {
+			const order = this.states.get(n);
+			if (this.status[n] === 'suppressed') return { id: event.id, recorded: false, newCustomer: false, suppressed: true };
+			return { id: event.id, recorded: this.status[n] === 'recorded', newCustomer: this.newCustomer.has(n), ...(order && { order }) };
+		});
+	}
 }
 
 export async function recordEvents(q: Querier, dialect: Dialect, events: CanonicalEvent[], now: Millis): Promise<RecordOutcome[]> {
 	const items = (await recordings(q, dialect, events)).map((recording, n) => ({ ...recording, n }));
-	const batch = new Batch(q, now, items.length);
-	for (const round of inRounds(items)) await batch.round(round);
+	const batch = new Batch(q, now, items);
+	for (const round of inRounds(items, (item) => [item.event.id])) await batch.events(round);
+	await batch.customers();
+	const ordered = items.filter((item) => batch.needsOrderRound(item));
+	for (const round of inRounds(ordered, (item) => batch.orderRoundKeys(item))) await batch.ordersAndCarts(round);
+	await batch.lastOrders();
 	await batch.redeem();
-	return batch.outcomes;
+	return batch.outcomes();
 }
