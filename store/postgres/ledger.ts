@@ -196,7 +196,8 @@ class Batch {
 			profile.values[REGISTERED_AT] ??= values[REGISTERED_AT];
 		}
 		if (profiles.size === 0) return;
-		const list = [...profiles.values()];
+		// In id order, as the last orders below: concurrent batches lock customers in one order.
+		const list = [...profiles.values()].sort((a, b) => (String(a.values[0]) < String(b.values[0]) ? -1 : 1));
 		const params = (rows: typeof list) => [this.now, ...columns(rows.map((p) => p.values), 11)];
 		const inserted = new Set((await this.q.all(INSERT_CUSTOMERS, params(list))).map((row) => String(row.id)));
 		const merged = list.filter((p) => !inserted.has(String(p.values[0])));
@@ -318,7 +319,7 @@ class Batch {
 	 * raise it), else raises it to the newest new counted order: so is it set here, once.
 	 */
 	async lastOrders(): Promise<void> {
-		const raised = [...this.newest].filter(([customerId]) => !this.changed.has(customerId));
+		const raised = [...this.newest].filter(([customerId]) => !this.changed.has(customerId)).sort(([a], [b]) => (a < b ? -1 : 1));
 		if (raised.length > 0) await this.q.run(LAST_ORDER, columns(raised, 2));
 		if (this.changed.size > 0) await this.q.run(RECOMPUTE_LAST_ORDER, [[...this.changed]]);
 	}
