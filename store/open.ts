@@ -3,6 +3,7 @@
  * 1. the Dialogue Store credential selected on the node;
  * 2. else the instance-wide default from DIALOGUE_STORE_URL (a postgres:// URL or a file path);
  * 3. else the embedded default: dialogue-activities.sqlite in the n8n user folder.
+ * In n8n queue mode a SQLite store is refused (refuseSplitState).
  * Stores stay open for the life of the process and are reused across executions.
  */
 import { createHash } from 'node:crypto';
@@ -18,6 +19,8 @@ import { inspectSqliteFile } from './sqlite/inspect';
 
 export const DEFAULT_STORE_ENV = 'DIALOGUE_STORE_URL';
 export const DEFAULT_FILE_NAME = 'dialogue-activities.sqlite';
+/** Set to true to use a SQLite store in queue mode: main and every worker on one machine, sharing one file. */
+export const ALLOW_SQLITE_IN_QUEUE_ENV = 'DIALOGUE_STORE_ALLOW_SQLITE_IN_QUEUE';
 
 export type StoreLocation = { kind: 'sqlite'; file: string } | ({ kind: 'postgres' } & PostgresOptions);
 
@@ -172,6 +175,29 @@ export function locationFromCredential(credential: StoreCredential | undefined, 
 	return { kind: 'sqlite', file: defaultSqliteFile(env) };
 }
 
+/**
+ * In queue mode (EXECUTIONS_MODE=queue) executions run on workers, each with its own SQLite file
+ * unless they share one machine: a SQLite store would split the ledger, so a duplicate delivery,
+ * a coupon handed out or a guard entry on one worker would be unknown to the others. Refused,
+ * unless ALLOW_SQLITE_IN_QUEUE_ENV=true says every process shares the one file.
+ */
+export function refuseSplitState(location: StoreLocation, credential: StoreCredential | undefined, env: NodeJS.ProcessEnv = process.env): void {
+	if (location.kind !== 'sqlite' || env.EXECUTIONS_MODE?.trim().toLowerCase() !== 'queue') return;
+	if (env[ALLOW_SQLITE_IN_QUEUE_ENV]?.trim().toLowerCase() === 'true') return;
+	throw new InputError(
+		credential ? 'type' : DEFAULT_STORE_ENV,
+		`n8n runs in queue mode (EXECUTIONS_MODE=queue), where the SQLite store ${location.file} would be one file per worker and split the ledger: what one worker records, the others never see`,
+		`Use a PostgreSQL Dialogue Store: select a Dialogue Store credential of type PostgreSQL on the node, or set ${DEFAULT_STORE_ENV}=postgres://user:password@host:5432/database?schema=dialogue for n8n main and every worker. Only when main and every worker run on one machine and share this one file, set ${ALLOW_SQLITE_IN_QUEUE_ENV}=true.`,
+	);
+}
+
+/** The location a node's store is at, refused when it would split the ledger (refuseSplitState). */
+export function usableLocation(credential: StoreCredential | undefined, env: NodeJS.ProcessEnv = process.env): StoreLocation {
+	const location = locationFromCredential(credential, env);
+	refuseSplitState(location, credential, env);
+	return location;
+}
+
 /** Which open store a location uses; a PostgreSQL key is a hash, so the password is never kept in plain text. */
 export function storeKey(location: StoreLocation): string {
 	if (location.kind === 'sqlite') return `sqlite:${location.file}`;
@@ -203,7 +229,7 @@ export function storeAt(location: StoreLocation): Store {
  * never created; a PostgreSQL store not yet open in this process is opened, checked and closed.
  */
 export async function probeStore(credential: StoreCredential | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-	const location = locationFromCredential(credential, env);
+	const location = usableLocation(credential, env);
 	const cached = open.get(storeKey(location));
 	if (cached) return `Connected to ${cached.description}, schema version ${await cached.schemaVersion()}`;
 	if (location.kind === 'sqlite') {
@@ -220,7 +246,7 @@ export async function probeStore(credential: StoreCredential | undefined, env: N
 }
 
 export function storeFor(credential: StoreCredential | undefined, env: NodeJS.ProcessEnv = process.env): Store {
-	return storeAt(locationFromCredential(credential, env));
+	return storeAt(usableLocation(credential, env));
 }
 
 /** Closes every open store (tests, shutdown). */

@@ -20,6 +20,7 @@ import type {
 	Store,
 } from '../core/store';
 import type { Driver, Querier } from './driver';
+import * as ledger from './postgres/ledger';
 import * as coupons from './sql/coupons';
 import * as customers from './sql/customers';
 import * as guard from './sql/guard';
@@ -55,7 +56,8 @@ export class SqlStore implements Store {
 	}
 
 	recordEvents(events: CanonicalEvent[], now: Millis) {
-		return this.write((q) => customers.recordEvents(q, this.driver.dialect, events, now));
+		const record = this.dialect === 'postgres' ? ledger.recordEvents : customers.recordEvents;
+		return this.write((q) => record(q, this.driver.dialect, events, now));
 	}
 
 	knownCustomers(ids: string[]) {

@@ -1,19 +1,22 @@
 import { NodeOperationError, type IHookFunctions, type INodeType, type INodeTypeDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
-import { forgetCredentials } from '../shared/credentials';
+import { cachedCredentials, forgetCredentials } from '../shared/credentials';
 import { nodeError } from '../shared/errors';
-import { dialogueStoreTest } from '../shared/store';
+import { checkStoreLocation, dialogueStoreTest } from '../shared/store';
 import { storefrontWebhookTest } from '../shared/webhookCredentialTest';
 import { description } from './description';
 import { readSettings, receive } from './webhook';
 
 /**
- * Activation checks the settings. n8n 2.x publishes first and activates afterwards, and reports a
- * failed activation by the error's message alone, so the message also says what to change.
+ * Activation checks the settings and that the store can be used (not SQLite in queue mode). n8n
+ * 2.x publishes first and activates afterwards, and reports a failed activation by the error's
+ * message alone, so the message also says what to change.
  */
 async function checkSettings(ctx: IHookFunctions): Promise<void> {
 	forgetCredentials(ctx);
 	try {
 		await readSettings(ctx, false);
+		// Read afresh and kept for the deliveries, as the webhook credential is.
+		await checkStoreLocation(ctx, async (type) => (await cachedCredentials(ctx, type, { maxAgeMs: 0 })).value);
 	} catch (error) {
 		const { message, description } = nodeError(ctx, error);
 		throw new NodeOperationError(ctx.getNode(), description ? `${message}. ${description}` : message, { description: description ?? undefined });

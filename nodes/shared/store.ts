@@ -6,6 +6,7 @@ import type {
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IExecuteFunctions,
+	IHookFunctions,
 	ILoadOptionsFunctions,
 	INodeCredentialTestResult,
 	INodeExecutionData,
@@ -15,23 +16,42 @@ import type {
 import { systemClock, type Clock } from '../../core/clock';
 import { InputError } from '../../core/errors';
 import type { Store } from '../../core/store';
-import { probeStore, storeFor, type StoreCredential } from '../../store/open';
+import { probeStore, storeFor, usableLocation, type StoreCredential } from '../../store/open';
+import { nodeError } from './errors';
 
 export const STORE_CREDENTIAL = 'dialogueStoreApi';
 
-type NodeContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | IPollFunctions;
+type NodeContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | IPollFunctions | IHookFunctions;
+type ReadCredential = (type: string) => Promise<ICredentialDataDecryptedObject>;
+
+async function storeCredential(ctx: NodeContext, read: ReadCredential): Promise<StoreCredential | undefined> {
+	const selected = ctx.getNode().credentials?.[STORE_CREDENTIAL];
+	return selected ? ((await read(STORE_CREDENTIAL)) as unknown as StoreCredential) : undefined;
+}
 
 /**
- * The credential selected on the node, else the instance default, else the embedded SQLite file.
+ * The credential selected on the node, else the instance default, else the embedded SQLite file;
+ * a store that cannot be used (a bad path, SQLite in queue mode) is a NodeOperationError.
  * `read` reads the credential (a webhook passes its cached read, nodes/shared/credentials.ts).
  */
 export async function openStore(
 	ctx: NodeContext,
-	read: (type: string) => Promise<ICredentialDataDecryptedObject> = async (type) => await ctx.getCredentials(type),
+	read: ReadCredential = async (type) => await ctx.getCredentials(type),
 ): Promise<Store> {
-	const selected = ctx.getNode().credentials?.[STORE_CREDENTIAL];
-	const credential = selected ? ((await read(STORE_CREDENTIAL)) as unknown as StoreCredential) : undefined;
-	return storeFor(credential);
+	try {
+		return storeFor(await storeCredential(ctx, read));
+	} catch (error) {
+		throw nodeError(ctx, error);
+	}
+}
+
+/** Checks, without opening it, that the node's store can be used (trigger activation); `read` as for openStore. */
+export async function checkStoreLocation(ctx: NodeContext, read: ReadCredential): Promise<void> {
+	try {
+		usableLocation(await storeCredential(ctx, read));
+	} catch (error) {
+		throw nodeError(ctx, error);
+	}
 }
 
 let clock: Clock = systemClock;

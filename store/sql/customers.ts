@@ -41,24 +41,30 @@ export function toCart(row: Row, prefix = ''): CartRow {
 	};
 }
 
-async function upsertCustomer(q: Querier, customer: Customer, registeredAt: Millis | undefined, now: Millis): Promise<boolean> {
+/**
+ * A customer's columns id, email, phone, first_name, last_name, birthday, birth_md, timezone,
+ * locale, accepts_marketing, registered_at; NULL where the event says nothing.
+ */
+export function customerValues(customer: Customer, registeredAt: Millis | undefined): Array<string | number | null> {
 	const birthday = customer.birthday ?? null;
-	const values = [
+	return [
 		customer.id,
-		nil(customer.email),
-		nil(customer.phone),
-		nil(customer.firstName),
-		nil(customer.lastName),
+		customer.email ?? null,
+		customer.phone ?? null,
+		customer.firstName ?? null,
+		customer.lastName ?? null,
 		birthday,
 		birthday ? birthday.slice(-5) : null,
-		nil(customer.timezone),
-		nil(customer.locale),
+		customer.timezone ?? null,
+		customer.locale ?? null,
 		customer.acceptsMarketing === undefined ? null : customer.acceptsMarketing ? 1 : 0,
-		nil(registeredAt),
-		now,
-		registeredAt === undefined ? null : now,
+		registeredAt ?? null,
 	];
+}
+
+async function upsertCustomer(q: Querier, customer: Customer, registeredAt: Millis | undefined, now: Millis): Promise<boolean> {
 	// registered_known_at: when the store learned of the registration ($13, NULL without one).
+	const values = [...customerValues(customer, registeredAt), now, registeredAt === undefined ? null : now];
 	const inserted = await q.get(
 		`INSERT INTO customers (id, email, phone, first_name, last_name, birthday, birth_md, timezone, locale,
 			accepts_marketing, registered_at, first_seen_at, updated_at, registered_known_at)
@@ -84,10 +90,57 @@ function lineRows(lines: Line[], currency: string) {
 	return lines.map((line, index) => ({ line, index, priceMinor: toMinor(line.price, currency, `lines[${index}].price`) }));
 }
 
-type OrderState = NonNullable<RecordOutcome['order']>;
+export type OrderState = NonNullable<RecordOutcome['order']>;
 
-const UNCOUNTED = [...UNCOUNTED_ORDER_STATUSES];
-const stateOf = (row: Row): OrderState => ({ counted: Number(row.counted) === 1, ...(row.status !== null && row.status !== undefined && { status: String(row.status) }) });
+export const UNCOUNTED = [...UNCOUNTED_ORDER_STATUSES];
+export const stateOf = (row: Row): OrderState => ({ counted: Number(row.counted) === 1, ...(row.status !== null && row.status !== undefined && { status: String(row.status) }) });
+
+/** An order's amounts in minor units; counted unless its status says otherwise or it is refunded in full. */
+export function orderAmounts(order: NonNullable<CanonicalEvent['order']>): { total: bigint; refunded: bigint | undefined; counted: boolean } {
+	const total = toMinor(order.total, order.currency, 'order.total');
+	const refunded = order.refunded === undefined ? undefined : toMinor(order.refunded, order.currency, 'order.refunded');
+	return { total, refunded, counted: isCountedOrder(order) && !(refunded !== undefined && refunded > 0n && refunded >= total) };
+}
+
+/** An order's coupon codes (trimmed) and promotions, as order_codes rows (kind, code). */
+export const orderCodes = (order: NonNullable<CanonicalEvent['order']>): Array<[string, string]> => [
+	...order.couponCodes.map((code): [string, string] => ['coupon', code.trim()]),
+	...order.promotions.map((name): [string, string] => ['promotion', name]),
+];
+
+/** The registration time an event gives its customer: the one it names, else its own time for a registration. */
+export function registeredAtOf(event: CanonicalEvent, occurredAt: Millis): Millis | undefined {
+	if (event.customer?.registeredAt !== undefined) return Date.parse(event.customer.registeredAt);
+	return event.type === 'customer.registered' ? occurredAt : undefined;
+}
+
+/** An event as recording reads it: its time, whether it records a purchase, the identity hashes its suppression check compares. */
+export interface Recording {
+	event: CanonicalEvent;
+	occurredAt: Millis;
+	customerId: string | null;
+	/** Only order events record a purchase; an order on e.g. checkout.promotion_applied is context. */
+	isOrder: boolean;
+	/** CHECKED_IDENTITIES hashes, padded with NULL. */
+	checked: Array<string | null>;
+}
+
+/** Reads the suppression key (with the lock that orders recordings and forgets) and prepares the events. */
+export async function recordings(q: Querier, dialect: Dialect, events: CanonicalEvent[]): Promise<Recording[]> {
+	const hash = await suppressionHasher(q, dialect, 'share');
+	// Taken after the key's lock: no forget can add a suppression before this transaction ends.
+	const anySuppressed = (await q.get('SELECT 1 AS found FROM suppressions LIMIT 1')) !== undefined;
+	return events.map((event) => {
+		const hashes = anySuppressed ? identitiesOf(event.customer).map(hash) : [];
+		return {
+			event,
+			occurredAt: Date.parse(event.occurredAt),
+			customerId: event.customer?.id ?? null,
+			isOrder: event.order !== undefined && ORDER_EVENT_TYPES.has(event.type),
+			checked: Array.from({ length: CHECKED_IDENTITIES }, (_, i) => hashes[i] ?? null),
+		};
+	});
+}
 
 /** The order's key and its customer ($1 source, $2 id, $3 customer or NULL): every statement on an order names all three. */
 const THIS_ORDER = 'source = $1 AND id = $2 AND customer_id IS NOT DISTINCT FROM $3';
@@ -96,9 +149,7 @@ async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis
 	const order = event.order!;
 	const customerId = event.customer?.id ?? null;
 	const key = [event.source, order.id, customerId];
-	const total = toMinor(order.total, order.currency, 'order.total');
-	const refunded = order.refunded === undefined ? undefined : toMinor(order.refunded, order.currency, 'order.refunded');
-	const counted = isCountedOrder(order) && !(refunded !== undefined && refunded > 0n && refunded >= total);
+	const { total, refunded, counted } = orderAmounts(order);
 	const inserted = await q.get(
 		`INSERT INTO orders (source, id, customer_id, placed_at, currency, total_minor, refunded_minor, status, counted, state_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $4) ON CONFLICT (source, id) DO NOTHING RETURNING counted, status`,
@@ -134,11 +185,7 @@ async function recordOrder(q: Querier, event: CanonicalEvent, occurredAt: Millis
 			[event.source, order.id, category, customerId, occurredAt],
 		);
 	}
-	const codes = [
-		...order.couponCodes.map((code) => ['coupon', code.trim()]),
-		...order.promotions.map((name) => ['promotion', name]),
-	];
-	for (const [kind, code] of codes) {
+	for (const [kind, code] of orderCodes(order)) {
 		await q.run(
 			`INSERT INTO order_codes (source, order_id, kind, code, customer_id, placed_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
 			[event.source, order.id, kind, code, customerId, occurredAt],
@@ -179,76 +226,64 @@ async function recomputeLastOrder(q: Querier, customerId: string, now: Millis): 
 	);
 }
 
-async function recordCart(q: Querier, event: CanonicalEvent, customerId: string, occurredAt: Millis, now: Millis): Promise<void> {
-	const cart = event.cart!;
+/**
+ * A cart's columns currency, total_minor, item_count, lines, recovery_url, closed_at. closed_at
+ * marks an emptied cart; a cart is also closed by a counted order placed after its last update (occasions.ts).
+ */
+export function cartValues(cart: NonNullable<CanonicalEvent['cart']>, occurredAt: Millis): Array<string | number | bigint | null> {
 	const itemCount = cart.lines.reduce((sum, line) => sum + line.quantity, 0);
-	// closed_at marks an emptied cart; a cart is also closed by a counted order placed after its last update (occasions.ts).
-	// known_at: when the store learned of this version.
-	await q.run(
-		`INSERT INTO carts (id, customer_id, currency, total_minor, item_count, lines, recovery_url, updated_at, version, closed_at, known_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)
-		ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, currency = excluded.currency,
+	return [
+		cart.currency,
+		toMinor(cart.total, cart.currency, 'cart.total'),
+		itemCount,
+		JSON.stringify(cart.lines),
+		cart.recoveryUrl ?? null,
+		itemCount === 0 ? occurredAt : null,
+	];
+}
+
+/** A newer cart state replaces the stored one; each replacement counts a version, learned of at its known_at. */
+export const CART_UPDATE = `ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, currency = excluded.currency,
 			total_minor = excluded.total_minor, item_count = excluded.item_count, lines = excluded.lines,
 			recovery_url = COALESCE(excluded.recovery_url, carts.recovery_url), updated_at = excluded.updated_at,
 			version = carts.version + 1, closed_at = excluded.closed_at, known_at = excluded.known_at
-		WHERE carts.updated_at <= excluded.updated_at`,
-		[
-			cart.id,
-			customerId,
-			cart.currency,
-			toMinor(cart.total, cart.currency, 'cart.total'),
-			itemCount,
-			JSON.stringify(cart.lines),
-			nil(cart.recoveryUrl),
-			occurredAt,
-			itemCount === 0 ? occurredAt : null,
-			now,
-		],
+		WHERE carts.updated_at <= excluded.updated_at`;
+
+async function recordCart(q: Querier, event: CanonicalEvent, customerId: string, occurredAt: Millis, now: Millis): Promise<void> {
+	const cart = event.cart!;
+	await q.run(
+		`INSERT INTO carts (id, customer_id, currency, total_minor, item_count, lines, recovery_url, closed_at, updated_at, version, known_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10)
+		${CART_UPDATE}`,
+		[cart.id, customerId, ...cartValues(cart, occurredAt), occurredAt, now],
 	);
 }
 
+/** Records events one at a time, in batch order (SQLite; PostgreSQL records a batch set-based, postgres/ledger.ts). */
 export async function recordEvents(q: Querier, dialect: Dialect, events: CanonicalEvent[], now: Millis): Promise<RecordOutcome[]> {
 	const outcomes: RecordOutcome[] = [];
-	const hash = await suppressionHasher(q, dialect, 'share');
-	// Taken after the key's lock: no forget can add a suppression before this transaction ends.
-	const anySuppressed = (await q.get('SELECT 1 AS found FROM suppressions LIMIT 1')) !== undefined;
-	for (const event of events) {
-		const occurredAt = Date.parse(event.occurredAt);
-		const customer = event.customer;
-		// Only order events record a purchase; an order on e.g. checkout.promotion_applied is context.
-		const isOrder = event.order !== undefined && ORDER_EVENT_TYPES.has(event.type);
-		const hashes = anySuppressed ? identitiesOf(customer).map(hash) : [];
-		const checked = Array.from({ length: CHECKED_IDENTITIES }, (_, i) => hashes[i] ?? null);
+	for (const { event, occurredAt, customerId, isOrder, checked } of await recordings(q, dialect, events)) {
 		// Recorded unless recorded before, or about someone forgotten after it occurred.
 		const inserted = await q.get(
 			`INSERT INTO events (id, type, source, customer_id, occurred_at, recorded_at, payload)
 			SELECT $1, $2, $3, $4, CAST($5 AS BIGINT), CAST($6 AS BIGINT), $7
 			WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE hash IN ($8, $9, $10) AND forgotten_at > CAST($5 AS BIGINT))
 			ON CONFLICT (id) DO NOTHING RETURNING id`,
-			[event.id, event.type, event.source, customer?.id ?? null, occurredAt, now, JSON.stringify(event), ...checked],
+			[event.id, event.type, event.source, customerId, occurredAt, now, JSON.stringify(event), ...checked],
 		);
 		if (!inserted && !(await q.get('SELECT 1 AS known FROM events WHERE id = $1', [event.id]))) {
 			outcomes.push({ id: event.id, recorded: false, newCustomer: false, suppressed: true });
 			continue;
 		}
 		if (!inserted) {
-			const order = isOrder ? await currentState(q, [event.source, event.order!.id, customer?.id ?? null]) : undefined;
+			const order = isOrder ? await currentState(q, [event.source, event.order!.id, customerId]) : undefined;
 			outcomes.push({ id: event.id, recorded: false, newCustomer: false, ...(order && { order }) });
 			continue;
 		}
-		let newCustomer = false;
-		if (customer) {
-			const registeredAt =
-				customer.registeredAt !== undefined
-					? Date.parse(customer.registeredAt)
-					: event.type === 'customer.registered'
-						? occurredAt
-						: undefined;
-			newCustomer = await upsertCustomer(q, customer, registeredAt, now);
-		}
+		const newCustomer = event.customer ? await upsertCustomer(q, event.customer, registeredAtOf(event, occurredAt), now) : false;
 		const order = isOrder ? await recordOrder(q, event, occurredAt, now) : undefined;
 		// A cart nobody is named for cannot be recovered: only its event is kept.
-		if (event.cart && customer) await recordCart(q, event, customer.id, occurredAt, now);
+		if (event.cart && event.customer) await recordCart(q, event, event.customer.id, occurredAt, now);
 		outcomes.push({ id: event.id, recorded: true, newCustomer, ...(order && { order }) });
 	}
 	return outcomes;

@@ -3,23 +3,29 @@ import type { Querier, Row } from '../driver';
 import { MAX_TIME, MIN_TIME, opt } from './util';
 
 const WINDOW = 'customer_id = $1 AND placed_at >= $2 AND placed_at < $3';
-const COUNTED = 'EXISTS (SELECT 1 FROM orders o WHERE o.source = x.source AND o.id = x.order_id AND o.counted = 1)';
+const ROWS_IN_WINDOW = 'x.customer_id = $1 AND x.placed_at >= $2 AND x.placed_at < $3';
+/** A line, category or code counts when its order does: rows of an order carry the order's customer and time. */
+const OF_COUNTED = 'JOIN counted o ON o.source = x.source AND o.id = x.order_id';
 
 /**
- * Purchase history of one customer in [from, to): ONE statement (one round trip on PostgreSQL),
- * answered from the (customer_id, placed_at) indexes. Rows are tagged: totals per currency,
+ * Purchase history of one customer in [from, to): ONE statement (one round trip on PostgreSQL).
+ * The customer's counted orders in the window are read once (orders (customer_id, placed_at));
+ * lines, categories and codes come from their own (customer_id, placed_at) indexes, joined to
+ * those orders (no look-up of the order per row). Rows are tagged: totals per currency,
  * categories, product/sku pairs, coupon codes and promotions. Amounts are net of refunds.
  */
-const PURCHASES_SQL = `
-	SELECT 'total' AS tag, currency AS a, NULL AS b, COUNT(*) AS orders, SUM(total_minor - refunded_minor) AS amount,
-		MIN(placed_at) AS first_at, MAX(placed_at) AS last_at
-	FROM orders WHERE ${WINDOW} AND counted = 1 GROUP BY currency
+export const PURCHASES_SQL = `
+	WITH counted AS (
+		SELECT source, id, currency, total_minor - refunded_minor AS net, placed_at FROM orders WHERE ${WINDOW} AND counted = 1
+	)
+	SELECT 'total' AS tag, currency AS a, NULL AS b, COUNT(*) AS orders, SUM(net) AS amount, MIN(placed_at) AS first_at, MAX(placed_at) AS last_at
+	FROM counted GROUP BY currency
 	UNION ALL
-	SELECT DISTINCT 'category', category, NULL, 0, 0, 0, 0 FROM order_categories x WHERE ${WINDOW} AND ${COUNTED}
+	SELECT DISTINCT 'category', x.category, NULL, 0, 0, 0, 0 FROM order_categories x ${OF_COUNTED} WHERE ${ROWS_IN_WINDOW}
 	UNION ALL
-	SELECT DISTINCT 'line', product_id, sku, 0, 0, 0, 0 FROM order_lines x WHERE ${WINDOW} AND ${COUNTED}
+	SELECT DISTINCT 'line', x.product_id, x.sku, 0, 0, 0, 0 FROM order_lines x ${OF_COUNTED} WHERE ${ROWS_IN_WINDOW}
 	UNION ALL
-	SELECT DISTINCT kind, code, NULL, 0, 0, 0, 0 FROM order_codes x WHERE ${WINDOW} AND ${COUNTED}`;
+	SELECT DISTINCT x.kind, x.code, NULL, 0, 0, 0, 0 FROM order_codes x ${OF_COUNTED} WHERE ${ROWS_IN_WINDOW}`;
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 

@@ -885,6 +885,29 @@ describe('Storefront Trigger: output and settings', () => {
 		assert.equal(await activate({ store: ts }), true);
 	});
 
+	it('in queue mode a SQLite store fails activation and every delivery (n8n answers 500, the shop retries), recording nothing', async () => {
+		const ts = newStore();
+		const setup = { store: ts, webhook: { source: 'generic' as const, secret: SECRET } };
+		const refused = (error: unknown) => {
+			assert.ok(error instanceof NodeOperationError);
+			assert.match(error.message, /^type: n8n runs in queue mode \(EXECUTIONS_MODE=queue\).*split the ledger/);
+			assert.match(`${error.message} ${String(error.description)}`, /PostgreSQL Dialogue Store.*DIALOGUE_STORE_ALLOW_SQLITE_IN_QUEUE=true/);
+			return true;
+		};
+		process.env.EXECUTIONS_MODE = 'queue';
+		try {
+			for (const method of ['checkExists', 'create'] as const) await assert.rejects(activate(setup, method), refused);
+			await assert.rejects(deliver(setup, genericDelivery(genericEvent(), SECRET)), refused);
+			assert.deepEqual(counts(ts), NOTHING);
+			process.env.DIALOGUE_STORE_ALLOW_SQLITE_IN_QUEUE = 'true';
+			assert.equal(await activate(setup), true);
+			assertStarted(await deliver(setup, genericDelivery(genericEvent(), SECRET)));
+		} finally {
+			delete process.env.EXECUTIONS_MODE;
+			delete process.env.DIALOGUE_STORE_ALLOW_SQLITE_IN_QUEUE;
+		}
+	});
+
 	it('the description: a trigger with one POST webhook, both credentials optional, a notice about unsigned events', () => {
 		const { description } = trigger;
 		assert.deepEqual(description.group, ['trigger']);

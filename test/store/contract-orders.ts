@@ -132,6 +132,71 @@ export function ordersContract(factory: StoreFactory): void {
 			});
 		});
 
+		describe('one batch', () => {
+			it('records as one event at a time would: merges, duplicates, older and newer updates, carts and coupons in batch order', async () => {
+				await store.ensurePools(['batch-pool'], T0);
+				await store.addCodes('batch-pool', [{ code: 'BATCH-CODE' }], T0);
+				const withCode = (event: CanonicalEvent, code: string): CanonicalEvent => ({ ...event, order: { ...event.order!, couponCodes: [code] } });
+				const placed = withCode(orderAt('b-o1', T0 + 2 * HOUR, { customerId: 'b-ann', status: 'paid', eventId: 'b:placed' }), 'BATCH-CODE');
+				const batch: CanonicalEvent[] = [
+					registerEvent('b-ann', T0, { birthday: '1990-05-17' }),
+					placed,
+					// Bob's first event, after Ann's order in the batch: Ann's order redeems the code.
+					withCode(orderAt('b-o2', T0 + HOUR, { customerId: 'b-bob', eventId: 'b:bob' }), 'batch-code'),
+					orderAt('b-o1', T0 + HOUR, { customerId: 'b-ann', type: 'order.updated', status: 'cancelled', eventId: 'b:older' }),
+					placed,
+					orderAt('b-o1', T0 + 3 * HOUR, { customerId: 'b-ann', type: 'order.updated', status: 'cancelled', eventId: 'b:newer' }),
+					placed,
+					{ ...registerEvent('b-ann', T0 + 4 * HOUR, { firstName: 'Anna' }), id: 'b:profile', type: 'customer.updated' },
+					{ ...cartEvent('b-bob', 'b-cart', T0 + 2 * HOUR, 1), id: 'b:cart-1' },
+					{ ...cartEvent('b-bob', 'b-cart', T0 + HOUR, 2), id: 'b:cart-older' },
+					{ ...cartEvent('b-bob', 'b-cart', T0 + 3 * HOUR, 3), id: 'b:cart-3' },
+					orderAt('b-o3', T0 + 5 * HOUR, { customerId: 'b-cy', eventId: 'b:cy' }),
+					// The same event id again with other content: a duplicate.
+					orderAt('b-o3', T0 + 6 * HOUR, { customerId: 'b-cy', eventId: 'b:cy', total: '70.00' }),
+				];
+				const paid = { counted: true, status: 'paid' };
+				const cancelled = { counted: false, status: 'cancelled' };
+				const expected: RecordOutcome[] = [
+					{ id: 'test:register:b-ann', recorded: true, newCustomer: true },
+					{ id: 'b:placed', recorded: true, newCustomer: false, order: paid },
+					{ id: 'b:bob', recorded: true, newCustomer: true, order: { counted: true } },
+					{ id: 'b:older', recorded: true, newCustomer: false, order: paid },
+					{ id: 'b:placed', recorded: false, newCustomer: false, order: paid },
+					{ id: 'b:newer', recorded: true, newCustomer: false, order: cancelled },
+					{ id: 'b:placed', recorded: false, newCustomer: false, order: cancelled },
+					{ id: 'b:profile', recorded: true, newCustomer: false },
+					{ id: 'b:cart-1', recorded: true, newCustomer: false },
+					{ id: 'b:cart-older', recorded: true, newCustomer: false },
+					{ id: 'b:cart-3', recorded: true, newCustomer: false },
+					{ id: 'b:cy', recorded: true, newCustomer: true, order: { counted: true } },
+					{ id: 'b:cy', recorded: false, newCustomer: false, order: { counted: true } },
+				];
+				assert.deepEqual(await store.recordEvents(batch, T0 + DAY), expected);
+
+				const ann = await store.getCustomer('b-ann');
+				assert.deepEqual([ann?.firstName, ann?.birthday, ann?.registeredAt, ann?.lastOrderAt], ['Anna', '1990-05-17', T0, undefined]);
+				assert.deepEqual(await spent('b-ann'), []);
+				assert.deepEqual(await spent('b-bob'), [['EUR', 1, 5000n]]);
+				assert.equal((await store.getCustomer('b-bob'))?.lastOrderAt, T0 + HOUR);
+				assert.deepEqual(await spent('b-cy'), [['EUR', 1, 5000n]]);
+				assert.equal((await store.getCustomer('b-cy'))?.lastOrderAt, T0 + 5 * HOUR);
+				const [code] = await store.redeemCodes([{ code: 'BATCH-CODE' }], T0 + DAY);
+				assert.equal(code.redeemedAt, T0 + 2 * HOUR, 'redeemed by the first order of the batch that names it');
+				const carts = (await store.dueAbandonedCarts({ consumer: 'batch', kind: 'cart.abandoned', limit: 1000, before: T0 + DAY })).filter((x) => x.cart?.id === 'b-cart');
+				assert.deepEqual(carts.map((x) => (x.cart?.lines as Array<{ quantity: number }>).map((line) => line.quantity)), [[3]], 'the newest cart state');
+
+				// The batch again: every event a duplicate, each with its order's state now; nothing changes.
+				const again = await store.recordEvents(batch, T0 + 2 * DAY);
+				assert.deepEqual(
+					again,
+					expected.map(({ id, order }) => ({ id, recorded: false, newCustomer: false, ...(order && { order: id === 'b:bob' || id === 'b:cy' ? order : cancelled }) })),
+				);
+				assert.deepEqual(await spent('b-bob'), [['EUR', 1, 5000n]]);
+				assert.equal((await store.getCustomer('b-ann'))?.firstName, 'Anna');
+			});
+		});
+
 		describe('the key of an order', () => {
 			it('orders are keyed by source and id: the same id from another source is another customer\'s order', async () => {
 				await store.recordEvents([orderAt('15', T0, { customerId: 'woo-1', source: 'woocommerce', total: '25.00' })], T0);

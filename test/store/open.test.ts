@@ -11,7 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, it } from '@jest/globals';
 import { InputError, StoreError } from '../../core/errors';
 import { sslConfig } from '../../store/postgres/driver';
-import { closeAllStores, locationFromCredential, parsePostgresUrl, storeAt, storeKey, type StoreLocation } from '../../store/open';
+import { closeAllStores, locationFromCredential, parsePostgresUrl, probeStore, storeAt, storeFor, storeKey, usableLocation, type StoreLocation } from '../../store/open';
 
 const root = mkdtempSync(join(tmpdir(), 'dialogue-open-'));
 const folder = join(root, '.n8n');
@@ -140,5 +140,48 @@ describe('postgres:// URLs', () => {
 		assert.notEqual(storeKey({ ...location, password: 'other' }), key);
 		assert.notEqual(storeKey({ ...location, sslmode: 'verify-ca' }), storeKey({ ...location, sslmode: 'verify-full' }));
 		assert.equal(storeKey({ ...location }), key);
+	});
+});
+
+describe('queue mode: a SQLite store would split the ledger', () => {
+	const queue = { ...env, EXECUTIONS_MODE: 'queue' };
+	const postgres = 'postgres://app:s3cret@db.example:5432/shop?schema=dialogue';
+	const refused = (field: string) =>
+		(error: unknown) => {
+			assert.ok(error instanceof InputError, String(error));
+			assert.equal(error.field, field);
+			assert.match(error.message, /queue mode \(EXECUTIONS_MODE=queue\).*split the ledger/);
+			assert.match(String(error.hint), /PostgreSQL Dialogue Store/);
+			assert.match(String(error.hint), /DIALOGUE_STORE_ALLOW_SQLITE_IN_QUEUE=true/);
+			return true;
+		};
+
+	it('the embedded default, a SQLite DIALOGUE_STORE_URL and a SQLite credential are refused in queue mode', () => {
+		assert.throws(() => usableLocation(undefined, queue), refused('DIALOGUE_STORE_URL'));
+		assert.throws(() => usableLocation(undefined, { ...queue, DIALOGUE_STORE_URL: 'shared.sqlite' }), refused('DIALOGUE_STORE_URL'));
+		assert.throws(() => usableLocation({ type: 'sqlite', file: 'client-a.sqlite' }, queue), refused('type'));
+		assert.throws(() => usableLocation({ type: 'sqlite' }, { ...queue, DIALOGUE_STORE_URL: postgres }), refused('type'));
+	});
+
+	it('PostgreSQL is used in queue mode, from the credential or DIALOGUE_STORE_URL', () => {
+		assert.equal(usableLocation({ type: 'postgres', host: 'db.example' }, queue).kind, 'postgres');
+		assert.equal(usableLocation(undefined, { ...queue, DIALOGUE_STORE_URL: postgres }).kind, 'postgres');
+	});
+
+	it('outside queue mode, or with DIALOGUE_STORE_ALLOW_SQLITE_IN_QUEUE=true, SQLite is used', () => {
+		assert.deepEqual(usableLocation(undefined, env), { kind: 'sqlite', file: join(folder, 'dialogue-activities.sqlite') });
+		assert.deepEqual(usableLocation(undefined, { ...env, EXECUTIONS_MODE: 'regular' }), { kind: 'sqlite', file: join(folder, 'dialogue-activities.sqlite') });
+		const allowed = { ...queue, DIALOGUE_STORE_ALLOW_SQLITE_IN_QUEUE: 'true' };
+		assert.deepEqual(usableLocation({ type: 'sqlite', file: 'one-machine.sqlite' }, allowed), { kind: 'sqlite', file: join(folder, 'one-machine.sqlite') });
+		for (const value of ['false', '1', '']) {
+			assert.throws(() => usableLocation(undefined, { ...queue, DIALOGUE_STORE_ALLOW_SQLITE_IN_QUEUE: value }), refused('DIALOGUE_STORE_URL'), value);
+		}
+	});
+
+	it('a refused store is neither opened nor created, and the credential test says so', async () => {
+		const file = join(folder, 'queue-refused.sqlite');
+		assert.throws(() => storeFor({ type: 'sqlite', file }, queue), refused('type'));
+		await assert.rejects(probeStore({ type: 'sqlite', file }, queue), refused('type'));
+		assert.equal(existsSync(file), false);
 	});
 });

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import { Client, type Pool, type PoolClient } from 'pg';
 import { StoreError } from '../../core/errors';
 import type { Store } from '../../core/store';
+import type { Driver, Querier } from '../../store/driver';
 import { closeAllStores, locationFromCredential, storeAt } from '../../store/open';
 import { PostgresDriver, type PostgresOptions } from '../../store/postgres/driver';
 import { MIGRATIONS } from '../../store/schema';
+import { PURCHASES_SQL } from '../../store/sql/purchases';
 import { SqlStore } from '../../store/sql-store';
 import { dropSchema, postgresServer, type PgServer } from '../helpers/postgres';
-import { storeContract, type StoreFactory } from './contract';
+import { orderEvent, storeContract, type StoreFactory } from './contract';
 import { segGuardContract } from './contract-segguard';
 import { boundsContract } from './contract-bounds';
 import { ordersContract } from './contract-orders';
@@ -210,5 +212,92 @@ describe('PostgreSQL connections', () => {
 			assert.notEqual(second, first);
 			assert.equal(await alive(second), true);
 		});
+	});
+});
+
+describe('PostgreSQL Record Events', () => {
+	/** The store over a driver that counts the statements its calls run. */
+	function countingStore(): { store: Store; statements: () => number } {
+		const inner = new PostgresDriver({ host: server.host, port: server.port, user: server.user, database: server.database, schema: newSchema() });
+		let statements = 0;
+		const counted = (q: Querier): Querier => ({
+			all: (sql, params) => (statements++, q.all(sql, params)),
+			get: (sql, params) => (statements++, q.get(sql, params)),
+			run: (sql, params) => (statements++, q.run(sql, params)),
+		});
+		const driver: Driver = {
+			dialect: inner.dialect,
+			description: inner.description,
+			transaction: (fn, mode) => inner.transaction((q) => fn(counted(q)), mode),
+			close: () => inner.close(),
+		};
+		return { store: new SqlStore(driver), statements: () => statements };
+	}
+
+	it('a batch is recorded set-based: 1,000 orders of 100 customers take a few statements, not several per event', async () => {
+		const { store, statements } = countingStore();
+		try {
+			const T0 = Date.parse('2026-03-01T10:00:00Z');
+			await store.schemaVersion();
+			const before = statements();
+			const events = Array.from({ length: 1000 }, (_, n) => orderEvent(`set-${n % 100}`, T0 + n * 60_000, '10.00', { orderId: `set-${n}`, categories: ['Shoes'] }));
+			const outcomes = await store.recordEvents(events, T0 + 1000 * 60_000);
+			const used = statements() - before;
+			assert.deepEqual(
+				outcomes.map((o) => [o.recorded, o.newCustomer]),
+				events.map((_, n) => [true, n < 100]),
+			);
+			// The key and the suppression check, then events, customers, orders, lines, categories, last orders.
+			assert.equal(used, 8, `${used} statements for 1,000 events`);
+			const [stats] = await store.purchases([{ customerId: 'set-7' }]);
+			assert.deepEqual(stats.totals, [{ currency: 'EUR', orders: 10, amountMinor: 10_000n }]);
+			assert.deepEqual(stats.categories, ['Shoes']);
+			assert.equal((await store.getCustomer('set-7'))?.lastOrderAt, T0 + 907 * 60_000);
+		} finally {
+			await store.close();
+		}
+	});
+});
+
+describe('PostgreSQL purchase stats', () => {
+	interface PlanNode {
+		'Relation Name'?: string;
+		'Actual Loops'?: number;
+		Plans?: PlanNode[];
+	}
+	const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+
+	it('one statement reads the customer\'s orders once, not once per line and category', async () => {
+		const schema = newSchema();
+		const store = openStore(schema);
+		const T0 = Date.parse('2026-01-01T00:00:00Z');
+		await store.schemaVersion();
+		const c = await schemaClient(schema);
+		try {
+			// 5,000 customers with ten orders each, one line and one category per order.
+			const customer = "'p' || (g / 10)::text";
+			const placed = `${T0} + (g % 10) * 86400000`;
+			await c.query(`INSERT INTO orders (source, id, customer_id, placed_at, currency, total_minor, status, counted, state_at)
+				SELECT 'shopify', 'o' || g::text, ${customer}, ${placed}, 'EUR', 1000, 'paid', 1, ${placed} FROM generate_series(0, 49999) AS g`);
+			await c.query(`INSERT INTO order_lines (source, order_id, line_no, customer_id, placed_at, product_id, sku, name, quantity, price_minor)
+				SELECT 'shopify', 'o' || g::text, 0, ${customer}, ${placed}, 'p' || (g % 50)::text, NULL, 'Product', 1, 1000 FROM generate_series(0, 49999) AS g`);
+			await c.query(`INSERT INTO order_categories (source, order_id, category, customer_id, placed_at)
+				SELECT 'shopify', 'o' || g::text, 'Category ' || (g % 4)::text, ${customer}, ${placed} FROM generate_series(0, 49999) AS g`);
+			await c.query('ANALYZE');
+			const [plan] = (await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${PURCHASES_SQL.replace(/\$1/g, "'p77'").replace(/\$2/g, String(T0)).replace(/\$3/g, String(T0 + 10 * 86400000))}`)).rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode }>;
+			const ordersRead = nodes(plan.Plan).filter((node) => node['Relation Name'] === 'orders');
+			assert.deepEqual(
+				ordersRead.map((node) => node['Actual Loops']),
+				[1],
+				'orders is scanned once',
+			);
+			const [stats] = await store.purchases([{ customerId: 'p77', from: T0 }]);
+			assert.deepEqual(stats.totals, [{ currency: 'EUR', orders: 10, amountMinor: 10_000n }]);
+			assert.deepEqual(stats.categories, ['Category 0', 'Category 1', 'Category 2', 'Category 3']);
+			assert.equal(stats.products.length, 10);
+		} finally {
+			await c.end();
+			await store.close();
+		}
 	});
 });
