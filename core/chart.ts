@@ -136,6 +136,11 @@ export async function svgToPng(svg: string, scale = 1): Promise<Buffer> {
 	}
 }
 
+/** activity-report-<activity>-<from date>.png, with only letters, digits, dots, dashes and underscores. */
+export function reportFileName(report: ActivityReport): string {
+	return `activity-report-${report.activity}-${report.from.slice(0, 10)}`.replace(/[^\w.-]+/g, '-').slice(0, 120) + '.png';
+}
+
 /** The report as a PNG picture. */
 export function reportPng(report: ActivityReport, scale = 1): Promise<Buffer> {
 	return svgToPng(reportSvg(report), scale);
