@@ -69,7 +69,7 @@ describe('template 12 in a real n8n: weekly activity report', () => {
 		const charts = [];
 		for (const mail of [welcome, other]) {
 			assert.ok(mail.file, 'the catcher kept the .eml');
-			const parsed = await simpleParser(fs.readFileSync(mail.file));
+			const parsed = await simpleParser(fs.readFileSync(mail.file), { keepCidLinks: true });
 			assert.match(parsed.html || '', /<img src="cid:chart"/);
 			const pngs = parsed.attachments.filter((a) => a.contentType === 'image/png');
 			assert.equal(pngs.length, 1, `${mail.subject}: one PNG attached`);
