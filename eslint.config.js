@@ -82,7 +82,7 @@ const COMMUNITY_SHIPPED_CODE = ['no-dangerous-functions', 'no-hardcoded-secrets'
 
 /** n8n Cloud rules: off. This package is for self-hosted n8n and owns an activity store. */
 const COMMUNITY_OFF = {
-	// The store needs `pg` and `luxon` at run time; n8n installs a community package's dependencies.
+	// The store needs `pg` and `luxon` at run time, the report picture @resvg/resvg-wasm; n8n installs a community package's dependencies.
 	'no-runtime-dependencies': 'off',
 	// The store reads its default location from process.env and times retries and busy waits with timers.
 	'no-restricted-globals': 'off',

@@ -1,7 +1,8 @@
 /**
  * What users install: `npm pack` of the built package (npm test builds dist/ before this layer).
  * Every node and credential that package.json's n8n field lists is in the tarball with its codex
- * file and icons; nothing but dist/ ships; no install scripts; runtime dependencies are pure JS.
+ * file and icons, and the report picture's fonts; nothing but dist/ ships; no install scripts;
+ * runtime dependencies are JavaScript or WebAssembly, no native add-on.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -49,6 +50,12 @@ describe('npm pack', () => {
 		assert.ok(files.has('dist/icons/dialogue.svg') && files.has('dist/icons/dialogue.dark.svg'), 'credential icons');
 	});
 
+	it('ships the fonts the Activity Report picture is drawn with, with their licence', () => {
+		for (const file of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'LICENSE']) assert.ok(files.has(`dist/core/fonts/${file}`), `dist/core/fonts/${file} is packed`);
+		// The renderer is WebAssembly inside its own package: nothing to build or download at install.
+		assert.ok(existsSync(join(root, 'node_modules', '@resvg', 'resvg-wasm', 'index_bg.wasm')));
+	});
+
 	it('ships dist/ only: no sources, tests, templates or build output of tests', () => {
 		const stray = [...files].filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'LICENSE.md'].includes(f));
 		assert.deepEqual(stray, []);
@@ -60,7 +67,7 @@ describe('npm pack', () => {
 		for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) assert.equal(pkg.scripts?.[hook], undefined, hook);
 		assert.ok(pkg.peerDependencies?.['n8n-workflow']);
 		assert.equal(pkg.dependencies?.['n8n-workflow'], undefined);
-		assert.deepEqual(Object.keys(pkg.dependencies ?? {}).sort(), ['luxon', 'pg']);
+		assert.deepEqual(Object.keys(pkg.dependencies ?? {}).sort(), ['@resvg/resvg-wasm', 'luxon', 'pg']);
 		for (const dep of Object.keys(pkg.dependencies ?? {})) {
 			// A native add-on would carry a binding.gyp or need node-gyp at install; n8n installs with --ignore-scripts.
 			const dir = join(root, 'node_modules', dep);

@@ -66,6 +66,7 @@ const TEMPLATE_FILES = [
 	'09-clearance-promotion.json',
 	'10-social-thanks.json',
 	'11-segment-reactivation.json',
+	'12-weekly-activity-report.json',
 ];
 
 /** Pools the templates assign from, filled in before() through a Coupon > Generate Codes workflow. */
@@ -304,7 +305,7 @@ describe('templates in a real n8n: what the customer receives', () => {
 			'n8n-nodes-base.scheduleTrigger',
 			'n8n-nodes-base.webhook',
 			'n8n-nodes-base.respondToWebhook',
-			...['storefrontTrigger', 'storefrontEvent', 'storefrontOccasionTrigger', 'purchaseCheck', 'customerSegment', 'coupon', 'repeatabilityGuard'].map((n) => `${PACKAGE}.${n}`),
+			...['storefrontTrigger', 'storefrontEvent', 'storefrontOccasionTrigger', 'purchaseCheck', 'customerSegment', 'coupon', 'repeatabilityGuard', 'storefrontLedger'].map((n) => `${PACKAGE}.${n}`),
 		]);
 		for (const file of files) {
 			const template = loadTemplate(file);
@@ -317,9 +318,17 @@ describe('templates in a real n8n: what the customer receives', () => {
 				}
 				if (node.type === `${PACKAGE}.repeatabilityGuard`) assert.match(String(node.parameters.activity), /^[a-z][a-z-]+$/, `${file}: a named activity`);
 				if (node.type === 'n8n-nodes-base.wait') assert.deepEqual([node.parameters.amount, node.parameters.unit], [7, 'days'], `${file}: ${node.name}`);
-				if (node.type === 'n8n-nodes-base.emailSend') {
+				if (node.type === 'n8n-nodes-base.emailSend' && file === '12-weekly-activity-report.json') {
+					// The report goes to the shop's team, its chart (the Activity Report's binary field) inline.
+					assert.equal(node.parameters.toEmail, 'marketing@example.com');
+					assert.deepEqual(node.parameters.options, { appendAttribution: false, attachments: 'chart' });
+					assert.match(String(node.parameters.html), /<img src="cid:chart"/);
+				} else if (node.type === 'n8n-nodes-base.emailSend') {
 					assert.match(String(node.parameters.toEmail), /^=\{\{ (\$json|\$\('(Customer registered|Members to win back)'\)\.item\.json)\.customer\.email \}\}$/);
 					assert.deepEqual(node.parameters.options, { appendAttribution: false });
+				}
+				if (node.type === `${PACKAGE}.storefrontLedger`) {
+					assert.deepEqual([node.parameters.operation, node.parameters.attachPicture, node.parameters.binaryPropertyName], ['report', true, 'chart'], `${file}: ${node.name}`);
 				}
 			}
 			const notes = template.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote');

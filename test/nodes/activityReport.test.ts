@@ -9,10 +9,12 @@ import { describe, it } from '@jest/globals';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { ManualClock } from '../../core/clock';
+import { CHART_COLORS, CHART_HEIGHT, CHART_WIDTH } from '../../core/chart';
 import { newcombe } from '../../core/report';
 import { RepeatabilityGuard } from '../../nodes/RepeatabilityGuard/RepeatabilityGuard.node';
 import { StorefrontLedger } from '../../nodes/StorefrontLedger/StorefrontLedger.node';
 import { orderEvent } from '../store/contract';
+import { decodePng, pixelsOf } from '../helpers/png';
 import { sqliteTestStores, type TestStore } from '../helpers/stores';
 import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
 import { Passthrough } from '../helpers/nodes/Passthrough.node';
@@ -118,6 +120,36 @@ describe('Storefront Ledger node: Activity Report', () => {
 		assert.equal(lift.method, 'Newcombe hybrid score interval (Wilson)');
 
 		assert.deepEqual([empty.json.activity, empty.json.entered, empty.json.heldOut, empty.json.lift], ['nothing-yet', 0, 0, null]);
+	});
+
+	it('Attach Picture: each report item carries its PNG in the binary field named, unless switched off', async () => {
+		clock.set(T0);
+		const ts = newStore();
+		const customers = Array.from({ length: 20 }, (_, i) => `c${i}`);
+		ok(await run(ts, 'Guard', { activity: 'welcome', controlGroup: 20 }, customers.map((id) => ({ id: `e-${id}`, customer: { id } }))));
+		const at = Date.parse(T0);
+		await ts.store.recordEvents(customers.slice(0, 8).map((id) => orderEvent(id, at + DAY, '10.00', { orderId: `r-${id}` })), at);
+		clock.advance(DAY);
+
+		const parameters = { operation: 'report', activities: 'welcome, nothing-yet', from: '2026-03-01T00:00:00Z' };
+		const plain = ok(await run(ts, 'Ledger', parameters, [{}]));
+		assert.deepEqual(plain.outputItems('Ledger').map((item) => item.binary), [undefined, undefined]);
+
+		const result = ok(await run(ts, 'Ledger', { ...parameters, attachPicture: true, binaryPropertyName: 'picture' }, [{}]));
+		const [report, empty] = result.outputItems('Ledger');
+		assert.deepEqual(Object.keys(report.binary ?? {}), ['picture']);
+		const { mimeType, fileName, fileExtension, data } = report.binary!.picture;
+		assert.deepEqual([mimeType, fileName, fileExtension], ['image/png', 'activity-report-welcome-2026-03-01.png', 'png']);
+		const image = decodePng(Buffer.from(data, 'base64'));
+		assert.deepEqual([image.width, image.height], [CHART_WIDTH, CHART_HEIGHT]);
+		assert.ok(pixelsOf(image, CHART_COLORS.converted) > 0, 'the conversions are drawn');
+		assert.equal(empty.binary?.picture.fileName, 'activity-report-nothing-yet-2026-03-01.png');
+		assert.equal(pixelsOf(decodePng(Buffer.from(empty.binary!.picture.data, 'base64')), CHART_COLORS.entered), 0);
+
+		const unnamed = await run(ts, 'Ledger', { ...parameters, attachPicture: true, binaryPropertyName: ' ' }, [{}]);
+		assert.equal(unnamed.status, 'error');
+		assert.match(String(unnamed.nodeError('Ledger')?.message), /^binaryPropertyName: is empty/);
+		assert.match(String(unnamed.nodeError('Ledger')?.description), /Enter the name of the binary field the picture goes in/);
 	});
 
 	it('fails with the item index and what to change on a reversed range or an unknown pool', async () => {

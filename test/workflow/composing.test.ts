@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { IConnections, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
+import { CHART_COLORS, CHART_HEIGHT, CHART_WIDTH } from '../../core/chart';
 import { ManualClock, systemClock } from '../../core/clock';
 import type { Store } from '../../core/store';
 import { Coupon } from '../../nodes/Coupon/Coupon.node';
@@ -28,6 +29,7 @@ import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
 import { Passthrough } from '../helpers/nodes/Passthrough.node';
 import { ReplaceItem } from '../helpers/nodes/ReplaceItem.node';
 import { repoRoot } from '../helpers/paths';
+import { decodePng, pixelsOf } from '../helpers/png';
 import { connect, nodeTypesOf, packageNodeType, runWorkflow, type TestNode } from '../helpers/workflow';
 import { orderEvent, registerEvent } from '../store/contract';
 
@@ -325,5 +327,50 @@ describe('template 11: win back a segment', () => {
 		const reminders = sent('Email the reminder');
 		assert.deepEqual(reminders.map((m) => m.to), ['wb-quiet@example.com']);
 		assert.match(reminders[0].html, new RegExp(`<strong>${codeOf('wb-quiet@example.com')}</strong>`), 'the same code');
+	});
+});
+
+describe('template 12: weekly activity report', () => {
+	const STAND_INS: Record<string, string> = {
+		'n8n-nodes-base.scheduleTrigger': 'test.itemsSource',
+		'n8n-nodes-base.emailSend': 'test.replaceItem',
+	};
+
+	it('mails one report per activity with its chart attached: entered vs control, the funnel drawn from the figures', async () => {
+		const template = JSON.parse(readFileSync(join(repoRoot, 'templates', '12-weekly-activity-report.json'), 'utf8')) as { nodes: INode[]; connections: IConnections };
+		const now = Date.now();
+		clock.set(now);
+		const customers = Array.from({ length: 12 }, (_, i) => `wr-${i}`);
+		const outcomes = await store.guardEnter(
+			customers.map((customerId, i) => ({ activity: 'welcome', customerId, key: `wr-entry-${i}`, policy: { kind: 'once' as const }, holdOut: i % 3 === 0 })),
+			now - 10 * 86_400_000,
+		);
+		const entered = outcomes.filter((o) => !o.heldOut).map((o) => o.customerId);
+		await store.recordEvents(entered.slice(0, 4).map((id) => orderEvent(id, now - 9 * 86_400_000, '20.00', { orderId: `wr-o-${id}` })), now);
+
+		const nodes = template.nodes
+			.filter((node) => node.type !== 'n8n-nodes-base.stickyNote')
+			.map((node) => {
+				const type = STAND_INS[node.type] ?? node.type;
+				const standIn = node.type === 'n8n-nodes-base.scheduleTrigger' ? { items: JSON.stringify([{ timestamp: new Date(now).toISOString() }]) } : undefined;
+				return { ...node, type, typeVersion: type.startsWith('test.') ? 1 : node.typeVersion, parameters: standIn ?? node.parameters, credentials: undefined };
+			});
+		const result = await runWorkflow({ nodes, connections: template.connections, nodeTypes, credentials });
+		clock.set(T0);
+		assert.equal(result.status, 'success', JSON.stringify(result.error));
+
+		const mails = result.outputItems('Email the report').map((item) => item.json.mail as { to: string; html: string; attachments: Array<{ name: string; fileName: string; mimeType: string; data: string }> });
+		assert.deepEqual(mails.map((m) => m.to), ['marketing@example.com', 'marketing@example.com']);
+		const [welcome, thanks] = mails;
+		assert.match(welcome.html, /The activity <strong>welcome<\/strong>/);
+		assert.match(welcome.html, new RegExp(`Entered: <strong>${entered.length}</strong>, converted 4 \\(${((4 / entered.length) * 100).toFixed(1)} %\\)`));
+		assert.match(welcome.html, new RegExp(`Control group \\(held out\\): <strong>${customers.length - entered.length}</strong>, converted 0`));
+		assert.match(thanks.html, /Lift: <strong>needs customers in both groups<\/strong>/);
+		assert.deepEqual(welcome.attachments.map((a) => [a.name, a.mimeType]), [['chart', 'image/png']]);
+		assert.match(welcome.attachments[0].fileName, /^activity-report-welcome-\d{4}-\d{2}-\d{2}\.png$/);
+		const chart = decodePng(Buffer.from(welcome.attachments[0].data, 'base64'));
+		assert.deepEqual([chart.width, chart.height], [CHART_WIDTH, CHART_HEIGHT]);
+		assert.ok(pixelsOf(chart, CHART_COLORS.converted) > 0 && pixelsOf(chart, CHART_COLORS.control) === 0, 'conversions drawn; nobody in the control group converted');
+		assert.equal(pixelsOf(decodePng(Buffer.from(thanks.attachments[0].data, 'base64')), CHART_COLORS.entered), 0, 'nobody entered thank-you-coupon here');
 	});
 });

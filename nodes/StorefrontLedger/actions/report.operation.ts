@@ -1,4 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { reportFileName, reportPng } from '../../../core/chart';
+import { requireText } from '../../../core/check';
 import { activityReports, prepareReport } from '../../../core/report';
 import type { Store } from '../../../core/store';
 import { instantIn } from '../../../core/time';
@@ -53,7 +55,27 @@ export const properties: INodeProperties[] = [
 		description: 'Count only codes of these pools, separated by commas; empty for every pool',
 		displayOptions: show,
 	},
+	{
+		displayName: 'Attach Picture',
+		name: 'attachPicture',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to add a PNG chart to each report item: the funnel and the conversion rates of both groups with their 95 % intervals, ready to attach to an email',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Put Picture in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'chart',
+		required: true,
+		description: 'The name of the binary field the PNG goes in',
+		displayOptions: { show: { operation: ['report'], attachPicture: [true] } },
+	},
 ];
+
+const pictureField = (name: unknown) =>
+	requireText(name, 'binaryPropertyName', 'Enter the name of the binary field the picture goes in, e.g. chart, or switch Attach Picture off.', 100);
 
 /** Activity Report: for each input item, one output item per activity, paired with the input item. */
 export async function execute(this: IExecuteFunctions, store: Store, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
@@ -61,19 +83,29 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const zone = this.getTimezone();
 	const { prepared, failed } = prepareItems(this, items, (i) => {
 		const to = this.getNodeParameter('to', i, '');
-		return prepareReport({
+		const queries = prepareReport({
 			activities: itemParameter(this, 'activities', i),
 			from: instantIn(this.getNodeParameter('from', i, ''), zone),
 			to: to === '' || to === null || to === undefined ? now : instantIn(to, zone),
 			windowDays: this.getNodeParameter('windowDays', i, 14),
 			pools: this.getNodeParameter('pools', i, ''),
 		});
+		const picture = this.getNodeParameter('attachPicture', i, false) ? pictureField(this.getNodeParameter('binaryPropertyName', i, 'chart')) : undefined;
+		return { queries, picture };
 	});
 	const { results, failed: storeFailed } = await runBatch(this, prepared, async (batches) => {
 		const out = [];
-		for (const queries of batches) out.push(await activityReports(store, queries));
+		for (const { queries } of batches) out.push(await activityReports(store, queries));
 		return out;
 	});
-	const reports = results.flatMap((list, n) => list.map((report) => ({ json: report as unknown as IDataObject, pairedItem: { item: prepared[n].itemIndex } })));
+	const reports: INodeExecutionData[] = [];
+	for (const [n, list] of results.entries()) {
+		const { itemIndex, value } = prepared[n];
+		for (const report of list) {
+			const item: INodeExecutionData = { json: report as unknown as IDataObject, pairedItem: { item: itemIndex } };
+			if (value.picture) item.binary = { [value.picture]: await this.helpers.prepareBinaryData(await reportPng(report), reportFileName(report), 'image/png') };
+			reports.push(item);
+		}
+	}
 	return [[...failed, ...storeFailed, ...reports]];
 }
