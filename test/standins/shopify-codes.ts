@@ -43,6 +43,13 @@ interface Options {
 
 const GID = 'gid://shopify';
 
+interface Variables {
+	basicCodeDiscount?: unknown;
+	codes?: Array<{ code: string }>;
+	discountId?: string;
+	id?: string;
+}
+
 export async function shopifyCodesStandIn(options: Options = {}): Promise<ShopifyCodesStandIn> {
 	const bucket = options.bucket ?? 1000;
 	const restoreRate = options.restoreRate ?? 50;
@@ -71,10 +78,10 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 	};
 	const taken = (code: string) => state.codes.has(code.toUpperCase());
 
-	function answer(query: string, variables: Record<string, any>): unknown {
+	function answer(query: string, variables: Variables): unknown {
 		if (query.includes('discountCodeBasicCreate(')) {
 			state.calls.push('discountCodeBasicCreate');
-			const input = variables.basicCodeDiscount as Record<string, any>;
+			const input = variables.basicCodeDiscount as Record<string, unknown> & { code: string };
 			if (taken(input.code)) {
 				return { discountCodeBasicCreate: { codeDiscountNode: null, userErrors: [{ code: 'TAKEN', field: ['basicCodeDiscount', 'code'], message: 'Code must be unique. Please try a different code.' }] } };
 			}
@@ -87,7 +94,7 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 		}
 		if (query.includes('discountRedeemCodeBulkAdd(')) {
 			state.calls.push('discountRedeemCodeBulkAdd');
-			const codes = (variables.codes as Array<{ code: string }>).map((c) => c.code);
+			const codes = (variables.codes ?? []).map((c) => c.code);
 			if (codes.length > 250) {
 				return { discountRedeemCodeBulkAdd: { bulkCreation: null, userErrors: [{ code: 'TOO_MANY_ARGUMENTS', field: ['codes'], message: 'Codes exceeds the maximum of 250' }] } };
 			}
@@ -95,12 +102,12 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 				return { discountRedeemCodeBulkAdd: { bulkCreation: null, userErrors: [{ code: null, field: ['discountId'], message: 'Discount does not exist' }] } };
 			}
 			const id = `${GID}/DiscountRedeemCodeBulkCreation/${++seq}`;
-			bulks.set(id, { polls: 0, codes, discountId: variables.discountId });
+			bulks.set(id, { polls: 0, codes, discountId: String(variables.discountId) });
 			return { discountRedeemCodeBulkAdd: { bulkCreation: { id }, userErrors: [] } };
 		}
 		if (query.includes('discountRedeemCodeBulkCreation(')) {
 			state.calls.push('discountRedeemCodeBulkCreation');
-			const bulk = bulks.get(variables.id);
+			const bulk = bulks.get(String(variables.id));
 			if (!bulk) return { discountRedeemCodeBulkCreation: null };
 			bulk.polls++;
 			if (bulk.polls > (options.pollsBeforeDone ?? 1) && !bulk.results) {
@@ -147,7 +154,7 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 					extensions: { cost: { requestedQueryCost: cost, actualQueryCost: null, throttleStatus: throttleStatus() } },
 				});
 			}
-			const { query, variables } = JSON.parse(raw) as { query: string; variables: Record<string, unknown> };
+			const { query, variables } = JSON.parse(raw) as { query: string; variables: Variables };
 			if (query.includes('discountRedeemCodeBulkAdd(') && ++state.bulkAdds === options.failBulkAdd) {
 				return send(500, { errors: [{ message: 'Internal error. Looks like something went wrong on our end.' }] });
 			}
