@@ -1,10 +1,12 @@
 /**
- * Shopify GraphQL Admin API: one basic code discount per pool and terms (discountCodeBasicCreate,
- * made with the first code: percentage or fixed amount off the order, usage limit 1 per code, once
- * per customer, from now until the codes' Valid Until), the other codes added to it in bulk
- * (discountRedeemCodeBulkAdd, at most 250 a call), which runs in the background:
- * discountRedeemCodeBulkCreation is polled until done and names each code's errors.
- * A THROTTLED answer is waited out from its throttleStatus (restoreRate points a second).
+ * Shopify GraphQL Admin API: one basic code discount per pool and terms (discountCodeBasicCreate
+ * with the first code, recorded before any other code is added to it: percentage or fixed amount
+ * off the order, usage limit 1 per code, once per customer, from now until the codes' Valid
+ * Until), the other codes added to it in bulk (discountRedeemCodeBulkAdd, at most 250 a call),
+ * which runs in the background: discountRedeemCodeBulkCreation is polled until done and names
+ * each code's errors. A code it calls taken that is in this discount already (added by a call
+ * whose answer was lost) counts as created. A THROTTLED answer is waited out from its
+ * throttleStatus (restoreRate points a second).
  */
 import { isoUtc } from '../time';
 import type { CodeInput, Millis, ShopMark } from '../store';
@@ -41,6 +43,9 @@ const BULK_ADD = `mutation AddCodes($discountId: ID!, $codes: [DiscountRedeemCod
 		bulkCreation { id }
 		userErrors { code field message }
 	}
+}`;
+const BY_CODE = `query DiscountByCode($code: String!) {
+	codeDiscountNodeByCode(code: $code) { id }
 }`;
 const BULK_STATUS = `query BulkCreation($id: ID!) {
 	discountRedeemCodeBulkCreation(id: $id) {
@@ -113,6 +118,12 @@ export function shopifyCodes(http: ShopHttp, shopSubdomain: string, wait: Wait =
 		throw new ShopError(`Shopify did not create the discount: ${messages(userErrors) || 'no reason given'}`);
 	}
 
+	/** A code the shop calls taken that is in this discount already: added by a call whose answer was lost. */
+	async function inDiscount(code: string, discount: string): Promise<boolean> {
+		const found = await graphql<{ codeDiscountNodeByCode: { id: string } | null }>(BY_CODE, { code });
+		return found.codeDiscountNodeByCode?.id === discount;
+	}
+
 	async function bulkAdd(discount: string, codes: CodeInput[]): Promise<ShopMark[]> {
 		const added = await graphql<{ discountRedeemCodeBulkAdd: { bulkCreation?: { id: string }; userErrors: UserError[] } }>(BULK_ADD, {
 			discountId: discount,
@@ -131,12 +142,13 @@ export function shopifyCodes(http: ShopHttp, shopSubdomain: string, wait: Wait =
 			const bulk = status.discountRedeemCodeBulkCreation;
 			if (!bulk) throw new ShopError(`Shopify does not know the bulk creation ${creation.id}`);
 			if (!bulk.done) continue;
-			return bulk.codes.nodes.map(
-				(n): ShopMark =>
-					n.errors.length > 0 || !n.discountRedeemCode
-						? { code: n.code, state: 'refused', error: messages(n.errors) || 'not created' }
-						: { code: n.code, state: 'created', shopId: n.discountRedeemCode.id, shopDiscount: discount },
-			);
+			const marks: ShopMark[] = [];
+			for (const n of bulk.codes.nodes) {
+				if (n.discountRedeemCode && n.errors.length === 0) marks.push({ code: n.code, state: 'created', shopId: n.discountRedeemCode.id, shopDiscount: discount });
+				else if (await inDiscount(n.code, discount)) marks.push({ code: n.code, state: 'created', shopDiscount: discount });
+				else marks.push({ code: n.code, state: 'refused', error: messages(n.errors) || 'not created' });
+			}
+			return marks;
 		}
 		throw new ShopError(`Shopify has not finished the bulk creation ${creation.id}; its codes stay pending`);
 	}
@@ -145,9 +157,9 @@ export function shopifyCodes(http: ShopHttp, shopSubdomain: string, wait: Wait =
 		batchSize: SHOPIFY_BULK,
 		async create(codes, discount, title, now) {
 			if (discount) return { discount, marks: await bulkAdd(discount, codes) };
+			// The discount alone first: it is recorded before any code is added to it.
 			const made = await createDiscount(codes[0], title, now);
-			if (!made.discount || codes.length === 1) return { discount: made.discount, marks: [made.mark] };
-			return { discount: made.discount, marks: [made.mark, ...(await bulkAdd(made.discount, codes.slice(1)))] };
+			return { discount: made.discount, marks: [made.mark] };
 		},
 	};
 }

@@ -182,22 +182,47 @@ describe('Coupon > Create in Shop: Shopify', () => {
 			await runCoupon(ts, { operation: 'generate', pool: pool('resume'), count: 600, ...percent20, createInShop: true, shop: 'shopify' }),
 		);
 		assert.match(failed.message, /Shopify answered 500/);
-		assert.match(String(failed.description), /350 codes of pool "resume" are not in the shop yet.*Sync to Shop/);
-		assert.equal(shop.created.length, 250);
+		assert.match(String(failed.description), /349 codes of pool "resume" are not in the shop yet.*Sync to Shop/);
+		assert.equal(shop.created.length, 251, 'the discount with its first code, and one bulk add of 250');
 		const status = ok(await runCoupon(ts, { operation: 'status', pool: pool('resume') }));
-		assert.deepEqual([status.total, status.free, status.notInShop], [600, 250, 350]);
+		assert.deepEqual([status.total, status.free, status.notInShop], [600, 251, 349]);
 
 		const handed = await assignAll(ts, 'resume', 3);
 		const created = new Set(shop.created.map((c) => c.toUpperCase()));
 		assert.ok(handed.every((code) => created.has(code)), 'only codes the shop created are handed out');
 
 		const synced = ok(await runCoupon(ts, { operation: 'sync', pool: pool('resume'), shop: 'shopify' }));
-		assert.deepEqual(synced, { pool: 'resume', created: 350, refused: 0, refusedCodes: [], notInShop: 0 });
+		assert.deepEqual(synced, { pool: 'resume', created: 349, refused: 0, refusedCodes: [], notInShop: 0 });
 		assert.equal(shop.created.length, 600);
 		assert.equal(new Set(shop.created).size, 600, 'no code sent twice');
 		assert.equal(shop.discounts.length, 1, 'the codes went to the discount made before');
 		assert.ok([...shop.codes.values()].every((c) => c.discountId === shop.discounts[0].id));
 		assert.equal((await ts.store.poolStatus('resume', clock.now())).free, 597);
+	});
+
+	it('records as created, not refused, the codes a bulk add made in the discount when its answer was lost', async () => {
+		const ts = await newStore();
+		const shop = await shopify({ failDonePoll: true, pollsBeforeDone: 0, taken: ['LOST-OTHER'] });
+		const failed = failure(
+			await runCoupon(ts, {
+				operation: 'import',
+				pool: pool('lost'),
+				source: 'list',
+				codes: 'LOST-1 LOST-2 LOST-3 LOST-OTHER',
+				...percent20,
+				createInShop: true,
+				shop: 'shopify',
+			}),
+		);
+		assert.match(failed.message, /Shopify answered 502/);
+		assert.deepEqual(shop.created, ['LOST-1', 'LOST-2', 'LOST-3'], 'the shop made the codes; the node never heard');
+		assert.equal((await ts.store.poolStatus('lost', clock.now())).notInShop, 3);
+
+		const synced = ok(await runCoupon(ts, { operation: 'sync', pool: pool('lost'), shop: 'shopify' }));
+		assert.deepEqual([synced.created, synced.refused, synced.notInShop], [2, 1, 0]);
+		assert.deepEqual((synced.refusedCodes as IDataObject[]).map((r) => r.code), ['LOST-OTHER'], "a code of another discount stays refused");
+		assert.deepEqual(shop.created, ['LOST-1', 'LOST-2', 'LOST-3'], 'nothing created twice');
+		assert.deepEqual((await assignAll(ts, 'lost', 4)).sort(), ['EMPTY', 'LOST-1', 'LOST-2', 'LOST-3']);
 	});
 
 	it('refuses Create in Shop without a discount, and writes nothing', async () => {

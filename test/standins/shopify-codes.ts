@@ -12,6 +12,9 @@
  * .code THROTTLED and extensions.cost.throttleStatus, as Shopify does.
  * `throttleAt`: those requests (1-based) are throttled whatever the bucket holds (it is then empty).
  * `failBulkAdd` answers the bulk add with that number (1-based) with 500 once: a partial failure.
+ * codeDiscountNodeByCode: the discount that holds a code, or null.
+ * `failDonePoll`: the first poll that finds its bulk creation done (the codes are created) is
+ * answered 500: an answer lost after the shop did the work.
  * `pollsBeforeDone`: polls of a bulk creation answered not done yet (default 1).
  */
 import * as http from 'node:http';
@@ -39,6 +42,7 @@ interface Options {
 	failBulkAdd?: number;
 	throttleAt?: number[];
 	pollsBeforeDone?: number;
+	failDonePoll?: boolean;
 }
 
 const GID = 'gid://shopify';
@@ -48,6 +52,7 @@ interface Variables {
 	codes?: Array<{ code: string }>;
 	discountId?: string;
 	id?: string;
+	code?: string;
 }
 
 export async function shopifyCodesStandIn(options: Options = {}): Promise<ShopifyCodesStandIn> {
@@ -105,6 +110,11 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 			bulks.set(id, { polls: 0, codes, discountId: String(variables.discountId) });
 			return { discountRedeemCodeBulkAdd: { bulkCreation: { id }, userErrors: [] } };
 		}
+		if (query.includes('codeDiscountNodeByCode(')) {
+			state.calls.push('codeDiscountNodeByCode');
+			const held = state.codes.get(String(variables.code).toUpperCase());
+			return { codeDiscountNodeByCode: held ? { id: held.discountId } : null };
+		}
 		if (query.includes('discountRedeemCodeBulkCreation(')) {
 			state.calls.push('discountRedeemCodeBulkCreation');
 			const bulk = bulks.get(String(variables.id));
@@ -160,7 +170,12 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 			}
 			available -= cost;
 			try {
-				send(200, { data: answer(query, variables), extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: throttleStatus() } } });
+				const data = answer(query, variables) as { discountRedeemCodeBulkCreation?: { done: boolean } | null };
+				if (options.failDonePoll && data.discountRedeemCodeBulkCreation?.done) {
+					options.failDonePoll = false;
+					return send(502, { errors: [{ message: 'Bad Gateway' }] });
+				}
+				send(200, { data, extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: throttleStatus() } } });
 			} catch (error) {
 				send(200, { errors: [{ message: (error as Error).message }] });
 			}
