@@ -6,6 +6,7 @@ import { customerIdOf, oneOf, requireText, textItems, wholeNumber } from './chec
 import { codeKey, invisibleIn } from './codes';
 import { InputError, quote } from './errors';
 import { MAX_CODE_LENGTH, MAX_NAME_LENGTH } from './limits';
+import { requireShopDiscount } from './shopcodes';
 import { normalizeCurrency, normalizeDecimal } from './money';
 import type { ClaimOutcome, ClaimRequest, CodeInput, Store } from './store';
 import { addDuration, instantIn, isoUtc, normalizeAmount, parseInstant, TIME_UNITS, type TimeUnit } from './time';
@@ -66,6 +67,8 @@ export interface GenerateInput {
 	length?: unknown;
 	discount?: Discount;
 	validUntil?: unknown;
+	/** The codes are to be created in the shop: pending until it has (shopcodes/index.ts). */
+	inShop?: boolean;
 }
 
 export function randomCode(prefix: string, length: number, alphabet = UNAMBIGUOUS_ALPHABET): string {
@@ -84,13 +87,14 @@ export async function generateCodes(store: Store, now: number, input: GenerateIn
 		throw new InputError('length', `${length} characters are too few for ${count} unique codes`, 'Use more characters.');
 	}
 	const validUntil = input.validUntil === undefined || input.validUntil === '' ? undefined : parseInstant(input.validUntil, 'validUntil');
+	if (input.inShop) requireShopDiscount(input.discount ?? {});
 	await store.ensurePools([pool], now);
 	const codes: string[] = [];
 	for (let attempt = 0; codes.length < count && attempt < 10; attempt++) {
 		const batch = new Set<string>();
 		while (batch.size < count - codes.length) batch.add(randomCode(prefix, length));
 		const candidates = [...batch];
-		const { skipped } = await store.addCodes(pool, candidates.map((code) => ({ code, ...input.discount, validUntil })), now);
+		const { skipped } = await store.addCodes(pool, candidates.map((code) => ({ code, ...input.discount, validUntil })), now, input.inShop);
 		const taken = new Set(skipped);
 		codes.push(...candidates.filter((c) => !taken.has(c)));
 	}
@@ -101,16 +105,17 @@ export async function generateCodes(store: Store, now: number, input: GenerateIn
 export async function importCodes(
 	store: Store,
 	now: number,
-	input: { pool: unknown; codes: unknown; discount?: Discount; validUntil?: unknown; createPool: boolean },
+	input: { pool: unknown; codes: unknown; discount?: Discount; validUntil?: unknown; createPool: boolean; inShop?: boolean },
 ): Promise<{ pool: string; added: number; skipped: number; skippedCodes: string[] }> {
 	const pool = poolName(input.pool);
 	const list = textItems(input.codes);
 	if (list.length === 0) throw new InputError('codes', 'no code to import', 'Paste codes one per line or separated by commas, or map a field of the items.');
 	const validUntil = input.validUntil === undefined || input.validUntil === '' ? undefined : parseInstant(input.validUntil, 'validUntil');
 	const codes: CodeInput[] = list.map((c, i) => ({ code: normalizeCode(c, `codes[${i}]`), ...input.discount, validUntil }));
+	if (input.inShop) requireShopDiscount(input.discount ?? {});
 	if (input.createPool) await store.ensurePools([pool], now);
 	const unique = [...firstByKey(codes).values()];
-	const { added, skipped } = await store.addCodes(pool, unique, now);
+	const { added, skipped } = await store.addCodes(pool, unique, now, input.inShop);
 	const dupes = codes.length - unique.length;
 	return { pool, added, skipped: skipped.length + dupes, skippedCodes: skipped };
 }

@@ -167,6 +167,27 @@ export interface PoolStatus {
 	assigned: number;
 	redeemed: number;
 	expired: number;
+	/** Codes to be created in the shop that it has not created yet: never handed out until it has. */
+	notInShop: number;
+	/** Codes the shop refused: never handed out. */
+	refusedByShop: number;
+}
+
+/** A code to be created in the shop, with the terms it was stored with. */
+export type PendingShopCode = CodeInput;
+
+/** The shop's discount that codes with these terms belong to. */
+export interface ShopDiscount extends Omit<CodeInput, 'code'> {
+	shopDiscount: string;
+}
+
+/** What the shop made of a code: created (with its id in the shop) or refused (with the reason). */
+export interface ShopMark {
+	code: string;
+	state: 'created' | 'refused';
+	shopId?: string;
+	shopDiscount?: string;
+	error?: string;
 }
 
 export interface RedeemRequest {
@@ -402,8 +423,14 @@ export interface Store {
 
 	listPools(search?: string): Promise<PoolRow[]>;
 	ensurePools(names: string[], now: Millis): Promise<PoolRow[]>;
-	/** Inserts codes not yet in the pool; returns how many were added and which were skipped. */
-	addCodes(pool: string, codes: CodeInput[], now: Millis): Promise<{ added: number; skipped: string[] }>;
+	/** Inserts codes not yet in the pool (inShop: as pending creation in the shop); returns how many were added and which were skipped. */
+	addCodes(pool: string, codes: CodeInput[], now: Millis, inShop?: boolean): Promise<{ added: number; skipped: string[] }>;
+	/** Codes of the pool still to be created in the shop, oldest first. */
+	pendingShopCodes(pool: string, limit: number): Promise<PendingShopCode[]>;
+	/** The shop discounts that codes of the pool were created in, per terms. */
+	shopDiscounts(pool: string): Promise<ShopDiscount[]>;
+	/** Records what the shop made of codes still pending; returns how many changed. */
+	markShopCodes(pool: string, marks: ShopMark[]): Promise<number>;
 	claimCodes(pool: string, requests: ClaimRequest[], now: Millis): Promise<ClaimOutcome[]>;
 	poolStatus(pool: string, now: Millis): Promise<PoolStatus>;
 	redeemCodes(requests: RedeemRequest[], now: Millis): Promise<RedeemOutcome[]>;

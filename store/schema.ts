@@ -393,6 +393,20 @@ export const MIGRATIONS: Migration[] = [
 		// A held-out entry counts for the policy but the customer did not enter; every row so far entered or was skipped.
 		statements: [`ALTER TABLE guard_entries ADD COLUMN held_out SMALLINT NOT NULL DEFAULT 0`],
 	},
+	{
+		version: 9,
+		name: 'coupon codes created in the shop',
+		statements: [
+			// NULL: a code of this store only. 'pending': to be created in the shop, 'created' there
+			// (shop_id), 'refused' by it (shop_error); only NULL and 'created' codes are handed out.
+			// shop_discount: the shop's discount the code belongs to. Every code so far stays as it was.
+			`ALTER TABLE coupon_codes ADD COLUMN shop_state TEXT`,
+			`ALTER TABLE coupon_codes ADD COLUMN shop_id TEXT`,
+			`ALTER TABLE coupon_codes ADD COLUMN shop_discount TEXT`,
+			`ALTER TABLE coupon_codes ADD COLUMN shop_error TEXT`,
+			`CREATE INDEX coupon_codes_shop_pending ON coupon_codes (pool_id, id) WHERE shop_state = 'pending'`,
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -7,6 +7,7 @@ import type {
 	BirthdayQuery,
 	ClaimRequest,
 	CodeInput,
+	ShopMark,
 	DueQuery,
 	ForgetRequest,
 	GuardRequest,
@@ -136,8 +137,20 @@ export class SqlStore implements Store {
 		return this.write((q) => coupons.ensurePools(q, names, now));
 	}
 
-	addCodes(pool: string, codes: CodeInput[], now: Millis) {
-		return this.write((q) => coupons.addCodes(q, pool, codes, now));
+	addCodes(pool: string, codes: CodeInput[], now: Millis, inShop = false) {
+		return this.write((q) => coupons.addCodes(q, pool, codes, now, inShop));
+	}
+
+	pendingShopCodes(pool: string, limit: number) {
+		return this.read((q) => coupons.pendingShopCodes(q, pool, limit));
+	}
+
+	shopDiscounts(pool: string) {
+		return this.read((q) => coupons.shopDiscounts(q, pool));
+	}
+
+	markShopCodes(pool: string, marks: ShopMark[]) {
+		return this.write((q) => coupons.markShopCodes(q, pool, marks));
 	}
 
 	claimCodes(pool: string, requests: ClaimRequest[], now: Millis) {

@@ -13,12 +13,12 @@
  */
 import type { ClaimRequest } from '../../core/store';
 import type { Querier, Row } from '../driver';
-import { holderKey } from '../sql/util';
+import { holderKey, IN_SHOP } from '../sql/util';
 
 /** Waiting claims per batch, at most: each round waits for other transactions to end. */
 const MAX_WAITING_ROUNDS = 10;
 
-const FREE = 'pool_id = $1 AND assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $2)';
+const FREE = `pool_id = $1 AND assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $2) AND ${IN_SHOP}`;
 
 function claimStatement(columns: string, lock: 'FOR UPDATE SKIP LOCKED' | 'FOR UPDATE'): string {
 	return `WITH req AS (

@@ -10,10 +10,12 @@ import type {
 	PoolStatus,
 	RedeemOutcome,
 	RedeemRequest,
+	ShopDiscount,
+	ShopMark,
 } from '../../core/store';
 import type { Dialect, Querier, Row } from '../driver';
 import { claimFreeCodes } from '../postgres/claims';
-import { holderKey, inKeyOrder, likePattern, nil, num, opt, placeholders, str } from './util';
+import { holderKey, IN_SHOP, inKeyOrder, likePattern, nil, num, opt, placeholders, str } from './util';
 
 const toPool = (row: Row): PoolRow => ({ id: Number(row.id), name: String(row.name), createdAt: Number(row.created_at) });
 
@@ -46,15 +48,18 @@ export async function ensurePools(q: Querier, names: string[], now: Millis): Pro
 
 /** The INSERT of `rows` codes; a pool fills 1,000 codes a statement. */
 function insertCodesSql(rows: number): string {
-	const values = Array.from({ length: rows }, (_, i) => `(${placeholders(i * 9 + 1, 9)})`).join(', ');
-	return `INSERT INTO coupon_codes (pool_id, code, code_key, discount_kind, discount_value, currency, minimum_order, valid_until, added_at)
+	const values = Array.from({ length: rows }, (_, i) => `(${placeholders(i * 10 + 1, 10)})`).join(', ');
+	return `INSERT INTO coupon_codes (pool_id, code, code_key, discount_kind, discount_value, currency, minimum_order, valid_until, added_at, shop_state)
 		VALUES ${values} ON CONFLICT (pool_id, code_key) DO NOTHING RETURNING code_key`;
 }
 const ADD_CHUNK = 1000;
 const INSERT_CHUNK = insertCodesSql(ADD_CHUNK);
 
-/** Inserts codes whose key the pool does not hold yet, 1,000 rows a statement; a later code with a key seen before is skipped. */
-export async function addCodes(q: Querier, pool: string, codes: CodeInput[], now: Millis): Promise<{ added: number; skipped: string[] }> {
+/**
+ * Inserts codes whose key the pool does not hold yet, 1,000 rows a statement; a later code with a
+ * key seen before is skipped. inShop: the codes wait for the shop to create them ('pending').
+ */
+export async function addCodes(q: Querier, pool: string, codes: CodeInput[], now: Millis, inShop = false): Promise<{ added: number; skipped: string[] }> {
 	const id = await poolId(q, pool);
 	const keys = codes.map((c) => codeKey(c.code));
 	const first = new Map<string, CodeInput>();
@@ -65,7 +70,7 @@ export async function addCodes(q: Querier, pool: string, codes: CodeInput[], now
 		const chunk = rows.slice(from, from + ADD_CHUNK);
 		const inserted = await q.all(
 			chunk.length === ADD_CHUNK ? INSERT_CHUNK : insertCodesSql(chunk.length),
-			chunk.flatMap(([key, c]) => [id, c.code, key, nil(c.discountKind), nil(c.discountValue), nil(c.currency), nil(c.minimumOrder), nil(c.validUntil), now]),
+			chunk.flatMap(([key, c]) => [id, c.code, key, nil(c.discountKind), nil(c.discountValue), nil(c.currency), nil(c.minimumOrder), nil(c.validUntil), now, inShop ? 'pending' : null]),
 		);
 		for (const row of inserted) added.add(String(row.code_key));
 	}
@@ -129,7 +134,7 @@ export async function claimCodes(
 			`UPDATE coupon_codes SET assigned_to = $1, assignment_key = $2, assigned_at = $3, expires_at = $4
 			WHERE id = (
 				SELECT id FROM coupon_codes
-				WHERE pool_id = $5 AND assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $3)
+				WHERE pool_id = $5 AND assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $3) AND ${IN_SHOP}
 				ORDER BY id LIMIT 1
 			)
 			RETURNING ${CODE_COLUMNS}`,
@@ -143,12 +148,14 @@ export async function poolStatus(q: Querier, pool: string, now: Millis): Promise
 	const id = await poolId(q, pool);
 	const row = (await q.get(
 		`SELECT COUNT(*) AS total,
-			SUM(CASE WHEN assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $2) THEN 1 ELSE 0 END) AS free,
+			SUM(CASE WHEN assigned_to IS NULL AND redeemed_at IS NULL AND (valid_until IS NULL OR valid_until > $2) AND ${IN_SHOP} THEN 1 ELSE 0 END) AS free,
 			SUM(CASE WHEN assigned_to IS NOT NULL THEN 1 ELSE 0 END) AS assigned,
 			SUM(CASE WHEN redeemed_at IS NOT NULL THEN 1 ELSE 0 END) AS redeemed,
 			SUM(CASE WHEN (assigned_to IS NULL AND redeemed_at IS NULL AND valid_until IS NOT NULL AND valid_until <= $2)
 				OR (assigned_to IS NOT NULL AND redeemed_at IS NULL AND expires_at IS NOT NULL AND expires_at <= $2)
-				THEN 1 ELSE 0 END) AS expired
+				THEN 1 ELSE 0 END) AS expired,
+			SUM(CASE WHEN shop_state = 'pending' THEN 1 ELSE 0 END) AS not_in_shop,
+			SUM(CASE WHEN shop_state = 'refused' THEN 1 ELSE 0 END) AS refused_by_shop
 		FROM coupon_codes WHERE pool_id = $1`,
 		[id, now],
 	))!;
@@ -159,7 +166,50 @@ export async function poolStatus(q: Querier, pool: string, now: Millis): Promise
 		assigned: num(row.assigned),
 		redeemed: num(row.redeemed),
 		expired: num(row.expired),
+		notInShop: num(row.not_in_shop),
+		refusedByShop: num(row.refused_by_shop),
 	};
+}
+
+const toTerms = (row: Row) => ({
+	discountKind: str(row.discount_kind) as 'percent' | 'fixed' | undefined,
+	discountValue: str(row.discount_value),
+	currency: str(row.currency),
+	minimumOrder: str(row.minimum_order),
+	validUntil: opt(row.valid_until),
+});
+
+export async function pendingShopCodes(q: Querier, pool: string, limit: number): Promise<CodeInput[]> {
+	const rows = await q.all(
+		`SELECT code, discount_kind, discount_value, currency, minimum_order, valid_until FROM coupon_codes
+		WHERE pool_id = $1 AND shop_state = 'pending' ORDER BY id LIMIT $2`,
+		[await poolId(q, pool), limit],
+	);
+	return rows.map((row) => ({ code: String(row.code), ...toTerms(row) }));
+}
+
+export async function shopDiscounts(q: Querier, pool: string): Promise<ShopDiscount[]> {
+	const rows = await q.all(
+		`SELECT DISTINCT discount_kind, discount_value, currency, minimum_order, valid_until, shop_discount FROM coupon_codes
+		WHERE pool_id = $1 AND shop_discount IS NOT NULL`,
+		[await poolId(q, pool)],
+	);
+	return rows.map((row) => ({ ...toTerms(row), shopDiscount: String(row.shop_discount) }));
+}
+
+/** Each mark changes a code only while it is pending: a code the shop created or refused stays so. */
+export async function markShopCodes(q: Querier, pool: string, marks: ShopMark[]): Promise<number> {
+	const id = await poolId(q, pool);
+	let changed = 0;
+	for (const mark of marks) {
+		const rows = await q.all(
+			`UPDATE coupon_codes SET shop_state = $1, shop_id = $2, shop_discount = $3, shop_error = $4
+			WHERE pool_id = $5 AND code_key = $6 AND shop_state = 'pending' RETURNING id`,
+			[mark.state, nil(mark.shopId), nil(mark.shopDiscount), nil(mark.error), id, codeKey(mark.code)],
+		);
+		changed += rows.length;
+	}
+	return changed;
 }
 
 /** Marks codes redeemed, found by their key; the outcome names the code as the pool holds it. */

@@ -38,3 +38,9 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /** A customer's assignment key as one string: the same key of two customers is two assignments. */
 export const holderKey = (customerId: string, key: string): string => JSON.stringify([customerId, key]);
+
+/**
+ * A coupon code that may be handed out: one of this store only, or one the shop has created.
+ * Codes pending creation in the shop, and codes it refused, are never handed out.
+ */
+export const IN_SHOP = `(shop_state IS NULL OR shop_state = 'created')`;

@@ -194,7 +194,7 @@ describe('Coupon node: Assign From Pool', () => {
 			coupons(later.outputItems('Coupon')).map((c) => [c.code, c.reused, c.assignedAt]),
 			[[codes[0], true, T0]],
 		);
-		assert.deepEqual(await ts.store.poolStatus('thanks', clock.now()), { pool: 'thanks', total: 5, free: 3, assigned: 2, redeemed: 0, expired: 0 });
+		assert.deepEqual(await ts.store.poolStatus('thanks', clock.now()), { pool: 'thanks', total: 5, free: 3, assigned: 2, redeemed: 0, expired: 0, notInShop: 0, refusedByShop: 0 });
 
 		// Once c1 has used the code in an order, the code still comes back, now flagged as redeemed.
 		ok(await runCoupon(ts, { operation: 'redeem', code: codes[0] }, [{}]));
@@ -478,7 +478,7 @@ describe('Coupon node: Generate Codes', () => {
 		const again = ok(await runCoupon(ts, { ...params, count: 200 }, [{}]));
 		const more = again.outputItems('Coupon')[0].json.codes as string[];
 		assert.equal(new Set([...codes, ...more]).size, 500);
-		assert.deepEqual(await ts.store.poolStatus('spring', clock.now()), { pool: 'spring', total: 500, free: 500, assigned: 0, redeemed: 0, expired: 0 });
+		assert.deepEqual(await ts.store.poolStatus('spring', clock.now()), { pool: 'spring', total: 500, free: 500, assigned: 0, redeemed: 0, expired: 0, notInShop: 0, refusedByShop: 0 });
 	});
 
 	it('uses 8 characters and no prefix by default, and carries the discount to the assigned coupon', async () => {
@@ -506,7 +506,7 @@ describe('Coupon node: Generate Codes', () => {
 		clock.set('2026-03-02T12:00:00Z');
 		const result = ok(await runCoupon(ts, assignParams('brief'), [customerItem('late')]));
 		assert.equal(result.outputItems('Coupon', 1).length, 1);
-		assert.deepEqual(await ts.store.poolStatus('brief', clock.now()), { pool: 'brief', total: 2, free: 0, assigned: 0, redeemed: 0, expired: 2 });
+		assert.deepEqual(await ts.store.poolStatus('brief', clock.now()), { pool: 'brief', total: 2, free: 0, assigned: 0, redeemed: 0, expired: 2, notInShop: 0, refusedByShop: 0 });
 	});
 
 	it('reads a Valid Until without an offset in the workflow time zone', async () => {
@@ -578,7 +578,7 @@ describe('Coupon node: Import Codes', () => {
 			skippedCodes: ['Summer-1', 'shop-001'],
 		});
 		assert.deepEqual(out[0].pairedItem, items.map((_, item) => ({ item })));
-		assert.deepEqual(await ts.store.poolStatus('shop', clock.now()), { pool: 'shop', total: 4, free: 4, assigned: 0, redeemed: 0, expired: 0 });
+		assert.deepEqual(await ts.store.poolStatus('shop', clock.now()), { pool: 'shop', total: 4, free: 4, assigned: 0, redeemed: 0, expired: 0, notInShop: 0, refusedByShop: 0 });
 
 		// Importing the same file again adds nothing.
 		const again = ok(await runCoupon(ts, importParams('shop'), items)).outputItems('Coupon')[0].json;
@@ -694,7 +694,7 @@ describe('Coupon node: Pool Status', () => {
 		};
 		try {
 			const result = ok(await runCoupon(ts, { operation: 'status', pool: pool('stat') }, [{ a: 1 }, { a: 2 }]));
-			const expected = { pool: 'stat', total: 6, free: 3, assigned: 2, redeemed: 1, expired: 2 };
+			const expected = { pool: 'stat', total: 6, free: 3, assigned: 2, redeemed: 1, expired: 2, notInShop: 0, refusedByShop: 0 };
 			assert.deepEqual(json(result.outputItems('Coupon')), [expected, expected]);
 			assert.deepEqual(paired(result.outputItems('Coupon')), [{ item: 0 }, { item: 1 }]);
 			assert.deepEqual(calls, ['stat'], 'one count per pool, not per item');

@@ -176,6 +176,56 @@ export function couponsContract(factory: StoreFactory): void {
 			});
 		});
 
+		describe('codes created in the shop', () => {
+			it('hands out only codes the shop created: pending and refused codes never go to a customer', async () => {
+				await store.ensurePools(['shop-made'], T0);
+				assert.deepEqual(await store.addCodes('shop-made', codes(3, 'SM'), T0, true), { added: 3, skipped: [] });
+				assert.deepEqual(await store.addCodes('shop-made', [{ code: 'LOCAL1' }], T0), { added: 1, skipped: [] });
+				const [local, none] = await store.claimCodes('shop-made', [{ customerId: 'c1', key: 'k' }, { customerId: 'c2', key: 'k' }], T0);
+				assert.equal(codeOf(local), 'LOCAL1', 'a code of this store only is handed out as before');
+				assert.equal(codeOf(none), 'POOL EMPTY', 'no code the shop has not created yet');
+				assert.deepEqual(
+					(await store.pendingShopCodes('shop-made', 10)).map((c) => c.code),
+					['SM000', 'SM001', 'SM002'],
+				);
+
+				const marked = await store.markShopCodes('shop-made', [
+					{ code: 'SM000', state: 'refused', error: 'Code must be unique' },
+					{ code: 'sm001', state: 'created', shopId: 'gid://shopify/DiscountRedeemCode/1', shopDiscount: 'gid://shopify/DiscountCodeNode/7' },
+				]);
+				assert.equal(marked, 2);
+				assert.equal(await store.markShopCodes('shop-made', [{ code: 'SM000', state: 'created', shopId: 'late' }]), 0, 'a refused code stays refused');
+				assert.deepEqual(
+					(await store.pendingShopCodes('shop-made', 10)).map((c) => c.code),
+					['SM002'],
+				);
+				assert.deepEqual((await store.shopDiscounts('shop-made')).map((d) => d.shopDiscount), ['gid://shopify/DiscountCodeNode/7']);
+				const status = await store.poolStatus('shop-made', T0);
+				assert.deepEqual([status.total, status.free, status.assigned, status.notInShop, status.refusedByShop], [4, 1, 1, 1, 1]);
+
+				const claims = await store.claimCodes('shop-made', [{ customerId: 'c3', key: 'k' }, { customerId: 'c4', key: 'k' }, { customerId: 'c5', key: 'k' }], T0);
+				assert.deepEqual(claims.map(codeOf), ['SM001', 'POOL EMPTY', 'POOL EMPTY'], 'only the code the shop created');
+			});
+
+			it('concurrent claims on a pool half created in the shop take only created codes, each once', async () => {
+				await store.ensurePools(['shop-race'], T0);
+				await store.addCodes('shop-race', codes(40, 'SR'), T0, true);
+				await store.markShopCodes(
+					'shop-race',
+					codes(40, 'SR').filter((_, i) => i % 2 === 0).map((c) => ({ code: c.code, state: 'created' as const, shopId: c.code })),
+				);
+				const batches = await Promise.all(
+					Array.from({ length: 8 }, (_, b) =>
+						store.claimCodes('shop-race', Array.from({ length: 5 }, (_, i) => ({ customerId: `r${b}-${i}`, key: 'k' })), T0),
+					),
+				);
+				const got = batches.flat().filter((o) => o.assigned).map(codeOf);
+				assert.equal(got.length, 20);
+				assert.equal(new Set(got).size, 20, 'no code twice');
+				assert.ok(got.every((code) => Number(code.slice(2)) % 2 === 0), 'only created codes');
+			});
+		});
+
 		describe('upgrade from schema 1', () => {
 			it('keeps pools, codes, assignments and redemptions, keys the codes and scopes keys to customers', async () => {
 				const pool = `(SELECT id FROM coupon_pools WHERE name = 'legacy')`;
@@ -193,7 +243,7 @@ export function couponsContract(factory: StoreFactory): void {
 				]);
 				try {
 					assert.equal(await old.schemaVersion(), SCHEMA_VERSION);
-					assert.deepEqual(await old.poolStatus('legacy', T0 + 1), { pool: 'legacy', total: 6, free: 4, assigned: 1, redeemed: 1, expired: 0 });
+					assert.deepEqual(await old.poolStatus('legacy', T0 + 1), { pool: 'legacy', total: 6, free: 4, assigned: 1, redeemed: 1, expired: 0, notInShop: 0, refusedByShop: 0 });
 
 					const [alice] = await old.claimCodes('legacy', [{ customerId: 'alice', key: 'key:spring' }], T0 + 1);
 					assert.ok(alice.assigned);
@@ -213,6 +263,30 @@ export function couponsContract(factory: StoreFactory): void {
 						skipped: ['strasse10', 'Äpfel'],
 					});
 					assert.equal((await old.poolStatus('legacy', T0 + 3)).total, 7, 'the invisible twin is kept as it was');
+				} finally {
+					await old.close();
+				}
+			});
+		});
+
+		describe('upgrade to coupon codes created in the shop', () => {
+			it('keeps every code of a store at schema 1 as a code of this store only, handed out as before', async () => {
+				const pool = `(SELECT id FROM coupon_pools WHERE name = 'before-shop')`;
+				const old = await factory.createAt(1, [
+					`INSERT INTO coupon_pools (name, created_at) VALUES ('before-shop', ${T0})`,
+					`INSERT INTO coupon_codes (pool_id, code, added_at, assigned_to, assignment_key, assigned_at, discount_kind, discount_value)
+					VALUES (${pool}, 'OLD-1', ${T0}, 'alice', 'customer:alice', ${T0}, 'percent', '15'), (${pool}, 'OLD-2', ${T0}, NULL, NULL, NULL, 'percent', '15')`,
+				]);
+				try {
+					assert.equal(await old.schemaVersion(), SCHEMA_VERSION);
+					assert.deepEqual(await old.poolStatus('before-shop', T0), {
+						pool: 'before-shop', total: 2, free: 1, assigned: 1, redeemed: 0, expired: 0, notInShop: 0, refusedByShop: 0,
+					});
+					assert.deepEqual(await old.pendingShopCodes('before-shop', 10), [], 'nothing to create in a shop');
+					const [alice, bob] = await old.claimCodes('before-shop', [{ customerId: 'alice', key: 'customer:alice' }, { customerId: 'bob', key: 'customer:bob' }], T0 + 1);
+					assert.ok(alice.assigned && bob.assigned);
+					assert.deepEqual([alice.code, alice.reused, alice.discountValue], ['OLD-1', true, '15']);
+					assert.deepEqual([bob.code, bob.reused], ['OLD-2', false]);
 				} finally {
 					await old.close();
 				}

@@ -310,6 +310,8 @@ export function storeContract(factory: StoreFactory): void {
 					assigned: 1,
 					redeemed: 1,
 					expired: 0,
+					notInShop: 0,
+					refusedByShop: 0,
 				});
 				const later = await store.poolStatus('status', T0 + DAY);
 				assert.equal(later.expired, 1, 'the unassigned code past its validity');

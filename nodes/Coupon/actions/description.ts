@@ -1,12 +1,13 @@
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import { poolLocator } from '../../shared/locators';
-import { storeCredentials } from '../../shared/store';
 import { gateOutputs } from '../../shared/outputs';
 import * as assign from './assign.operation';
 import * as generate from './generate.operation';
 import * as importCodes from './import.operation';
 import * as redeem from './redeem.operation';
 import * as status from './status.operation';
+import * as sync from './sync.operation';
+import { couponCredentials, shopFields } from './shop';
 
 export const description: INodeTypeDescription = {
 	displayName: 'Coupon',
@@ -15,14 +16,14 @@ export const description: INodeTypeDescription = {
 	group: ['transform'],
 	version: 1,
 	subtitle:
-		'={{ ({ assign: ($parameter["assignment"] === "each" ? "Assign a new code" : "Assign one code per customer"), generate: "Generate codes", import: "Import codes", status: "Pool status", redeem: "Mark redeemed" })[$parameter["operation"]] + ($parameter["operation"] !== "redeem" && (typeof $parameter["pool"] === "object" ? $parameter["pool"] && $parameter["pool"].value : $parameter["pool"]) ? ": " + (typeof $parameter["pool"] === "object" ? $parameter["pool"].value : $parameter["pool"]) : "") }}',
+		'={{ ({ assign: ($parameter["assignment"] === "each" ? "Assign a new code" : "Assign one code per customer"), generate: "Generate codes", import: "Import codes", status: "Pool status", redeem: "Mark redeemed", sync: "Sync to shop" })[$parameter["operation"]] + ($parameter["operation"] !== "redeem" && (typeof $parameter["pool"] === "object" ? $parameter["pool"] && $parameter["pool"].value : $parameter["pool"]) ? ": " + (typeof $parameter["pool"] === "object" ? $parameter["pool"].value : $parameter["pool"]) : "") }}',
 	description:
 		'Hands out unique coupon codes from a pool exactly once (the same customer, or the same customer with the same assignment key, always gets the same code back, so repeating a call never uses up a second code), and generates, imports, counts and redeems codes',
 	defaults: { name: 'Coupon' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
 	outputs: gateOutputs('$parameter["operation"] === "assign"', 'Assigned', 'Pool Empty'),
-	credentials: storeCredentials,
+	credentials: couponCredentials,
 	properties: [
 		{
 			displayName: 'Operation',
@@ -59,7 +60,13 @@ export const description: INodeTypeDescription = {
 					name: 'Pool Status',
 					value: 'status',
 					action: 'Count the codes of a coupon pool',
-					description: 'Total, free, assigned, redeemed and expired codes of the pool',
+					description: 'Total, free, assigned, redeemed and expired codes of the pool, and codes not in the shop yet or refused by it',
+				},
+				{
+					name: 'Sync to Shop',
+					value: 'sync',
+					action: 'Create the codes of a pool in the shop',
+					description: 'Creates the codes of the pool that are not in the shop yet (Create in Shop after a failed run); codes the shop created or refused are not sent again',
 				},
 			],
 			default: 'assign',
@@ -68,12 +75,14 @@ export const description: INodeTypeDescription = {
 			...poolLocator(
 				'The coupon pool. Generate Codes and Import Codes can create it; the other operations need a pool that exists.',
 			),
-			displayOptions: { show: { operation: ['assign', 'generate', 'import', 'status'] } },
+			displayOptions: { show: { operation: ['assign', 'generate', 'import', 'status', 'sync'] } },
 		},
 		...assign.properties,
 		...generate.properties,
 		...importCodes.properties,
 		...status.properties,
 		...redeem.properties,
+		...sync.properties,
+		...shopFields,
 	],
 };

@@ -3,6 +3,7 @@ import { generateCodes } from '../../../core/coupons';
 import type { Store } from '../../../core/store';
 import { errorItem, nodeError } from '../../shared/errors';
 import { nodeClock } from '../../shared/store';
+import { createInShopField, pushToShop } from './shop';
 import { discountFields, forOperations, locatorValue, readDiscount, readValidUntil, withFieldHint } from './fields';
 
 const show = forOperations('generate');
@@ -37,12 +38,17 @@ export const properties: INodeProperties[] = [
 		displayOptions: show,
 	},
 	...discountFields('generate'),
+	createInShopField('generate'),
 ];
 
-/** Generate Codes: runs once per execution, with the first item's parameters; one output item. */
+/**
+ * Generate Codes: runs once per execution, with the first item's parameters; one output item.
+ * Create in Shop: then every code of the pool not in the shop yet is created there.
+ */
 export async function execute(this: IExecuteFunctions, store: Store): Promise<INodeExecutionData[][]> {
 	const now = nodeClock().now();
 	try {
+		const inShop = this.getNodeParameter('createInShop', 0, false) as boolean;
 		const result = await generateCodes(store, now, {
 			pool: locatorValue(this, 'pool', 0),
 			count: this.getNodeParameter('count', 0),
@@ -50,8 +56,10 @@ export async function execute(this: IExecuteFunctions, store: Store): Promise<IN
 			length: this.getNodeParameter('length', 0, 8),
 			discount: readDiscount(this, 0),
 			validUntil: readValidUntil(this, 0),
+			inShop,
 		});
-		return [[{ json: { ...result }, pairedItem: { item: 0 } }]];
+		const shop = inShop ? { shop: await pushToShop(this, store, result.pool, now) } : {};
+		return [[{ json: { ...result, ...shop }, pairedItem: { item: 0 } }]];
 	} catch (error) {
 		if (!this.continueOnFail()) throw nodeError(this, withFieldHint(error), 0);
 		return [[errorItem(error, 0)]];

@@ -7,6 +7,7 @@ import type { Store } from '../../../core/store';
 import { errorItem, nodeError, prepareItems } from '../../shared/errors';
 import { fieldAt } from '../../shared/parameters';
 import { nodeClock } from '../../shared/store';
+import { createInShopField, pushToShop } from './shop';
 import { discountFields, forOperations, locatorValue, readDiscount, readValidUntil, withFieldHint } from './fields';
 
 const show = forOperations('import');
@@ -52,6 +53,7 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['import'], source: ['list'] } },
 	},
 	...discountFields('import'),
+	createInShopField('import'),
 ];
 
 /**
@@ -63,13 +65,14 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const source = this.getNodeParameter('source', 0, 'items') as 'items' | 'list';
 	let codes: string[] = [];
 	let failed: INodeExecutionData[] = [];
-	let settings: { pool: string; createPool: boolean; discount: ReturnType<typeof readDiscount>; validUntil?: number };
+	let settings: { pool: string; createPool: boolean; discount: ReturnType<typeof readDiscount>; validUntil?: number; inShop: boolean };
 	try {
 		settings = {
 			pool: poolName(locatorValue(this, 'pool', 0)),
 			createPool: this.getNodeParameter('createPool', 0, true) as boolean,
 			discount: readDiscount(this, 0),
 			validUntil: readValidUntil(this, 0),
+			inShop: this.getNodeParameter('createInShop', 0, false) as boolean,
 		};
 		if (source === 'list') {
 			const pasted = String(this.getNodeParameter('codes', 0, '') ?? '');
@@ -109,6 +112,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 			repeatedInInput: repeated,
 			alreadyInPool: result.skippedCodes.length,
 			skippedCodes: [...new Set([...repeats, ...result.skippedCodes])],
+			...(settings.inShop ? { shop: await pushToShop(this, store, result.pool, now) } : {}),
 		};
 		return [[...failed, { json, pairedItem: paired }]];
 	} catch (error) {

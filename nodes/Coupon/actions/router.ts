@@ -5,8 +5,9 @@ import * as generate from './generate.operation';
 import * as importCodes from './import.operation';
 import * as redeem from './redeem.operation';
 import * as status from './status.operation';
+import * as sync from './sync.operation';
 
-const operations = { assign, generate, import: importCodes, status, redeem } as const;
+const operations = { assign, generate, import: importCodes, status, redeem, sync } as const;
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
