@@ -5,6 +5,7 @@ import { phoneId } from '../../core/events/guest';
 import { InputError } from '../../core/errors';
 import type { CartRow, CustomerRow, ForgetReport, ForgetRequest, Millis, RecordOutcome } from '../../core/store';
 import type { Dialect, Querier, Row, SqlValue } from '../driver';
+import { recordProducts } from './products';
 import { CHECKED_IDENTITIES, emailIdentity, guestEmail, idIdentity, identitiesOf, suppress, suppressionHasher } from './suppression';
 import { nil, opt, placeholders, str } from './util';
 
@@ -247,6 +248,10 @@ export async function recordEvents(q: Querier, dialect: Dialect, events: Canonic
 			newCustomer = await upsertCustomer(q, customer, registeredAt, now);
 		}
 		const order = isOrder ? await recordOrder(q, event, occurredAt, now) : undefined;
+		if (event.type === 'product.updated' && event.product) {
+			const { id, name, categories = [] } = event.product;
+			await recordProducts(q, [{ id, ...(name !== undefined && { title: name }), categories, updatedAt: occurredAt }], now);
+		}
 		// A cart nobody is named for cannot be recovered: only its event is kept.
 		if (event.cart && customer) await recordCart(q, event, customer.id, occurredAt, now);
 		outcomes.push({ id: event.id, recorded: true, newCustomer, ...(order && { order }) });

@@ -9,6 +9,9 @@ const COUNTED = 'EXISTS (SELECT 1 FROM orders o WHERE o.source = x.source AND o.
  * Purchase history of one customer in [from, to): ONE statement (one round trip on PostgreSQL),
  * answered from the (customer_id, placed_at) indexes. Rows are tagged: totals per currency,
  * categories, product/sku pairs, coupon codes and promotions. Amounts are net of refunds.
+ * An order's categories are those its lines carried, and the catalog's categories of its products
+ * as the catalog holds them now (joined here, at read time): orders recorded before their products
+ * count too, and a product's changed categories apply to every order of it.
  */
 const PURCHASES_SQL = `
 	SELECT 'total' AS tag, currency AS a, NULL AS b, COUNT(*) AS orders, SUM(total_minor - refunded_minor) AS amount,
@@ -16,6 +19,9 @@ const PURCHASES_SQL = `
 	FROM orders WHERE ${WINDOW} AND counted = 1 GROUP BY currency
 	UNION ALL
 	SELECT DISTINCT 'category', category, NULL, 0, 0, 0, 0 FROM order_categories x WHERE ${WINDOW} AND ${COUNTED}
+	UNION ALL
+	SELECT DISTINCT 'category', c.category, NULL, 0, 0, 0, 0 FROM order_lines x JOIN product_categories c ON c.product_id = x.product_id
+	WHERE x.customer_id = $1 AND x.placed_at >= $2 AND x.placed_at < $3 AND ${COUNTED}
 	UNION ALL
 	SELECT DISTINCT 'line', product_id, sku, 0, 0, 0, 0 FROM order_lines x WHERE ${WINDOW} AND ${COUNTED}
 	UNION ALL
