@@ -530,19 +530,19 @@ export async function receiveDelivery(
 	}
 	const duplicate = () => respond(200, { status: 'duplicate', ...ids, message: 'This event was received before; it starts nothing again' });
 	const notStarted = (reason: string) => (outcome.recorded ? respond(200, { status: 'recorded', ...ids, reason }) : duplicate());
-	const products = catalog ? productIdsOf(event) : [];
-	if (catalog && products.length > 0) event = withCatalog(event, await catalog(products));
 	if (!hasCustomer(event)) return notStarted(NO_CUSTOMER_REASON);
-	const decision = startDecision(event, settings, outcome);
+	const products = catalog ? productIdsOf(event) : [];
+	const judged = catalog && products.length > 0 ? withCatalog(event, await catalog(products)) : event;
+	const decision = startDecision(judged, settings, outcome);
 	if (!decision.start) return notStarted(decision.reason);
 	// Test mode starts again on a redelivery and claims nothing, so testing never uses up a start.
 	// Otherwise the start is claimed per workflow: another workflow's trigger that recorded the event
 	// first does not stop this one, and a redelivery to this workflow starts nothing.
 	// Without a claimer, the first recording is the start.
-	if (!settings.startDuplicates && !(claimStart ? await claimStart(event) : outcome.recorded)) return duplicate();
+	if (!settings.startDuplicates && !(claimStart ? await claimStart(judged) : outcome.recorded)) return duplicate();
 
-	const item: CanonicalEvent & { raw?: unknown } = settings.includeRaw ? { ...event, raw: parseJsonBody(rawBody) } : event;
-	return { kind: 'start', event, item, body: { status: 'started', ...ids, ...(!outcome.recorded && { duplicate: true }) } };
+	const item: CanonicalEvent & { raw?: unknown } = settings.includeRaw ? { ...judged, raw: parseJsonBody(rawBody) } : judged;
+	return { kind: 'start', event: judged, item, body: { status: 'started', ...ids, ...(!outcome.recorded && { duplicate: true }) } };
 }
 
 function invalid(error: InputError): TriggerResponseBody {
