@@ -170,6 +170,42 @@ describe("template 04 with Shopify and WooCommerce orders whose lines carry only
 		assert.deepEqual(await members(ts), [WOO_CUSTOMER]);
 	});
 
+	it('Record Products reads mapped spreadsheet rows; a row older than the stored version changes nothing', async () => {
+		const ts = newStore();
+		const run = async (rows: IDataObject[]) => {
+			const result = await runWorkflow({
+				nodes: [
+					{ name: 'Rows', type: 'test.itemsSource', parameters: { items: JSON.stringify(rows) } },
+					{
+						name: 'Ledger',
+						type: packageNodeType('storefrontLedger'),
+						parameters: {
+							operation: 'products',
+							productFormat: 'mapped',
+							mapProductId: '={{ $json.ID }}',
+							mapCategories: '={{ $json.Categories }}',
+							mapTitle: '={{ $json.Name }}',
+							mapUpdatedAt: '={{ $json.Changed }}',
+						},
+					},
+				],
+				connections: connect(['Rows', 'Ledger']),
+				nodeTypes,
+				credentials: ts.credentials,
+			});
+			assert.equal(result.status, 'success', JSON.stringify(result.error));
+			return result.outputItems('Ledger')[0].json;
+		};
+		const first = await run([
+			{ ID: '93', Name: 'Flower dress', Categories: 'Girls, Dresses', Changed: '2026-04-02 10:00' },
+			{ ID: '94', Name: 'Chair', Categories: '', Changed: '' },
+		]);
+		assert.deepEqual([first.recorded, first.older, first.failed, first.items], [2, 0, 0, 2]);
+		const stale = await run([{ ID: '93', Name: 'Flower dress', Categories: 'Boys', Changed: '2026-04-01 10:00' }]);
+		assert.deepEqual([stale.recorded, stale.older], [0, 1]);
+		assert.deepEqual(await ts.store.productCategories(['93', '94']), { '93': ['Dresses', 'Girls'] });
+	});
+
 	it('Record Products refuses a product without an id, naming the item, and records nothing', async () => {
 		const ts = newStore();
 		const result = await runWorkflow({
