@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
 	'cart.updated',
 	'cart.item_added',
 	'product.viewed',
+	'product.updated',
 	'page.visited',
 	'subscription.changed',
 	'email.interacted',
@@ -93,9 +94,10 @@ export const ORDER_EVENT_TYPES: ReadonlySet<string> = new Set(['order.placed', '
 
 /**
  * Event types that may come without a customer: an order or checkout nobody can be named for (a
- * point-of-sale sale, an admin order without email or phone). It is recorded and starts nothing.
+ * point-of-sale sale, an admin order without email or phone), and a product of the shop's
+ * catalog. It is recorded and starts nothing.
  */
-export const ANONYMOUS_EVENT_TYPES: ReadonlySet<string> = new Set(['order.placed', 'order.updated', 'cart.updated']);
+export const ANONYMOUS_EVENT_TYPES: ReadonlySet<string> = new Set(['order.placed', 'order.updated', 'cart.updated', 'product.updated']);
 
 /** An event that names its customer. */
 export type CustomerEvent = CanonicalEvent & { customer: Customer };
@@ -114,6 +116,7 @@ export interface CanonicalEvent {
 	order?: Order;
 	cart?: Cart;
 	page?: { url: string };
+	/** product.updated: the product as the catalog should hold it now, `categories` all of them. */
 	product?: { id: string; sku?: string; name?: string; categories?: string[]; url?: string };
 	subscription?: { status: string; list?: string };
 	email?: { action: string; campaign?: string; link?: string };

@@ -72,6 +72,29 @@ export interface ForgetReport {
 	remains?: string;
 }
 
+// ---------------------------------------------------------------- product catalog
+
+/**
+ * One version of a product of the shop's catalog. Order lines name products by this id; an
+ * order's categories are those its lines carried plus the catalog's categories of its products
+ * now, so recording a product changes what orders recorded before it show too.
+ */
+export interface ProductRecord {
+	/** The product id as order lines carry it (Shopify and WooCommerce: the numeric product id). */
+	id: string;
+	title?: string;
+	/** Every category the product is in now; [] for none. */
+	categories: string[];
+	/** When this version was made: an older version recorded after a newer one changes nothing. */
+	updatedAt: Millis;
+}
+
+export interface ProductOutcome {
+	id: string;
+	/** false: the store holds a newer version of the product; nothing was written. */
+	applied: boolean;
+}
+
 // ---------------------------------------------------------------- purchases
 
 export interface PurchaseQuery {
@@ -409,6 +432,11 @@ export interface Store {
 	profiles(queries: ProfileQuery[], now: Millis): Promise<ProfileRows[]>;
 
 	purchases(queries: PurchaseQuery[]): Promise<PurchaseRows[]>;
+
+	/** Records versions of catalog products in one transaction; one outcome per product, in order. */
+	recordProducts(products: ProductRecord[], now: Millis): Promise<ProductOutcome[]>;
+	/** The catalog's categories of these products, by product id (products without any are left out). */
+	productCategories(productIds: string[]): Promise<Record<string, string[]>>;
 
 	listSegments(search?: string): Promise<SegmentRow[]>;
 	/** Creates segments that do not exist; returns all named, `created` true for those this call created. */

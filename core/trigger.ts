@@ -26,7 +26,7 @@
  * nothing. Subscribing to either topic, or to both, starts the workflow once per order, and a
  * Ledger backfill of the same order agrees.
  */
-import type { CanonicalEvent, CustomerEvent, EventType } from './event';
+import type { CanonicalEvent, CustomerEvent, EventType, Line } from './event';
 import { EVENT_TYPES, hasCustomer, isCountedOrder, OCCASION_TYPES } from './event';
 import { InputError } from './errors';
 import {
@@ -385,6 +385,34 @@ export type RecordEvent = (event: CanonicalEvent) => Promise<RecordOutcome>;
  */
 export type ClaimStart = (event: CustomerEvent) => Promise<boolean>;
 
+/** The categories the store's product catalog holds for these product ids, by id (products without any left out). */
+export type CatalogLookup = (productIds: string[]) => Promise<Record<string, string[]>>;
+
+/** The ids of the products an event names: its order and cart lines, and its product. */
+export function productIdsOf(event: CanonicalEvent): string[] {
+	const lines = [...(event.order?.lines ?? []), ...(event.cart?.lines ?? [])];
+	return [...new Set([...lines.map((line) => line.productId), ...(event.product ? [event.product.id] : [])])];
+}
+
+/**
+ * The event with each line (and its product) also in the categories the catalog holds for its
+ * product: a shop's order lines carry product ids only, and the filters and the workflow see the
+ * same categories Purchase Check does.
+ */
+export function withCatalog<T extends CanonicalEvent>(event: T, catalog: Record<string, string[]>): T {
+	const more = (id: string, categories: string[] = []) => {
+		const extra = Object.hasOwn(catalog, id) ? catalog[id] : [];
+		return extra.length === 0 ? categories : [...new Set([...categories, ...extra])];
+	};
+	const lines = (list: Line[]) => list.map((line) => ({ ...line, categories: more(line.productId, line.categories) }));
+	return {
+		...event,
+		...(event.order && { order: { ...event.order, lines: lines(event.order.lines) } }),
+		...(event.cart && { cart: { ...event.cart, lines: lines(event.cart.lines) } }),
+		...(event.product && { product: { ...event.product, categories: more(event.product.id, event.product.categories) } }),
+	};
+}
+
 /** Why an event without a customer starts nothing. */
 export const NO_CUSTOMER_REASON = 'the event names no customer (no customer id, email or phone): recorded, but there is nobody to start for';
 
@@ -458,6 +486,7 @@ export async function receiveDelivery(
 	settings: TriggerSettings,
 	record: RecordEvent,
 	claimStart?: ClaimStart,
+	catalog?: CatalogLookup,
 ): Promise<TriggerOutcome> {
 	const { headers, rawBody } = delivery;
 	const oversized = tooLarge(typeof rawBody === 'string' ? Buffer.byteLength(rawBody) : rawBody.byteLength, settings);
@@ -502,16 +531,18 @@ export async function receiveDelivery(
 	const duplicate = () => respond(200, { status: 'duplicate', ...ids, message: 'This event was received before; it starts nothing again' });
 	const notStarted = (reason: string) => (outcome.recorded ? respond(200, { status: 'recorded', ...ids, reason }) : duplicate());
 	if (!hasCustomer(event)) return notStarted(NO_CUSTOMER_REASON);
-	const decision = startDecision(event, settings, outcome);
+	const products = catalog ? productIdsOf(event) : [];
+	const judged = catalog && products.length > 0 ? withCatalog(event, await catalog(products)) : event;
+	const decision = startDecision(judged, settings, outcome);
 	if (!decision.start) return notStarted(decision.reason);
 	// Test mode starts again on a redelivery and claims nothing, so testing never uses up a start.
 	// Otherwise the start is claimed per workflow: another workflow's trigger that recorded the event
 	// first does not stop this one, and a redelivery to this workflow starts nothing.
 	// Without a claimer, the first recording is the start.
-	if (!settings.startDuplicates && !(claimStart ? await claimStart(event) : outcome.recorded)) return duplicate();
+	if (!settings.startDuplicates && !(claimStart ? await claimStart(judged) : outcome.recorded)) return duplicate();
 
-	const item: CanonicalEvent & { raw?: unknown } = settings.includeRaw ? { ...event, raw: parseJsonBody(rawBody) } : event;
-	return { kind: 'start', event, item, body: { status: 'started', ...ids, ...(!outcome.recorded && { duplicate: true }) } };
+	const item: CanonicalEvent & { raw?: unknown } = settings.includeRaw ? { ...judged, raw: parseJsonBody(rawBody) } : judged;
+	return { kind: 'start', event: judged, item, body: { status: 'started', ...ids, ...(!outcome.recorded && { duplicate: true }) } };
 }
 
 function invalid(error: InputError): TriggerResponseBody {

@@ -407,6 +407,26 @@ export const MIGRATIONS: Migration[] = [
 			`CREATE INDEX coupon_codes_shop_pending ON coupon_codes (pool_id, id) WHERE shop_state = 'pending'`,
 		],
 	},
+	{
+		version: 10,
+		name: 'product catalog',
+		statements: [
+			// The shop's products by the id order lines carry (sql/products.ts); updated_at orders the
+			// versions of a product, so an older one recorded late changes nothing.
+			`CREATE TABLE products (
+				id TEXT PRIMARY KEY,
+				title TEXT,
+				updated_at BIGINT NOT NULL,
+				recorded_at BIGINT NOT NULL
+			)`,
+			// Every category of a product now. Orders read them at read time, by product id (sql/purchases.ts).
+			`CREATE TABLE product_categories (
+				product_id TEXT NOT NULL,
+				category TEXT NOT NULL,
+				PRIMARY KEY (product_id, category)
+			)`,
+		],
+	},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -15,6 +15,7 @@ import type {
 	Millis,
 	OccasionClaim,
 	ProfileQuery,
+	ProductRecord,
 	PurchaseQuery,
 	RedeemRequest,
 	SegmentAdd,
@@ -26,6 +27,7 @@ import * as coupons from './sql/coupons';
 import * as customers from './sql/customers';
 import * as guard from './sql/guard';
 import * as occasions from './sql/occasions';
+import * as products from './sql/products';
 import { profiles } from './sql/profiles';
 import { purchases } from './sql/purchases';
 import { activityReport } from './sql/report';
@@ -91,6 +93,14 @@ export class SqlStore implements Store {
 			for (const query of queries) out.push(await purchases(q, query));
 			return out;
 		});
+	}
+
+	recordProducts(records: ProductRecord[], now: Millis) {
+		return this.write((q) => products.recordProducts(q, records, now));
+	}
+
+	productCategories(productIds: string[]) {
+		return this.read((q) => products.productCategories(q, productIds));
 	}
 
 	listSegments(search?: string) {

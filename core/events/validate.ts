@@ -36,6 +36,7 @@ import {
 	describe,
 	idOf,
 	isAbsent,
+	isRecord,
 	labelList,
 	localeOf,
 	optBoolean,
@@ -60,6 +61,7 @@ const REQUIRED_PART: Partial<Record<EventType | OccasionType, ReadonlyArray<keyo
 	'cart.updated': ['cart'],
 	'cart.item_added': ['cart', 'product'],
 	'product.viewed': ['product'],
+	'product.updated': ['product'],
 	'page.visited': ['page'],
 	'subscription.changed': ['subscription'],
 	'email.interacted': ['email'],
@@ -96,6 +98,10 @@ export function validateEvent(input: unknown, options: ValidateOptions = {}): Ca
 	if (!isAbsent(page)) event.page = pageOf(page, 'page');
 	const product = own(obj, 'product');
 	if (!isAbsent(product)) event.product = productOf(product, 'product');
+	if (type === 'product.updated' && isRecord(product) && isAbsent(own(product, 'categories'))) {
+		// The catalog takes the categories of a product.updated as all of them: absent would clear them.
+		throw new InputError('product.categories', 'is required for product.updated events', 'List every category the product is in now, e.g. ["Boys", "Shoes"]; [] for none.');
+	}
 	const subscription = own(obj, 'subscription');
 	if (!isAbsent(subscription)) event.subscription = subscriptionOf(subscription, 'subscription');
 	const email = own(obj, 'email');

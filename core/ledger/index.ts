@@ -10,5 +10,6 @@
 export { forgetCustomers, type ForgetCustomerRequest, type ForgetResult } from './erasure';
 export { eventFromItem, eventsFromItems, LEDGER_FORMATS, type ItemFormat, type LedgerFormat } from './items';
 export { eventsFromRows, mappedInstant, MAPPED_TYPES, type MappedRow, type MappedType, type MappingOptions } from './mapped';
+export { productOf, PRODUCT_FORMATS, type ProductFormat, type ProductRow } from './products';
 export { customerOf, customerProfiles, type CustomerProfile, type ProfileRequest } from './profiles';
 export { ledgerSummary, recordLedger, type LedgerBatch, type LedgerEntry, type LedgerFailure, type LedgerResult, type LedgerSummary } from './record';

@@ -47,5 +47,6 @@ export async function deliver(store: Store, delivery: Omit<Delivery, 'now'>, set
 			const claims = consumers.map((consumer) => ({ consumer, kind: 'trigger.start', customerId: event.customer.id, occurrence: event.id }));
 			return (await store.claimOccasions(claims, nodeClock().now())).every(Boolean);
 		},
+		async (productIds) => await store.productCategories(productIds),
 	);
 }

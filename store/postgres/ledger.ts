@@ -19,6 +19,7 @@ import type { CanonicalEvent } from '../../core/event';
 import { toMinor } from '../../core/money';
 import type { Millis, RecordOutcome } from '../../core/store';
 import type { Dialect, Querier } from '../driver';
+import { productOf, recordProducts } from '../sql/products';
 import {
 	CART_UPDATE,
 	cartValues,
@@ -212,6 +213,15 @@ class Batch {
 		for (const p of list) if (inserted.has(String(p.values[0]))) this.newCustomer.add(p.n);
 	}
 
+	/** Product versions of recorded product.updated events, each written only when no newer one is stored. */
+	async products(): Promise<void> {
+		const products = this.items.flatMap((item) => {
+			const product = this.recorded(item) ? productOf(item.event, item.occurredAt) : undefined;
+			return product ? [product] : [];
+		});
+		if (products.length > 0) await recordProducts(this.q, products, this.now);
+	}
+
 	/** The order and cart work of events (recorded ones, and redeliveries of order events, which report their order's state). */
 	needsOrderRound(item: Item): boolean {
 		return item.isOrder ? this.status[item.n] !== 'suppressed' : this.recorded(item) && item.event.cart !== undefined && item.customerId !== null;
@@ -347,6 +357,7 @@ export async function recordEvents(q: Querier, dialect: Dialect, events: Canonic
 	const batch = new Batch(q, now, items);
 	for (const round of inRounds(items, (item) => [item.event.id])) await batch.events(round);
 	await batch.customers();
+	await batch.products();
 	const ordered = items.filter((item) => batch.needsOrderRound(item));
 	for (const round of inRounds(ordered, (item) => batch.orderRoundKeys(item))) await batch.ordersAndCarts(round);
 	await batch.lastOrders();

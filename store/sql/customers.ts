@@ -5,6 +5,7 @@ import { phoneId } from '../../core/events/guest';
 import { InputError } from '../../core/errors';
 import type { CartRow, CustomerRow, ForgetReport, ForgetRequest, Millis, RecordOutcome } from '../../core/store';
 import type { Dialect, Querier, Row, SqlValue } from '../driver';
+import { productOf, recordProducts } from './products';
 import { CHECKED_IDENTITIES, emailIdentity, guestEmail, idIdentity, identitiesOf, suppress, suppressionHasher } from './suppression';
 import { nil, opt, placeholders, str } from './util';
 
@@ -282,6 +283,8 @@ export async function recordEvents(q: Querier, dialect: Dialect, events: Canonic
 		}
 		const newCustomer = event.customer ? await upsertCustomer(q, event.customer, registeredAtOf(event, occurredAt), now) : false;
 		const order = isOrder ? await recordOrder(q, event, occurredAt, now) : undefined;
+		const product = productOf(event, occurredAt);
+		if (product) await recordProducts(q, [product], now);
 		// A cart nobody is named for cannot be recovered: only its event is kept.
 		if (event.cart && event.customer) await recordCart(q, event, event.customer.id, occurredAt, now);
 		outcomes.push({ id: event.id, recorded: true, newCustomer, ...(order && { order }) });

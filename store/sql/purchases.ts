@@ -13,6 +13,9 @@ const OF_COUNTED = 'JOIN counted o ON o.source = x.source AND o.id = x.order_id'
  * lines, categories and codes come from their own (customer_id, placed_at) indexes, joined to
  * those orders (no look-up of the order per row). Rows are tagged: totals per currency,
  * categories, product/sku pairs, coupon codes and promotions. Amounts are net of refunds.
+ * An order's categories are those its lines carried, and the catalog's categories of its products
+ * as the catalog holds them now (joined here, at read time): orders recorded before their products
+ * count too, and a product's changed categories apply to every order of it.
  */
 export const PURCHASES_SQL = `
 	WITH counted AS (
@@ -22,6 +25,9 @@ export const PURCHASES_SQL = `
 	FROM counted GROUP BY currency
 	UNION ALL
 	SELECT DISTINCT 'category', x.category, NULL, 0, 0, 0, 0 FROM order_categories x ${OF_COUNTED} WHERE ${ROWS_IN_WINDOW}
+	UNION ALL
+	SELECT DISTINCT 'category', c.category, NULL, 0, 0, 0, 0 FROM order_lines x ${OF_COUNTED} JOIN product_categories c ON c.product_id = x.product_id
+	WHERE ${ROWS_IN_WINDOW}
 	UNION ALL
 	SELECT DISTINCT 'line', x.product_id, x.sku, 0, 0, 0, 0 FROM order_lines x ${OF_COUNTED} WHERE ${ROWS_IN_WINDOW}
 	UNION ALL

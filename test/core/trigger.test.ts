@@ -331,6 +331,30 @@ describe('receiveDelivery', () => {
 		}
 	});
 
+	it("judges the category filter with the catalog's categories of the lines' products, which the started item's lines carry", async () => {
+		const { record } = recorder();
+		const lookups: string[][] = [];
+		const catalog = async (ids: string[]) => {
+			lookups.push(ids);
+			return { 'p-2': ['Boys', 'Shoes'] };
+		};
+		const lines = [
+			{ productId: 'p-1', categories: [], quantity: 1, price: '40.00' },
+			{ productId: 'p-2', categories: ['Sale'], quantity: 1, price: '40.00' },
+		];
+		const body = genericBody({ order: { id: 'o-1', total: '80.00', currency: 'EUR', lines } });
+		const settings = settingsFor({ filters: { categories: 'boys' } });
+		const started = await receiveDelivery({ headers: {}, rawBody: body }, settings, record, undefined, catalog);
+		assert.equal(started.kind, 'start');
+		assert.deepEqual(lookups, [['p-1', 'p-2']]);
+		assert.deepEqual(
+			started.kind === 'start' && started.item.order?.lines.map((line) => [line.productId, line.categories]),
+			[['p-1', []], ['p-2', ['Sale', 'Boys', 'Shoes']]],
+		);
+		const without = responded(await receiveDelivery({ headers: {}, rawBody: genericBody({ id: 'evt-9', order: { id: 'o-9', total: '80.00', currency: 'EUR', lines } }) }, settings, record));
+		assert.equal(without.body.reason, 'filter not met: categories', 'no catalog: the lines carry no Boys');
+	});
+
 	it('in test mode a redelivery starts again (marked duplicate), still recorded once', async () => {
 		const { record } = recorder();
 		await receiveDelivery({ headers: {}, rawBody: genericBody() }, settingsFor({ testMode: true }), record);

@@ -168,14 +168,14 @@ const summaryOf = (result: WorkflowResult) => {
 };
 
 describe('Storefront Ledger node: Record Events', () => {
-	it('is usable as a tool; four operations', () => {
+	it('is usable as a tool; five operations', () => {
 		const { description } = new StorefrontLedger();
 		assert.equal(description.usableAsTool, true);
 		assert.equal(description.name, 'storefrontLedger');
 		const operation = description.properties.find((p) => p.name === 'operation');
 		assert.deepEqual(
 			operation?.options?.map((o) => (o as { value: string }).value),
-			['report', 'forget', 'profile', 'record'],
+			['report', 'forget', 'profile', 'record', 'products'],
 		);
 	});
 

@@ -19,6 +19,7 @@ import { hostileContract } from './contract-hostile';
 import { erasureContract } from './contract-erasure';
 import { reportContract } from './contract-report';
 import { knownContract } from './contract-known';
+import { catalogContract } from './contract-catalog';
 
 let server: PgServer;
 const schemas: string[] = [];
@@ -108,6 +109,7 @@ hostileContract(factory);
 erasureContract(factory);
 reportContract(factory);
 knownContract(factory);
+catalogContract(factory);
 
 describe('PostgreSQL connections', () => {
 	const opened: PostgresDriver[] = [];

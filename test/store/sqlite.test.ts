@@ -16,6 +16,7 @@ import { hostileContract } from './contract-hostile';
 import { erasureContract } from './contract-erasure';
 import { reportContract } from './contract-report';
 import { knownContract } from './contract-known';
+import { catalogContract } from './contract-catalog';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogue-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,3 +65,4 @@ hostileContract(factory);
 erasureContract(factory);
 reportContract(factory);
 knownContract(factory);
+catalogContract(factory);

@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import { storeCredentials } from '../../shared/store';
 import * as forget from './forget.operation';
+import * as products from './products.operation';
 import * as profile from './profile.operation';
 import * as record from './record.operation';
 import * as report from './report.operation';
@@ -11,9 +12,9 @@ export const description: INodeTypeDescription = {
 	icon: { light: 'file:storefrontLedger.svg', dark: 'file:storefrontLedger.dark.svg' },
 	group: ['transform'],
 	version: 1,
-	subtitle: '={{ ({ record: "Record events", profile: "Get customer profile", report: "Activity report", forget: "Forget customer" })[$parameter["operation"]] }}',
+	subtitle: '={{ ({ record: "Record events", profile: "Get customer profile", report: "Activity report", forget: "Forget customer", products: "Record products" })[$parameter["operation"]] }}',
 	description:
-		"The activity store's ledger: record storefront events from items (backfill order history from n8n's Shopify or WooCommerce node or a CSV, so purchase checks are right from day one), look up a customer's profile (orders summary, segments, coupons held, activities entered), report what an activity did against its control group, or erase a customer (right to erasure)",
+		"The activity store's ledger: record storefront events from items (backfill order history from n8n's Shopify or WooCommerce node or a CSV, so purchase checks are right from day one), record the product catalog (categories of products), look up a customer's profile (orders summary, segments, coupons held, activities entered), report what an activity did against its control group, or erase a customer (right to erasure)",
 	defaults: { name: 'Storefront Ledger' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
@@ -55,10 +56,18 @@ export const description: INodeTypeDescription = {
 					description:
 						'Records each input item as an event (an order, a customer) in one transaction; events recorded before are skipped, so running it again changes nothing',
 				},
+				{
+					name: 'Record Products',
+					value: 'products',
+					action: 'Record products and their categories in the activity store',
+					description:
+						"Records the shop's products with their categories (from n8n's Shopify or WooCommerce node, or a CSV), so orders whose lines name only product IDs count for category checks and filters, orders recorded before too",
+				},
 			],
 			default: 'record',
 		},
 		...record.properties,
+		...products.properties,
 		...profile.properties,
 		...report.properties,
 		...forget.properties,

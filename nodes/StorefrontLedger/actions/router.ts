@@ -3,14 +3,16 @@ import type { Store } from '../../../core/store';
 import { runsAsTool } from '../../shared/outputs';
 import { openStore } from '../../shared/store';
 import * as forget from './forget.operation';
+import * as products from './products.operation';
 import * as profile from './profile.operation';
 import * as record from './record.operation';
 import * as report from './report.operation';
 
 type Operation = (this: IExecuteFunctions, store: Store, items: INodeExecutionData[]) => Promise<INodeExecutionData[][]>;
 
-const operations: Record<'record' | 'profile' | 'report' | 'forget', Operation> = {
+const operations: Record<'record' | 'products' | 'profile' | 'report' | 'forget', Operation> = {
 	record: record.execute,
+	products: products.execute,
 	report: report.execute,
 	profile: profile.execute,
 	forget: forget.execute,

@@ -233,7 +233,8 @@ const genericEventArb = fc
 		email: fc.record({ action: fc.constantFrom('opened', 'clicked') }),
 		social: fc.record({ kind: fc.constantFrom('review', 'share') }),
 	})
-	.map((event) => toVendorJson(event));
+	// A product.updated lists every category of its product (none: []).
+	.map((event) => toVendorJson(event.type === 'product.updated' ? { ...event, product: { ...event.product, categories: event.product.categories ?? [] } } : event));
 
 // ---------------------------------------------------------------------------------------------
 

@@ -196,6 +196,20 @@ describe('validateEvent', () => {
 		assert.equal(validateEvent({ ...base, type: 'customer.lapsed' }, { defaultSource: 'shopify' }).source, 'shopify');
 	});
 
+	it('takes a product.updated without a customer, with all its categories, and refuses one that lists none', () => {
+		const noCustomer = { id: 'e', occurredAt: '2026-01-01T00:00:00Z' };
+		const updated = validateEvent({ ...noCustomer, type: 'product.updated', product: { id: 8012345678901, name: 'Dino hoodie', categories: ['Boys', ' Hoodies '] } });
+		assert.equal(updated.customer, undefined);
+		assert.deepEqual(updated.product, { id: '8012345678901', name: 'Dino hoodie', categories: ['Boys', 'Hoodies'] });
+		assert.deepEqual(validateEvent({ ...noCustomer, type: 'product.updated', product: { id: 'p-1', categories: [] } }).product, { id: 'p-1', categories: [] });
+		assert.throws(() => validateEvent({ ...noCustomer, type: 'product.updated', product: { id: 'p-1' } }), inputError('product.categories', /is required for product.updated/));
+		assert.throws(() => validateEvent({ ...noCustomer, type: 'product.updated' }), inputError('product', /is required for product.updated/));
+		assert.throws(
+			() => validateEvent({ ...noCustomer, type: 'product.updated', product: { id: 'p-1', categories: ['x'.repeat(256)] } }),
+			inputError('product.categories[0]', /at most 255/),
+		);
+	});
+
 	it('treats null and empty optional fields as absent', () => {
 		const event = validateEvent({
 			id: ' e1 ',
