@@ -11,6 +11,7 @@ import { deliver, deliverySettings, workflowStart } from '../shared/delivery';
 import { WEBHOOK_CREDENTIAL } from '../shared/deliveryFields';
 import { nodeError } from '../shared/errors';
 import { openStore } from '../shared/store';
+import { registeredSigning } from './registration';
 
 type TriggerContext = IWebhookFunctions | IHookFunctions;
 
@@ -26,8 +27,10 @@ export async function readSettings(ctx: TriggerContext, testMode: boolean, mode:
 	const node = ctx.getNode();
 	try {
 		const read = node.credentials?.[WEBHOOK_CREDENTIAL] ? await cachedCredentials(ctx, WEBHOOK_CREDENTIAL, { maxAgeMs: MAX_AGE[mode] }) : undefined;
-		const settings = deliverySettings((name, fallback) => ctx.getNodeParameter(name, fallback), read?.value, testMode);
-		return { ...settings, credentialCached: read?.cached ?? false };
+		// A trigger that registers its webhooks verifies with the secret they are signed with (registration.ts).
+		const own = await registeredSigning(ctx, read?.value, MAX_AGE[mode]);
+		const settings = deliverySettings((name, fallback) => ctx.getNodeParameter(name, fallback), own ?? read?.value, testMode);
+		return { ...settings, credentialCached: (own ?? read)?.cached ?? false };
 	} catch (error) {
 		throw nodeError(ctx, error);
 	}
