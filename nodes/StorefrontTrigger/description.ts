@@ -64,12 +64,12 @@ const registration: INodeProperties[] = [
 	},
 ];
 
-/** Shop credentials (n8n's own), only for Register Webhooks in the Shop. */
+/** n8n's own shop credentials, shown only with Register Webhooks in the Shop (which says when one is missing). */
 const credentials: INodeTypeDescription['credentials'] = [
 	...deliveryCredentials,
-	{ name: 'shopifyAccessTokenApi', required: true, displayOptions: { show: { source: ['shopify'], registerWebhooks: [true], shopAuthentication: ['accessToken'] } } },
-	{ name: 'shopifyOAuth2Api', required: true, displayOptions: { show: { source: ['shopify'], registerWebhooks: [true], shopAuthentication: ['oAuth2'] } } },
-	{ name: 'wooCommerceApi', required: true, displayOptions: { show: { source: ['woocommerce'], registerWebhooks: [true] } } },
+	{ name: 'shopifyAccessTokenApi', required: false, displayOptions: { show: { source: ['shopify'], registerWebhooks: [true], shopAuthentication: ['accessToken'] } } },
+	{ name: 'shopifyOAuth2Api', required: false, displayOptions: { show: { source: ['shopify'], registerWebhooks: [true], shopAuthentication: ['oAuth2'] } } },
+	{ name: 'wooCommerceApi', required: false, displayOptions: { show: { source: ['woocommerce'], registerWebhooks: [true] } } },
 ];
 
 export const description: INodeTypeDescription = {
@@ -113,7 +113,6 @@ export const description: INodeTypeDescription = {
 		},
 		...acceptUnsigned,
 		sourceField,
-		...registration,
 		{
 			displayName:
 				"With a Storefront Webhook credential, this must be the source the credential names (or Auto). If they differ, publishing fails: the webhook answers 404, and n8n shows why only in the workflow's publication status and its log.",
@@ -122,6 +121,7 @@ export const description: INodeTypeDescription = {
 			default: '',
 			displayOptions: { hide: { source: ['auto'] } },
 		},
+		...registration,
 		...deliveryFields,
 	],
 };

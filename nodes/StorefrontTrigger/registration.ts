@@ -46,6 +46,22 @@ export function registrationOf(ctx: TriggerContext): Registration | undefined {
 	return { source, credentialType: ctx.getNodeParameter(SHOP_AUTH_PARAMETER, 'accessToken') === 'oAuth2' ? 'shopifyOAuth2Api' : 'shopifyAccessTokenApi' };
 }
 
+const CREDENTIAL_NAMES: Record<string, string> = {
+	shopifyAccessTokenApi: 'Shopify Access Token API',
+	shopifyOAuth2Api: 'Shopify OAuth2 API',
+	wooCommerceApi: 'WooCommerce API',
+};
+
+/** The shop credential is optional on the node: without one selected, say which to select. */
+function requireShopCredential(ctx: TriggerContext, registration: Registration): void {
+	if (ctx.getNode().credentials?.[registration.credentialType]) return;
+	throw new InputError(
+		REGISTER_PARAMETER,
+		`no ${CREDENTIAL_NAMES[registration.credentialType]} credential is selected, so the trigger cannot reach ${SHOP_NAMES[registration.source]}`,
+		`Select a ${CREDENTIAL_NAMES[registration.credentialType]} credential, or turn off Register Webhooks in the Shop and set up the webhooks in the shop yourself.`,
+	);
+}
+
 // ---------------------------------------------------------------- signing
 
 interface OwnSecret {
@@ -90,6 +106,7 @@ export async function registeredSigning(
 		return { source: 'woocommerce', secret, cached: false };
 	}
 	if (webhookCredential) return undefined;
+	requireShopCredential(ctx, registration);
 	const { value: credential, cached } = await cachedCredentials(ctx, registration.credentialType, { maxAgeMs });
 	const field = registration.credentialType === 'shopifyOAuth2Api' ? 'clientSecret' : 'appSecretKey';
 	const secret = typeof credential[field] === 'string' ? credential[field] : '';
@@ -110,6 +127,7 @@ function credentialName(ctx: TriggerContext, type: string): string {
 }
 
 async function shopOf(ctx: IHookFunctions, registration: Registration): Promise<ShopWebhooks> {
+	requireShopCredential(ctx, registration);
 	const credential = await ctx.getCredentials(registration.credentialType);
 	const request: ShopRequest = async (options) =>
 		(await ctx.helpers.httpRequestWithAuthentication.call(ctx, registration.credentialType, {

@@ -320,3 +320,13 @@ describe('without the option', () => {
 		assert.deepEqual(setup.staticData, {});
 	});
 });
+
+describe('the shop credential', () => {
+	it('is optional on the node; with the option on and none selected, activation says which to select', async () => {
+		const setup: Setup = { parameters: { source: 'woocommerce', registerWebhooks: true, events: ['order.placed'] }, credentials: {} };
+		await assert.rejects(activate(setup), /registerWebhooks: no WooCommerce API credential is selected.*Select a WooCommerce API credential/);
+		const shop: Setup = { parameters: { source: 'shopify', registerWebhooks: true, events: ['order.placed'] }, credentials: {} };
+		await assert.rejects(activate(shop), /registerWebhooks: no Shopify Access Token API credential is selected/);
+		assert.deepEqual([...standIn.shopify.calls, ...standIn.woo.calls], []);
+	});
+});
