@@ -11,10 +11,10 @@
  * an access-token credential, Client Secret of an OAuth2 credential).
  */
 import { randomBytes } from 'node:crypto';
-import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 import { InputError } from '../../core/errors';
 import { registrationTopics, type ShopSource } from '../../core/registration';
-import { cachedCredentials } from '../shared/credentials';
+import { cachedCredentials, type CredentialRead } from '../shared/credentials';
 import { shopifyWebhooks } from './shops/shopify';
 import { ShopError, type ShopRequest, type ShopResponse, type ShopWebhook, type ShopWebhooks } from './shops/types';
 import { wooCommerceWebhooks } from './shops/woocommerce';
@@ -84,28 +84,21 @@ export function ensureOwnSecret(ctx: IHookFunctions): void {
 }
 
 /**
- * The signing the trigger verifies deliveries with when it registers its webhooks, as a Storefront
- * Webhook credential would give it; undefined when the option is off (the credential decides).
+ * The credential the trigger verifies deliveries with: the Storefront Webhook credential read
+ * (`selected`), unless the trigger registers its webhooks. Then WooCommerce deliveries are verified
+ * with the node's own secret; before it has one, none (a WooCommerce ping is still answered, every
+ * delivery refused with 401; activation makes the secret before it checks the settings). Shopify
+ * deliveries with the Storefront Webhook credential when one is selected, else with the app secret
+ * of the Shopify credential.
  */
-export async function registeredSigning(
-	ctx: TriggerContext,
-	webhookCredential: ICredentialDataDecryptedObject | undefined,
-	maxAgeMs: number | undefined,
-): Promise<{ source: ShopSource; secret: string; cached: boolean } | undefined> {
+export async function signingCredential(ctx: TriggerContext, selected: CredentialRead | undefined, maxAgeMs: number | undefined): Promise<CredentialRead | undefined> {
 	const registration = registrationOf(ctx);
-	if (!registration) return undefined;
+	if (!registration) return selected;
 	if (registration.source === 'woocommerce') {
 		const { secret } = ownSecret(ctx);
-		if (typeof secret !== 'string' || secret === '') {
-			throw new InputError(
-				REGISTER_PARAMETER,
-				'this trigger has registered no webhook in WooCommerce yet, so no delivery can be verified',
-				'Publish (activate) the workflow: the trigger then registers its webhooks with their secret.',
-			);
-		}
-		return { source: 'woocommerce', secret, cached: false };
+		return typeof secret === 'string' && secret !== '' ? { cached: false, value: { source: 'woocommerce', secret } } : undefined;
 	}
-	if (webhookCredential) return undefined;
+	if (selected) return selected;
 	requireShopCredential(ctx, registration);
 	const { value: credential, cached } = await cachedCredentials(ctx, registration.credentialType, { maxAgeMs });
 	const field = registration.credentialType === 'shopifyOAuth2Api' ? 'clientSecret' : 'appSecretKey';
@@ -117,7 +110,7 @@ export async function registeredSigning(
 			`Edit the Shopify credential "${credentialName(ctx, registration.credentialType)}" and enter the app's client secret (API secret key), or select a Storefront Webhook credential with it.`,
 		);
 	}
-	return { source: 'shopify', secret, cached };
+	return { cached, value: { source: 'shopify', secret } };
 }
 
 // ---------------------------------------------------------------- the shop's webhooks

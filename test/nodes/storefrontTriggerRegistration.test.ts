@@ -280,6 +280,17 @@ describe('WooCommerce (REST /wp-json/wc/v3/webhooks)', () => {
 		assert.equal(forged.status, 401);
 	});
 
+	it('before its secret is saved, WooCommerce\'s ping (sent while the webhook is created) is answered and deliveries are refused', async () => {
+		const store = newStore();
+		const setup = woo(['order.placed']);
+		const ping = await deliver(setup, store, { 'content-type': 'application/x-www-form-urlencoded' }, Buffer.from('webhook_id=12'));
+		assert.equal(ping.status, 200);
+		assert.equal(ping.started, false);
+		const body = fixtureBytes('woocommerce-order-created.json');
+		const hook = { id: 12, name: '', status: 'active', topic: 'order.created', delivery_url: ADDRESS, secret: 'unknown' };
+		assert.equal((await deliver(setup, store, standIn.woo.delivery(hook, body.toString('utf8')), body)).status, 401);
+	});
+
 	it('webhooks at its URL made with a secret it no longer holds are replaced', async () => {
 		standIn.woo.hooks.push({ id: 9, name: 'old', status: 'active', topic: 'order.created', delivery_url: ADDRESS, secret: 'lost' });
 		const setup = woo(['order.placed']);
