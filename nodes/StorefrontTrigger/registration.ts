@@ -122,12 +122,24 @@ function credentialName(ctx: TriggerContext, type: string): string {
 async function shopOf(ctx: IHookFunctions, registration: Registration): Promise<ShopWebhooks> {
 	requireShopCredential(ctx, registration);
 	const credential = await ctx.getCredentials(registration.credentialType);
-	const request: ShopRequest = async (options) =>
-		(await ctx.helpers.httpRequestWithAuthentication.call(ctx, registration.credentialType, {
-			...options,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as ShopResponse;
+	const type = registration.credentialType;
+	// n8n's WooCommerce credential sets request-style auth ({ user, password }), which only n8n's
+	// request helper reads (as n8n's WooCommerce node uses it); a query is always passed, so Include
+	// Credentials in Query works too.
+	const request: ShopRequest =
+		registration.source === 'woocommerce'
+			? async ({ method, url, qs, body }) =>
+					(await ctx.helpers.requestWithAuthentication.call(ctx, type, {
+						method,
+						uri: url,
+						qs: { ...qs },
+						body,
+						json: true,
+						resolveWithFullResponse: true,
+						simple: false,
+					})) as ShopResponse
+			: async (options) =>
+					(await ctx.helpers.httpRequestWithAuthentication.call(ctx, type, { ...options, returnFullResponse: true, ignoreHttpStatusErrors: true })) as ShopResponse;
 	return registration.source === 'shopify' ? shopifyWebhooks(request, credential) : wooCommerceWebhooks(request, credential);
 }
 

@@ -70,11 +70,21 @@ beforeEach(() => {
 	standIn.woo.calls.length = 0;
 });
 
-/** n8n's credentials helper for the shop credentials: their authenticate rules, as the credential types declare them. */
+/**
+ * n8n's credentials helper for the shop credentials, applying them as n8n-nodes-base declares them:
+ * Shopify Access Token API a header; WooCommerce API request-style auth ({ user, password }, read
+ * only by the request helper), or consumer_key/consumer_secret in the query when
+ * includeCredentialsInQuery is on and the request has a query.
+ */
 class ShopCredentialsHelper extends TestCredentialsHelper {
 	async authenticate(credentials: ICredentialDataDecryptedObject, type: string, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		if (type === 'shopifyAccessTokenApi') return { ...options, headers: { ...options.headers, 'X-Shopify-Access-Token': credentials.accessToken as string } };
-		if (type === 'wooCommerceApi') return { ...options, auth: { username: credentials.consumerKey as string, password: credentials.consumerSecret as string } };
+		if (type === 'wooCommerceApi') {
+			if (credentials.includeCredentialsInQuery === true && options.qs) {
+				return { ...options, qs: { ...options.qs, consumer_key: credentials.consumerKey, consumer_secret: credentials.consumerSecret } };
+			}
+			return { ...options, auth: { user: credentials.consumerKey, password: credentials.consumerSecret } as unknown as IHttpRequestOptions['auth'] };
+		}
 		return options;
 	}
 }
@@ -90,9 +100,9 @@ const shopify = (events: string[], token = TOKEN, extra: INodeParameters = {}): 
 	credentials: { shopifyAccessTokenApi: { shopSubdomain: SHOP, accessToken: token, appSecretKey: APP_SECRET } },
 });
 
-const woo = (events: string[], secret = WOO_SECRET): Setup => ({
+const woo = (events: string[], secret = WOO_SECRET, includeCredentialsInQuery = false): Setup => ({
 	parameters: { source: 'woocommerce', registerWebhooks: true, events },
-	credentials: { wooCommerceApi: { url: `https://${WOO_HOST}`, consumerKey: WOO_KEY, consumerSecret: secret, includeCredentialsInQuery: false } },
+	credentials: { wooCommerceApi: { url: `https://${WOO_HOST}`, consumerKey: WOO_KEY, consumerSecret: secret, includeCredentialsInQuery } },
 });
 
 /** The workflow n8n activates: the trigger alone, with its credentials, static data kept between calls. */
@@ -310,6 +320,15 @@ describe('WooCommerce (REST /wp-json/wc/v3/webhooks)', () => {
 		assert.equal(standIn.woo.hooks.length, 231);
 		assert.ok(standIn.woo.calls.some((c) => /page=3/.test(c)), standIn.woo.calls.join('\n'));
 		assert.equal(await hook(setup, 'checkExists'), true);
+	});
+
+	it('a credential with Include Credentials in Query registers and removes its webhooks the same way', async () => {
+		const setup = woo(['order.updated'], WOO_SECRET, true);
+		await activate(setup);
+		assert.deepEqual(topicsAt(standIn.woo.hooks), ['order.updated']);
+		assert.ok(standIn.woo.calls.every((c) => c.includes(`consumer_key=${WOO_KEY}`)), standIn.woo.calls.join('\n'));
+		await hook(setup, 'delete');
+		assert.deepEqual(standIn.woo.hooks, []);
 	});
 
 	it('a refused consumer key fails activation with a message naming the credential', async () => {

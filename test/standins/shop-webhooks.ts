@@ -211,8 +211,11 @@ export async function startShopStandIn(options: ShopStandInOptions): Promise<Sho
 	function wooAnswer(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
 		const url = new URL(req.url ?? '/', `https://${wooHost}`);
 		woo.calls.push(`${req.method} ${url.pathname}${url.search}`);
+		// HTTP Basic auth, or (over HTTPS) consumer_key and consumer_secret in the query.
 		const auth = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
-		const [user, ...rest] = auth ? Buffer.from(auth[1], 'base64').toString('utf8').split(':') : [];
+		const [user, ...rest] = auth
+			? Buffer.from(auth[1], 'base64').toString('utf8').split(':')
+			: [url.searchParams.get('consumer_key') ?? '', url.searchParams.get('consumer_secret') ?? ''];
 		if (user !== options.woo.consumerKey || rest.join(':') !== options.woo.consumerSecret) {
 			return wooError(res, 401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.');
 		}
