@@ -119,6 +119,9 @@ function credentialName(ctx: TriggerContext, type: string): string {
 	return ctx.getNode().credentials?.[type]?.name ?? type;
 }
 
+/** Shopify reads an OAuth2 access token from X-Shopify-Access-Token, not from Authorization. */
+const SHOPIFY_OAUTH2 = { oauth2: { tokenType: 'Bearer', keyToIncludeInAccessTokenHeader: 'X-Shopify-Access-Token' } };
+
 async function shopOf(ctx: IHookFunctions, registration: Registration): Promise<ShopWebhooks> {
 	requireShopCredential(ctx, registration);
 	const credential = await ctx.getCredentials(registration.credentialType);
@@ -139,7 +142,7 @@ async function shopOf(ctx: IHookFunctions, registration: Registration): Promise<
 						simple: false,
 					})) as ShopResponse
 			: async (options) =>
-					(await ctx.helpers.httpRequestWithAuthentication.call(ctx, type, { ...options, returnFullResponse: true, ignoreHttpStatusErrors: true })) as ShopResponse;
+					(await ctx.helpers.httpRequestWithAuthentication.call(ctx, type, { ...options, returnFullResponse: true, ignoreHttpStatusErrors: true }, SHOPIFY_OAUTH2)) as ShopResponse;
 	return registration.source === 'shopify' ? shopifyWebhooks(request, credential) : wooCommerceWebhooks(request, credential);
 }
 
