@@ -24,6 +24,54 @@ const acceptUnsigned: INodeProperties[] = [
 	},
 ];
 
+/** Register Webhooks in the Shop (registration.ts), for Shopify and WooCommerce. */
+const registration: INodeProperties[] = [
+	{
+		displayName: 'Register Webhooks in the Shop',
+		name: 'registerWebhooks',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { source: ['shopify', 'woocommerce'] } },
+		description:
+			"Whether the trigger creates its webhooks in the shop when the workflow is published and removes them when it is unpublished: one per topic of Events to Start On (all topics for Any Event or record only), delivering to this node's production URL. Off: copy the URL and the signing secret into the shop yourself.",
+	},
+	{
+		displayName: 'Authentication',
+		name: 'shopAuthentication',
+		type: 'options',
+		options: [
+			{ name: 'Access Token', value: 'accessToken' },
+			{ name: 'OAuth2', value: 'oAuth2' },
+		],
+		default: 'accessToken',
+		displayOptions: { show: { source: ['shopify'], registerWebhooks: [true] } },
+	},
+	{
+		displayName:
+			"Shopify signs the webhooks an app creates with the app's client secret: the trigger verifies with the Storefront Webhook credential when one is selected, else with the Shopify credential's APP Secret Key (access token) or Client Secret (OAuth2).",
+		name: 'shopifyRegistrationNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { source: ['shopify'], registerWebhooks: [true] } },
+	},
+	{
+		displayName:
+			'The trigger makes its own signing secret for the WooCommerce webhooks it creates and verifies with it; no Storefront Webhook credential is needed, and one selected is not used.',
+		name: 'wooCommerceRegistrationNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { source: ['woocommerce'], registerWebhooks: [true] } },
+	},
+];
+
+/** n8n's own shop credentials, shown only with Register Webhooks in the Shop (which says when one is missing). */
+const credentials: INodeTypeDescription['credentials'] = [
+	...deliveryCredentials,
+	{ name: 'shopifyAccessTokenApi', required: false, displayOptions: { show: { source: ['shopify'], registerWebhooks: [true], shopAuthentication: ['accessToken'] } } },
+	{ name: 'shopifyOAuth2Api', required: false, displayOptions: { show: { source: ['shopify'], registerWebhooks: [true], shopAuthentication: ['oAuth2'] } } },
+	{ name: 'wooCommerceApi', required: false, displayOptions: { show: { source: ['woocommerce'], registerWebhooks: [true] } } },
+];
+
 export const description: INodeTypeDescription = {
 	displayName: 'Storefront Trigger',
 	name: 'storefrontTrigger',
@@ -43,7 +91,7 @@ export const description: INodeTypeDescription = {
 	defaults: { name: 'Storefront Trigger' },
 	inputs: [],
 	outputs: [NodeConnectionTypes.Main],
-	credentials: deliveryCredentials,
+	credentials,
 	webhooks: [
 		{
 			name: 'default',
@@ -58,7 +106,7 @@ export const description: INodeTypeDescription = {
 	properties: [
 		{
 			displayName:
-				'Without a Storefront Webhook credential this trigger refuses every delivery (401), unless Accept Unsigned Events is on: then it accepts unsigned Generic events from anyone who knows the URL. Shopify and WooCommerce deliveries always need a credential with their signing secret.',
+				'Without a Storefront Webhook credential this trigger refuses every delivery (401), unless Accept Unsigned Events is on: then it accepts unsigned Generic events from anyone who knows the URL. Shopify and WooCommerce deliveries need a credential with their signing secret, unless Register Webhooks in the Shop is on.',
 			name: 'unsignedNotice',
 			type: 'notice',
 			default: '',
@@ -73,6 +121,7 @@ export const description: INodeTypeDescription = {
 			default: '',
 			displayOptions: { hide: { source: ['auto'] } },
 		},
+		...registration,
 		...deliveryFields,
 	],
 };

@@ -11,6 +11,7 @@ import { deliver, deliverySettings, workflowStart } from '../shared/delivery';
 import { WEBHOOK_CREDENTIAL } from '../shared/deliveryFields';
 import { nodeError } from '../shared/errors';
 import { openStore } from '../shared/store';
+import { signingCredential } from './registration';
 
 type TriggerContext = IWebhookFunctions | IHookFunctions;
 
@@ -25,7 +26,9 @@ const MAX_AGE: Record<CredentialMode, number | undefined> = { fresh: 0, cached: 
 export async function readSettings(ctx: TriggerContext, testMode: boolean, mode: CredentialMode = 'fresh'): Promise<TriggerSettings & { credentialCached: boolean }> {
 	const node = ctx.getNode();
 	try {
-		const read = node.credentials?.[WEBHOOK_CREDENTIAL] ? await cachedCredentials(ctx, WEBHOOK_CREDENTIAL, { maxAgeMs: MAX_AGE[mode] }) : undefined;
+		const selected = node.credentials?.[WEBHOOK_CREDENTIAL] ? await cachedCredentials(ctx, WEBHOOK_CREDENTIAL, { maxAgeMs: MAX_AGE[mode] }) : undefined;
+		// A trigger that registers its webhooks verifies with the secret they are signed with (registration.ts).
+		const read = await signingCredential(ctx, selected, MAX_AGE[mode]);
 		const settings = deliverySettings((name, fallback) => ctx.getNodeParameter(name, fallback), read?.value, testMode);
 		return { ...settings, credentialCached: read?.cached ?? false };
 	} catch (error) {

@@ -908,7 +908,7 @@ describe('Storefront Trigger: output and settings', () => {
 		}
 	});
 
-	it('the description: a trigger with one POST webhook, both credentials optional, a notice about unsigned events', () => {
+	it('the description: a trigger with one POST webhook, every credential optional, shop credentials only with Register Webhooks in the Shop, a notice about unsigned events', () => {
 		const { description } = trigger;
 		assert.deepEqual(description.group, ['trigger']);
 		assert.deepEqual(description.inputs, []);
@@ -920,8 +920,12 @@ describe('Storefront Trigger: output and settings', () => {
 			[
 				['dialogueStoreApi', false],
 				['storefrontWebhookApi', false],
+				['shopifyAccessTokenApi', false],
+				['shopifyOAuth2Api', false],
+				['wooCommerceApi', false],
 			],
 		);
+		for (const credential of description.credentials?.slice(2) ?? []) assert.deepEqual(credential.displayOptions?.show?.registerWebhooks, [true]);
 		const notice = description.properties.find((p) => p.type === 'notice');
 		assert.match(String(notice?.displayName), /refuses every delivery \(401\), unless Accept Unsigned Events is on/);
 		const events = description.properties.find((p) => p.name === 'events');
