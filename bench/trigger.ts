@@ -20,24 +20,42 @@
  *   exprs: Webhook -> Edit Fields (the 5 expressions Guard and Coupon read) -> NoOp -> NoOp
  *   ours:  Storefront Trigger (signed Generic, order.placed) -> Repeatability Guard (repeatable)
  *          -> Coupon (a new code per event, from a pool filled beforehand) -> NoOp
+ *   webhook: the other front door: n8n's Webhook (Raw Body, answering at once) -> Storefront Event
+ *          (its Start output) -> the same Guard, Coupon and NoOp
+ *   builtin: what a user builds from n8n's own nodes for the same job (bench/builtin-front-door.json):
+ *          Webhook (Raw Body, answering at once) -> Crypto (HMAC-SHA256 of the body) -> IF (equals the
+ *          signature header) -> Postgres (INSERT INTO events ... ON CONFLICT DO NOTHING RETURNING)
+ *          -> IF (new?) -> Postgres (claim a code, FOR UPDATE SKIP LOCKED) -> NoOp, on a PostgreSQL
+ *          the bench starts as the tests do (test/helpers/postgres.ts)
  * Load comes from a second process on 127.0.0.1 (this file, forked with --load): BENCH_CONNECTIONS
  * keep-alive connections (default 16), each sending its next request when the last one answered,
  * for BENCH_SECONDS per phase (default 15), at most BENCH_MAX_REQUESTS requests per phase.
- * Phases alternate (bare, equal, exprs, ours, then the reverse; BENCH_ROUNDS rounds, default 2) after a warm-up of
+ * Phases alternate (bare, equal, exprs, ours, webhook, builtin, then the reverse; BENCH_ROUNDS rounds, default 2) after a warm-up of
  * BENCH_WARMUP_SECONDS, and the instance drains its executions after each phase, so no phase
  * inherits another's backlog.
  *
  * Then, for BENCH_NO_EXEC_SECONDS each (0 skips them), deliveries answered without an execution:
- *   duplicate: the same signed event again and again (answered "duplicate");
+ *   duplicate: the same signed event again and again (answered "duplicate"); also sent to the
+ *              webhook and builtin front doors, where each is an execution that hands out nothing;
  *   filtered:  new page.visited events, recorded in the store but starting nothing ("recorded");
  *   refused:   unsigned deliveries, refused with 401 before the store is touched;
  *   notFound:  a path no workflow registered, answered 404 by n8n before any node runs.
  *
+ * Then bursts: BENCH_BURST (default 200) deliveries at once, each on its own connection, to each
+ * front door, first of new events, then copies of one new event (one code, exactly once). During
+ * each burst and its executions, n8n's /metrics (N8N_METRICS_INCLUDE_DEFAULT_METRICS=true) and
+ * /healthz/readiness are polled every 200 ms: the highest event-loop delay of the main process
+ * (n8n_nodejs_eventloop_lag_max_seconds, and _p99_, each since the previous scrape) and the
+ * readiness statuses are printed.
+ *
  * Printed per setting: requests/s (answers over the seconds of load plus the drain after it, since
  * n8n answers a webhook before the execution runs, so executions still running count against their
  * workflow), p50 and p99 latency and isolates per request of each phase, and
- * ours / equal-node baseline; then a summary of every setting against the targets. Exactly-once
- * check: the number of codes the pool handed out equals the number of "started" answers.
+ * ours / equal-node baseline, both front doors / built-ins on started events and on duplicates; then
+ * a summary of every setting against the targets. Exactly-once checks: the codes our pool handed
+ * out equal the trigger's "started" answers plus the new events the Webhook front door accepted;
+ * the built-ins' codes equal the new events they accepted and recorded, none twice for one event;
+ * a burst of copies of one event hands out one code at every front door.
  */
 import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
