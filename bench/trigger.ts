@@ -256,11 +256,28 @@ const rate = (r: LoadResult) => r.ok / (r.seconds + (r.drainSeconds ?? 0));
 const isolatesPer = (r: LoadResult) => (r.isolates === undefined || r.requests === 0 ? NaN : r.isolates / r.requests);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Calls n8n again while it answers 503 (for at most 60 s): a loaded n8n answers every request but
+ * its health checks with 503 "Database is not ready" when its own database check timed out.
+ */
+async function past503<T>(call: () => Promise<T>): Promise<T> {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		try {
+			return await call();
+		} catch (err) {
+			const unavailable = (err as { status?: number }).status === 503 || (err instanceof Error && / answered 503 /.test(err.message));
+			if (!unavailable || Date.now() > deadline) throw err;
+			await sleep(200);
+		}
+	}
+}
+
 /** Waits until no execution is running or new (at most 120 s). */
 async function drain(api: N8nApi): Promise<void> {
 	const deadline = Date.now() + 120_000;
 	for (;;) {
-		const page = await api.request<{ data: unknown[] }>('GET', '/executions?status=running&limit=1');
+		const page = await past503(() => api.request<{ data: unknown[] }>('GET', '/executions?status=running&limit=1'));
 		if (page.data.length === 0) return;
 		if (Date.now() > deadline) throw new Error('executions still running 120 s after the load stopped');
 		await sleep(100);
@@ -476,7 +493,7 @@ async function readiness(baseUrl: string): Promise<string> {
 
 /** Polls n8n's event-loop delay and readiness every 200 ms until the returned function is called. */
 async function watchN8n(baseUrl: string): Promise<() => Promise<Watched>> {
-	await eventLoopLag(baseUrl); // resets the delay histogram: what follows is the burst's alone
+	await past503(() => eventLoopLag(baseUrl)); // resets the delay histogram: what follows is the burst's alone
 	const watched: Watched = { lagMaxMs: 0, lagP99Ms: 0, scrapes: 0, readiness: {} };
 	let stopped = false;
 	const polling = (async () => {
@@ -495,7 +512,7 @@ async function watchN8n(baseUrl: string): Promise<() => Promise<Watched>> {
 	return async () => {
 		stopped = true;
 		await polling;
-		const lag = await eventLoopLag(baseUrl);
+		const lag = await past503(() => eventLoopLag(baseUrl));
 		if (lag) {
 			watched.scrapes++;
 			watched.lagMaxMs = Math.max(watched.lagMaxMs, lag.max * 1000);
@@ -553,12 +570,12 @@ async function runSetting(setting: Setting, userFolder: string, n8nBin: string, 
 
 		// Each phase: the isolates counter read before and after the load and the drain that follows it.
 		const phase = async (kind: Kind, phaseUrl: string, seconds: number, run: string, connections = CONNECTIONS, maxRequests = MAX_REQUESTS): Promise<LoadResult> => {
-			const before = await isolatesAcquired(instance.baseUrl);
+			const before = await past503(() => isolatesAcquired(instance.baseUrl));
 			const result = await loadFromSecondProcess({ kind, url: phaseUrl, connections, seconds, maxRequests, run: `${setting.name}-${run}` });
 			const drained = Date.now();
 			await drain(api);
 			const drainSeconds = (Date.now() - drained) / 1000;
-			const after = await isolatesAcquired(instance.baseUrl);
+			const after = await past503(() => isolatesAcquired(instance.baseUrl));
 			return { ...result, drainSeconds, isolates: before === undefined || after === undefined ? undefined : after - before };
 		};
 		const MAIN = ['bare', 'equal', 'exprs', 'ours', 'webhook', 'builtin'] as const;
