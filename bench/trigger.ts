@@ -351,6 +351,8 @@ interface SettingResult {
 	bursts: Burst[];
 	/** Codes each front door should have handed out: one per new event it accepted (warm-up, seeds and bursts included). */
 	expectedCodes: Record<Door, number>;
+	/** Deliveries of new events that got no answer (timed out): each may have started or not. */
+	unanswered: Record<Door, number>;
 }
 
 /** What n8n's main process did while a burst of concurrent deliveries was answered and executed. */
@@ -590,11 +592,16 @@ async function runSetting(setting: Setting, userFolder: string, n8nBin: string, 
 		// "started" answers of the trigger; every accepted delivery of a new event at the two others (they answer before the execution).
 		const accepted = (door: Door, r: LoadResult) => (door === 'ours' ? (r.answers.started ?? 0) : r.ok);
 		const expectedCodes: Record<Door, number> = { ours: 0, webhook: 0, builtin: 0 };
+		const unanswered: Record<Door, number> = { ours: 0, webhook: 0, builtin: 0 };
+		const count = (door: Door, r: LoadResult) => {
+			expectedCodes[door] += accepted(door, r);
+			unanswered[door] += r.statuses.error ?? 0;
+		};
 
 		console.log(`\n[${setting.name}] ${describeSetting(setting)}: warm-up ${WARMUP_SECONDS} s each`);
 		for (const kind of MAIN) {
 			const warm = await phase(kind, url[kind], WARMUP_SECONDS, `warm-${kind}`);
-			if (kind === 'ours' || kind === 'webhook' || kind === 'builtin') expectedCodes[kind] += accepted(kind, warm);
+			if (kind === 'ours' || kind === 'webhook' || kind === 'builtin') count(kind, warm);
 		}
 		const runs: Record<(typeof MAIN)[number], LoadResult[]> = { bare: [], equal: [], exprs: [], ours: [], webhook: [], builtin: [] };
 		// Every other round in reverse order, so a load that rises or falls on the machine during the
@@ -607,7 +614,7 @@ async function runSetting(setting: Setting, userFolder: string, n8nBin: string, 
 			}
 		}
 		const merged = { bare: merge(runs.bare), equal: merge(runs.equal), exprs: merge(runs.exprs), ours: merge(runs.ours), webhook: merge(runs.webhook), builtin: merge(runs.builtin) };
-		for (const door of DOORS) expectedCodes[door] += accepted(door, merged[door]);
+		for (const door of DOORS) count(door, merged[door]);
 
 		const noExecution: SettingResult['noExecution'] = [];
 		let duplicates: SettingResult['duplicates'];
@@ -638,12 +645,13 @@ async function runSetting(setting: Setting, userFolder: string, n8nBin: string, 
 				const result = await phase(events === 'new' ? door : 'duplicate', url[door], 120, `burst-${events}-${door}`, BURST, BURST);
 				const watched = await stop();
 				const codes = (await codesOut[door]()) - codesBefore;
-				expectedCodes[door] += events === 'new' ? accepted(door, result) : Math.min(1, accepted(door, result));
+				if (events === 'new') count(door, result);
+				else expectedCodes[door] += Math.min(1, accepted(door, result));
 				bursts.push({ door, events, result, watched, codes });
 			}
 		}
 
-		const result: SettingResult = { setting, ...merged, noExecution, duplicates, bursts, expectedCodes };
+		const result: SettingResult = { setting, ...merged, noExecution, duplicates, bursts, expectedCodes, unanswered };
 		console.log('\n' + '-'.repeat(100));
 		console.log(`[${setting.name}] ${describeSetting(setting)}`);
 		for (const kind of MAIN) console.log(line(LABELS[kind], result[kind]));
@@ -718,6 +726,10 @@ async function bench(): Promise<void> {
 		for (const name of CHOSEN) results.push(await runSetting(SETTINGS.find((s) => s.name === name)!, userFolder, n8nBin, storeFile, results.length === 0, pg, codesOut));
 
 		const expected = (door: Door) => results.reduce((sum, r) => sum + r.expectedCodes[door], 0);
+		const unanswered = (door: Door) => results.reduce((sum, r) => sum + r.unanswered[door], 0);
+		// A delivery that timed out at the client may still have started: it may add one code.
+		const within = (codes: number, least: number, most: number) =>
+			least === most ? (codes === least ? ' (equal)' : ' (DIFFERENT)') : codes >= least && codes <= most ? ` (within ${least}..${most})` : ` (NOT within ${least}..${most})`;
 		const handedOut = await ourCodes();
 		const builtinHandedOut = await builtinCodes();
 		const builtinEvents = await count(client, 'SELECT count(*) AS n FROM events');
@@ -772,15 +784,17 @@ async function bench(): Promise<void> {
 		const lazy = results.find((s) => s.setting.name === 'lazy');
 		console.log(`isolates/req, ours minus bare under n8n's defaults: ${extra('default')} (target 1: the webhook phase's isolate, which n8n skips only for its own Webhook node)`);
 		console.log(`isolates/req of ours under lazy acquisition: ${lazy ? iso(lazy.ours) : 'not run'} (target 0)`);
-		const ourExpected = expected('ours') + expected('webhook');
+		const ourLeast = expected('ours') + expected('webhook');
+		const ourMost = ourLeast + unanswered('ours') + unanswered('webhook');
 		console.log(
-			`exactly once, our store: ${expected('ours')} deliveries to the trigger started an execution and ${expected('webhook')} new events were accepted by Webhook + Storefront Event; ` +
-				`${handedOut} codes were handed out` + (ourExpected === handedOut ? ' (equal)' : ' (DIFFERENT)'),
+			`exactly once, our store: ${expected('ours')} deliveries to the trigger started an execution and ${expected('webhook')} new events were accepted by Webhook + Storefront Event ` +
+				`(${unanswered('ours') + unanswered('webhook')} unanswered); ${handedOut} codes were handed out` + within(handedOut, ourLeast, ourMost),
 		);
-		const builtinOnce = expected('builtin') === builtinHandedOut && builtinEvents === builtinHandedOut && builtinTwice === 0;
+		const builtinMost = expected('builtin') + unanswered('builtin');
+		const builtinOnce = builtinHandedOut >= expected('builtin') && builtinHandedOut <= builtinMost && builtinEvents === builtinHandedOut && builtinTwice === 0;
 		console.log(
-			`exactly once, built-ins: ${expected('builtin')} new events accepted, ${builtinEvents} recorded, ${builtinHandedOut} codes handed out, ${builtinTwice} events with more than one code` +
-				(builtinOnce ? ' (equal)' : ' (DIFFERENT)'),
+			`exactly once, built-ins: ${expected('builtin')} new events accepted (${unanswered('builtin')} unanswered), ${builtinEvents} recorded, ${builtinHandedOut} codes handed out, ` +
+				`${builtinTwice} events with more than one code` + (builtinOnce ? within(builtinHandedOut, expected('builtin'), builtinMost) : ' (DIFFERENT)'),
 		);
 		const sameBurstsOnce = results.every((r) => r.bursts.every((b) => b.events !== 'same' || b.codes === 1));
 		const errors = results.flatMap((r) =>
@@ -788,7 +802,7 @@ async function bench(): Promise<void> {
 		);
 		if (errors.length) console.log(`first errors:\n  ${errors.slice(0, 8).join('\n  ')}`);
 		console.log('='.repeat(100));
-		if (ourExpected !== handedOut || !builtinOnce || !sameBurstsOnce) process.exitCode = 1;
+		if (handedOut < ourLeast || handedOut > ourMost || !builtinOnce || !sameBurstsOnce) process.exitCode = 1;
 	} finally {
 		await client.end();
 		await store.close();
