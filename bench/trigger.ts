@@ -593,7 +593,7 @@ async function runSetting(setting: Setting, userFolder: string, n8nBin: string, 
 		const accepted = (door: Door, r: LoadResult) => (door === 'ours' ? (r.answers.started ?? 0) : r.ok);
 		const expectedCodes: Record<Door, number> = { ours: 0, webhook: 0, builtin: 0 };
 		const unanswered: Record<Door, number> = { ours: 0, webhook: 0, builtin: 0 };
-		const count = (door: Door, r: LoadResult) => {
+		const tally = (door: Door, r: LoadResult) => {
 			expectedCodes[door] += accepted(door, r);
 			unanswered[door] += r.statuses.error ?? 0;
 		};
@@ -601,7 +601,7 @@ async function runSetting(setting: Setting, userFolder: string, n8nBin: string, 
 		console.log(`\n[${setting.name}] ${describeSetting(setting)}: warm-up ${WARMUP_SECONDS} s each`);
 		for (const kind of MAIN) {
 			const warm = await phase(kind, url[kind], WARMUP_SECONDS, `warm-${kind}`);
-			if (kind === 'ours' || kind === 'webhook' || kind === 'builtin') count(kind, warm);
+			if (kind === 'ours' || kind === 'webhook' || kind === 'builtin') tally(kind, warm);
 		}
 		const runs: Record<(typeof MAIN)[number], LoadResult[]> = { bare: [], equal: [], exprs: [], ours: [], webhook: [], builtin: [] };
 		// Every other round in reverse order, so a load that rises or falls on the machine during the
@@ -614,7 +614,7 @@ async function runSetting(setting: Setting, userFolder: string, n8nBin: string, 
 			}
 		}
 		const merged = { bare: merge(runs.bare), equal: merge(runs.equal), exprs: merge(runs.exprs), ours: merge(runs.ours), webhook: merge(runs.webhook), builtin: merge(runs.builtin) };
-		for (const door of DOORS) count(door, merged[door]);
+		for (const door of DOORS) tally(door, merged[door]);
 
 		const noExecution: SettingResult['noExecution'] = [];
 		let duplicates: SettingResult['duplicates'];
@@ -645,7 +645,7 @@ async function runSetting(setting: Setting, userFolder: string, n8nBin: string, 
 				const result = await phase(events === 'new' ? door : 'duplicate', url[door], 120, `burst-${events}-${door}`, BURST, BURST);
 				const watched = await stop();
 				const codes = (await codesOut[door]()) - codesBefore;
-				if (events === 'new') count(door, result);
+				if (events === 'new') tally(door, result);
 				else expectedCodes[door] += Math.min(1, accepted(door, result));
 				bursts.push({ door, events, result, watched, codes });
 			}
