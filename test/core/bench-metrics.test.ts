@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from '@jest/globals';
-import { counterValue, ISOLATES_ACQUIRED, isolatesAcquired } from '../../bench/prometheus';
+import { counterValue, eventLoopLag, ISOLATES_ACQUIRED, isolatesAcquired } from '../../bench/prometheus';
 
 // As n8n 2.41 (prom-client) writes it, with neighbours whose names start the same way.
 const SAMPLE = `# HELP n8n_expression_pool_acquired_total Isolates acquired from the pool
@@ -50,6 +50,25 @@ describe('bench: Prometheus counters', () => {
 			assert.equal(await isolatesAcquired(baseUrl), undefined);
 			status = 404;
 			await assert.rejects(isolatesAcquired(baseUrl), /N8N_METRICS=true/);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it("reads the main process's event-loop delay from n8n's default metrics, and says when they are off", async () => {
+		let body = `${SAMPLE}# HELP n8n_nodejs_eventloop_lag_max_seconds The maximum recorded event loop delay.
+# TYPE n8n_nodejs_eventloop_lag_max_seconds gauge
+n8n_nodejs_eventloop_lag_max_seconds 0.412
+n8n_nodejs_eventloop_lag_p99_seconds 0.108
+n8n_nodejs_eventloop_lag_seconds 0.003
+`;
+		const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(body));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		try {
+			assert.deepEqual(await eventLoopLag(baseUrl), { max: 0.412, p99: 0.108 });
+			body = SAMPLE;
+			assert.equal(await eventLoopLag(baseUrl), undefined);
 		} finally {
 			await new Promise((resolve) => server.close(resolve));
 		}
