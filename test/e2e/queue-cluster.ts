@@ -192,6 +192,9 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 			WEBHOOK_URL: `http://${LOOPBACK}:${webhookPort}/`,
 			// Manual (editor) executions run on the workers too, like production ones.
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			// The tests count each worker's "Worker finished execution" lines (info level); the in-process
+			// engine tests of the same jest run set N8N_LOG_LEVEL=silent in the environment n8n would inherit.
+			N8N_LOG_LEVEL: 'info',
 		};
 		const logNote = (what: string, handle: N8nHandle) => log(`${what} ready in ${handle.startupMs} ms on port ${handle.port} (log ${handle.logFile})`);
 

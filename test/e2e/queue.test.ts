@@ -343,7 +343,7 @@ describe('queue mode: main, webhook processor and two workers on PostgreSQL and 
 		assert.equal(holders.length, 70);
 		assert.ok(holders.every((c) => codes.get(c.id)!.length === 1 && mails.some((m) => m.envelope.to.includes(c.email) && m.text.includes(codes.get(c.id)![0]))), 'each holder was mailed their code');
 		assert.equal(new Set([...codes.values()].flat()).size, 70);
-		assert.deepEqual(await cluster.store.poolStatus(run.pool, Date.now()), { pool: run.pool, total: 70, free: 0, assigned: 70, redeemed: 0, expired: 0 });
+		assert.deepEqual(await cluster.store.poolStatus(run.pool, Date.now()), { pool: run.pool, total: 70, free: 0, assigned: 70, redeemed: 0, expired: 0, notInShop: 0, refusedByShop: 0 });
 		assert.equal((await cluster.store.guardHistory({ activity: run.activity, limit: 1000 })).length, 100, 'every customer entered');
 		console.log(`# queue mode, pool of 70 for 100 customers: done in ${Date.now() - started} ms`);
 	});
