@@ -6,12 +6,15 @@
  * (default 10), each order with one line and one category, loaded with set-based SQL.
  * Then: guard and claim items/s batched per execution (BENCH_BATCH items per store call, default
  * 1,000), Import Codes of 100,000 codes in one call, purchase-stats latency p50/p99 per customer,
+ * Record Events of 10,000 orders in one call (on the empty ledger before the load, and on the
+ * loaded one), the Activity Report over BENCH_REPORT_ENTRIES entries (default 100,000),
  * and PostgreSQL claims/s with 8 concurrent clients, checked for duplicates. BENCH_DIALECTS=sqlite,postgres picks dialects.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importCodes } from '../core/coupons';
+import { activityReports } from '../core/report';
 import type { CanonicalEvent } from '../core/event';
 import type { Store } from '../core/store';
 import type { Driver } from '../store/driver';
@@ -131,15 +134,15 @@ async function importRate(store: Store, codes: number): Promise<number> {
 }
 
 /** Ledger Record Events: orders (one line, one category each) recorded in one store call, as a backfill does. */
-async function recordRate(store: Store, orders: number): Promise<number> {
+async function recordRate(store: Store, orders: number, run: string): Promise<number> {
 	const base = Date.UTC(2025, 0, 1);
 	const events: CanonicalEvent[] = Array.from({ length: orders }, (_, n) => ({
-		id: `bench-ledger:order.placed:${n}`,
+		id: `bench-ledger-${run}:order.placed:${n}`,
 		type: 'order.placed',
 		source: 'shopify',
 		occurredAt: new Date(base + n * 60_000).toISOString(),
-		customer: { id: `bench-ledger-${n % 1000}`, email: `l${n % 1000}@example.test` },
-		order: { id: `bench-ledger-${n}`, total: '49.90', currency: 'EUR', couponCodes: [], promotions: [], lines: [{ productId: `p${n % 20}`, quantity: 1, price: '49.90', categories: ['Shoes'] }] },
+		customer: { id: `bench-ledger-${run}-${n % 1000}`, email: `l${n % 1000}-${run}@example.test` },
+		order: { id: `bench-ledger-${run}-${n}`, total: '49.90', currency: 'EUR', couponCodes: [], promotions: [], lines: [{ productId: `p${n % 20}`, quantity: 1, price: '49.90', categories: ['Shoes'] }] },
 	}));
 	const started = performance.now();
 	const outcomes = await store.recordEvents(events, Date.now());
@@ -159,6 +162,39 @@ async function purchaseLatency(store: Store, samples: number): Promise<{ p50: nu
 	}
 	times.sort((a, b) => a - b);
 	return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/**
+ * Activity Report over the loaded ledger: REPORT_ENTRIES guard entries of one activity (every
+ * tenth customer, one in ten held out, spread over 7 days), set-based like the ledger; then the
+ * report with a 14-day order window, three times, the median time.
+ */
+const REPORT_ENTRIES = Number(process.env.BENCH_REPORT_ENTRIES ?? 100_000);
+async function reportTime(driver: Driver, store: Store): Promise<{ seconds: number; entered: number; converted: number }> {
+	const pg = driver.dialect.name === 'postgres';
+	const n = Math.min(REPORT_ENTRIES, CUSTOMERS);
+	const step = Math.max(1, Math.floor(CUSTOMERS / n));
+	const series = pg ? `SELECT g AS i FROM generate_series(0, ${n} - 1) AS g` : `WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ${n}) SELECT i FROM s`;
+	const cast = (expr: string) => (pg ? `(${expr})::text` : `CAST(${expr} AS TEXT)`);
+	await driver.transaction(async (q) => {
+		await q.run(
+			`INSERT INTO guard_entries (activity, customer_id, entry_key, entered_at, entered, held_out)
+			SELECT 'bench-report', 'c' || ${cast(`i * ${step}`)}, 'r' || ${cast('i')}, ${T0} + (i % 7) * ${DAY}, 1, CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END FROM (${series}) AS t`,
+		);
+		if (pg) await q.run('ANALYZE guard_entries');
+	}, 'write');
+	const query = { activity: 'bench-report', from: T0, to: T0 + 7 * DAY, windowMs: 14 * DAY };
+	const times: number[] = [];
+	let report;
+	for (let run = 0; run < 3; run++) {
+		const started = process.hrtime.bigint();
+		[report] = await activityReports(store, [query]);
+		times.push(seconds(started));
+	}
+	times.sort((a, b) => a - b);
+	const entered = report!.enteredGroup.customers + report!.controlGroup.customers;
+	if (entered !== n) throw new Error(`report counted ${entered} customers, expected ${n}`);
+	return { seconds: times[1], entered, converted: report!.enteredGroup.converted + report!.controlGroup.converted };
 }
 
 async function concurrentClaims(makeStore: () => Store, clients: number, perClient: number): Promise<{ rate: number; duplicates: number; empty: number }> {
@@ -188,6 +224,8 @@ async function benchDialect(name: string, makeDriver: () => Driver): Promise<voi
 	const driver = makeDriver();
 	const store = new SqlStore(driver);
 	await store.schemaVersion();
+	const recordedEmpty = await recordRate(store, 10_000, 'empty');
+	console.log(`  ledger record on an empty ledger, 10,000 orders in one call: ${fmt(recordedEmpty)} orders/s`);
 	await loadLedger(driver);
 	const raw = await rawInsertRate(driver, name === 'sqlite' ? 200_000 : 50_000);
 	console.log(`  baseline raw INSERT: ${fmt(raw)} rows/s (single-row statements, one transaction)`);
@@ -200,8 +238,12 @@ async function benchDialect(name: string, makeDriver: () => Driver): Promise<voi
 	console.log(`  import codes, 100,000 in one call: ${fmt(imported)} codes/s = ${(imported / raw).toFixed(2)}x raw INSERT (${(100_000 / imported).toFixed(2)} s)`);
 	const latency = await purchaseLatency(store, 10_000);
 	console.log(`  purchase stats per customer (10,000 random customers): p50 ${latency.p50.toFixed(3)} ms, p99 ${latency.p99.toFixed(3)} ms`);
-	const recorded = await recordRate(store, 10_000);
+	const recorded = await recordRate(store, 10_000, 'full');
 	console.log(`  ledger record, 10,000 orders in one call (a backfill): ${fmt(recorded)} orders/s = ${(recorded / raw).toFixed(2)}x raw INSERT (about 6 rows each)`);
+	const report = await reportTime(driver, store);
+	console.log(
+		`  activity report, ${fmt(report.entered)} customers entered (10 % held out) over the ledger: ${report.seconds.toFixed(2)} s (median of 3; ${fmt(report.converted)} ordered within 14 days)`,
+	);
 	await store.close();
 	if (name === 'postgres') {
 		const rush = await concurrentClaims(() => new SqlStore(makeDriver()), 8, 2_000);

@@ -5,16 +5,16 @@ import { num, placeholders } from './util';
 
 /**
  * The activity's customers ($1) with a counted entry in [$2, $3): the instant of their first one,
- * and whether it was held out (two first entries at one instant: held out if either was).
+ * and whether it was held out (two first entries at one instant: held out if either was). One
+ * aggregation: the smallest of entered_at * 2 + (1 - held_out) is the first instant, a held-out
+ * entry first among entries at that instant.
  */
 const COHORT = `WITH firsts AS (
-		SELECT customer_id, MIN(entered_at) AS at FROM guard_entries
+		SELECT customer_id, MIN(entered_at * 2 + 1 - held_out) AS k FROM guard_entries
 		WHERE activity = $1 AND entered = 1 AND entered_at >= $2 AND entered_at < $3
 		GROUP BY customer_id
 	), cohort AS (
-		SELECT f.customer_id, f.at, MAX(g.held_out) AS held_out FROM firsts f
-		JOIN guard_entries g ON g.activity = $1 AND g.customer_id = f.customer_id AND g.entered_at = f.at AND g.entered = 1
-		GROUP BY f.customer_id, f.at
+		SELECT customer_id, k / 2 AS at, 1 - k % 2 AS held_out FROM firsts
 	)`;
 
 /** A counted order of the cohort customer `c` in their window [first entry, first entry + $4). */
@@ -23,9 +23,9 @@ const IN_WINDOW = 'o.customer_id = c.customer_id AND o.counted = 1 AND o.placed_
 const group = (): ActivityGroupRow => ({ customers: 0, entries: 0, converted: 0, orders: [], codesAssigned: 0, codesRedeemed: 0 });
 
 /**
- * An activity's report in four statements over the (activity, entered_at), (customer_id,
- * placed_at) and (assigned_to) indexes: entries and skips in the range; customers and converted
- * customers per group; orders and net revenue per group and currency; coupon codes per group.
+ * An activity's report in three statements over the (activity, entered_at), (customer_id,
+ * placed_at) and (assigned_to) indexes: entries and skips in the range; customers, converted
+ * customers, and orders and net revenue per currency, per group; coupon codes per group.
  */
 export async function activityReport(q: Querier, query: ActivityReportQuery): Promise<ActivityReportRow> {
 	const range: SqlValue[] = [query.activity, query.from, query.to];
@@ -43,23 +43,28 @@ export async function activityReport(q: Querier, query: ActivityReportQuery): Pr
 		else report.skipped += num(row.n);
 	}
 
-	const customers = await q.all(
-		`${COHORT}
-		SELECT held_out, COUNT(*) AS customers,
-			SUM(CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE ${IN_WINDOW}) THEN 1 ELSE 0 END) AS converted
-		FROM cohort c GROUP BY held_out`,
+	// Per cohort customer and currency, their orders in the window (a row with currency NULL: none);
+	// then per group: customers and converted customers (currency NULL), orders and revenue per currency.
+	const rows = await q.all(
+		`${COHORT}, per AS (
+			SELECT c.customer_id, c.held_out, o.currency, COUNT(o.customer_id) AS orders, SUM(o.total_minor - o.refunded_minor) AS amount
+			FROM cohort c LEFT JOIN orders o ON ${IN_WINDOW}
+			GROUP BY c.customer_id, c.held_out, o.currency
+		), customers AS (
+			SELECT customer_id, held_out, MAX(orders) AS orders FROM per GROUP BY customer_id, held_out
+		)
+		SELECT held_out, NULL AS currency, COUNT(*) AS customers, SUM(CASE WHEN orders > 0 THEN 1 ELSE 0 END) AS converted, 0 AS orders, 0 AS amount
+		FROM customers GROUP BY held_out
+		UNION ALL
+		SELECT held_out, currency, 0, 0, SUM(orders), SUM(amount) FROM per WHERE currency IS NOT NULL
+		GROUP BY held_out, currency
+		ORDER BY currency`,
 		windowed,
 	);
-	for (const row of customers) Object.assign(groupOf(row), { customers: num(row.customers), converted: num(row.converted) });
-
-	const orders = await q.all(
-		`${COHORT}
-		SELECT c.held_out, o.currency, COUNT(*) AS orders, SUM(o.total_minor - o.refunded_minor) AS amount
-		FROM cohort c JOIN orders o ON ${IN_WINDOW}
-		GROUP BY c.held_out, o.currency ORDER BY o.currency`,
-		windowed,
-	);
-	for (const row of orders) groupOf(row).orders.push({ currency: String(row.currency), orders: num(row.orders), amountMinor: BigInt(String(row.amount ?? 0)) });
+	for (const row of rows) {
+		if (row.currency === null) Object.assign(groupOf(row), { customers: num(row.customers), converted: num(row.converted) });
+		else groupOf(row).orders.push({ currency: String(row.currency), orders: num(row.orders), amountMinor: BigInt(String(row.amount ?? 0)) });
+	}
 
 	const pools: number[] = [];
 	for (const name of query.pools ?? []) pools.push(await poolId(q, name));
