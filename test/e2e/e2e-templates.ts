@@ -39,8 +39,11 @@ export interface World {
 	close(keep: boolean): Promise<void>;
 }
 
-/** Starts the world. Fails (never skips) when n8n cannot be installed or started. */
-export async function startWorld(label: string): Promise<World> {
+/**
+ * Starts the world; `env` is added to n8n's environment (e.g. a stand-in proxy's). Fails (never
+ * skips) when n8n cannot be installed or started.
+ */
+export async function startWorld(label: string, options: { env?: Record<string, string> } = {}): Promise<World> {
 	const started = Date.now();
 	const { n8nBin } = await requireN8n(log);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dialogue-e2e-${label}-`));
@@ -58,7 +61,7 @@ export async function startWorld(label: string): Promise<World> {
 		const instance = await n8n.startN8n({
 			userFolder: dir,
 			n8nBin,
-			env: { DIALOGUE_STORE_URL: storeFile, GENERIC_TIMEZONE: 'UTC' },
+			env: { DIALOGUE_STORE_URL: storeFile, GENERIC_TIMEZONE: 'UTC', ...options.env },
 			log,
 		});
 		cleanups.push(() => instance.stop());

@@ -1,12 +1,14 @@
 /**
  * Coupon > Create in Shop and Sync to Shop through n8n's real engine, with n8n's own HTTP client
- * (httpRequestWithAuthentication) sent to local stand-ins for Shopify's GraphQL Admin API and
- * WooCommerce's coupons batch (test/standins): the node asks for https://<shop>.myshopify.com and
- * https://shop.example, and only the host is swapped for the stand-in's.
+ * (httpRequestWithAuthentication; for WooCommerce requestWithAuthentication) sent to local
+ * stand-ins for Shopify's GraphQL Admin API and WooCommerce's coupons batch (test/standins): the
+ * node asks for https://<shop>.myshopify.com and https://shop.example, and only the host is
+ * swapped for the stand-in's. The credentials reaching the shops are checked by
+ * test/e2e/shop-codes.test.ts (this harness does not apply them).
  */
 import assert from 'node:assert/strict';
 import { afterAll, afterEach, describe, it } from '@jest/globals';
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IAdditionalCredentialOptions, IDataObject, IExecuteFunctions, IHttpRequestOptions, IRequestOptions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { ManualClock } from '../../core/clock';
 import { Coupon } from '../../nodes/Coupon/Coupon.node';
@@ -31,15 +33,22 @@ const seenHosts: string[] = [];
 class CouponViaStandIns extends Coupon {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const real = this.helpers.httpRequestWithAuthentication;
+		const realRequest = this.helpers.requestWithAuthentication;
 		const ctx = Object.create(this) as IExecuteFunctions;
+		const target = (address: string) => {
+			const url = new URL(address);
+			seenHosts.push(`${url.protocol}//${url.host}`);
+			const standIn = standIns.get(url.host);
+			if (url.protocol !== 'https:' || !standIn) throw new Error(`test: no stand-in for ${address}`);
+			return `${standIn}${url.pathname}${url.search}`;
+		};
 		ctx.helpers = {
 			...this.helpers,
-			httpRequestWithAuthentication(credentialType: string, options: IHttpRequestOptions) {
-				const url = new URL(options.url);
-				seenHosts.push(`${url.protocol}//${url.host}`);
-				const target = standIns.get(url.host);
-				if (url.protocol !== 'https:' || !target) throw new Error(`test: no stand-in for ${options.url}`);
-				return real.call(this, credentialType, { ...options, url: `${target}${url.pathname}${url.search}` });
+			httpRequestWithAuthentication(credentialType: string, options: IHttpRequestOptions, more?: IAdditionalCredentialOptions) {
+				return real.call(this, credentialType, { ...options, url: target(options.url) }, more);
+			},
+			requestWithAuthentication(credentialType: string, options: IRequestOptions) {
+				return realRequest.call(this, credentialType, { ...options, uri: target(String(options.uri)) });
 			},
 		};
 		return Coupon.prototype.execute.call(ctx);

@@ -4,11 +4,8 @@
  * /wp-json/wc/v3/webhooks: list, create, delete), behind an HTTPS proxy, for the Storefront
  * Trigger's Register Webhooks in the Shop.
  *
- * How requests get here: n8n's request helpers send through the proxy named in HTTPS_PROXY. This
- * is that proxy, on 127.0.0.1: it answers `CONNECT <host>:443` for the shop hosts given and then
- * speaks TLS itself, with a certificate for those hosts signed by a certificate authority made at
- * start (openssl CLI). A test process trusts it with tls.setDefaultCACertificates (trustStandIn());
- * a child n8n through NODE_EXTRA_CA_CERTS (env). Other CONNECT targets are refused (403).
+ * How requests get here: through the HTTPS proxy of ./https-proxy (HTTPS_PROXY and a test
+ * certificate authority), for the Shopify and WooCommerce hosts given.
  *
  * Answers follow the vendors' published shapes: Shopify 401 {"errors":"[API] Invalid API key or
  * access token ..."}, userErrors on a mutation it refuses, THROTTLED (200, errors[].extensions.code
@@ -16,15 +13,11 @@
  * {code, message, data: {status}} errors, X-WP-Total / X-WP-TotalPages on lists, 429 with
  * Retry-After when `throttle` asks for it.
  */
-import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
-import type * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import * as tls from 'node:tls';
+import type * as http from 'node:http';
+import { startStandInProxy, type StandInProxy } from './https-proxy';
+
+export { trustStandIn } from './https-proxy';
 
 export const SHOPIFY_API_VERSION = '2026-07';
 
@@ -43,11 +36,7 @@ export interface WooStandInHook {
 	secret: string;
 }
 
-export interface ShopStandIn {
-	proxyUrl: string;
-	caFile: string;
-	/** Environment for a child n8n: HTTPS_PROXY, NODE_EXTRA_CA_CERTS, NO_PROXY for loopback. */
-	env: Record<string, string>;
+export interface ShopStandIn extends StandInProxy {
 	shopify: {
 		host: string;
 		hooks: ShopifyStandInHook[];
@@ -66,38 +55,18 @@ export interface ShopStandIn {
 		/** A delivery of `topic` to a registered webhook, signed as WooCommerce signs it. */
 		delivery(hook: WooStandInHook, body: string): Record<string, string>;
 	};
-	refused: string[];
-	close(): Promise<void>;
-}
-
-function openssl(args: string[], cwd: string): void {
-	execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function makeCertificates(dir: string, hosts: string[]): { caFile: string; key: Buffer; cert: Buffer } {
-	const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-	openssl(
-		[
-			'req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Dialogue shop stand-in CA',
-			'-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-		],
-		dir,
-	);
-	openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${hosts[0]}`], dir);
-	fs.writeFileSync(
-		path.join(dir, 'server.ext'),
-		`basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}\n`,
-	);
-	openssl(
-		['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext'],
-		dir,
-	);
-	return { caFile: path.join(dir, 'ca.pem'), key: fs.readFileSync(path.join(dir, 'server.key')), cert: fs.readFileSync(path.join(dir, 'server.pem')) };
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
 	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
 	res.end(JSON.stringify(body));
+}
+
+/** Reads the request's body, then answers. */
+function answer(req: http.IncomingMessage, res: http.ServerResponse, respond: (req: http.IncomingMessage, res: http.ServerResponse, raw: string) => void): void {
+	const chunks: Buffer[] = [];
+	req.on('data', (c: Buffer) => chunks.push(c));
+	req.on('end', () => respond(req, res, Buffer.concat(chunks).toString('utf8')));
 }
 
 const SHOPIFY_TOPICS = new Set(['CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'ORDERS_CREATE', 'ORDERS_PAID', 'ORDERS_UPDATED', 'ORDERS_CANCELLED', 'CHECKOUTS_CREATE', 'CHECKOUTS_UPDATE', 'PRODUCTS_CREATE']);
@@ -111,9 +80,6 @@ export interface ShopStandInOptions {
 export async function startShopStandIn(options: ShopStandInOptions): Promise<ShopStandIn> {
 	const shopifyHost = `${options.shopify.shop}.myshopify.com`;
 	const wooHost = options.woo.host;
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-shops-'));
-	const { caFile, key, cert } = makeCertificates(dir, [shopifyHost, wooHost]);
-	const refused: string[] = [];
 	let nextId = 1000;
 
 	const shopify: ShopStandIn['shopify'] = { host: shopifyHost, hooks: [], calls: [], throttle: 0 };
@@ -260,74 +226,9 @@ export async function startShopStandIn(options: ShopStandInOptions): Promise<Sho
 		return wooError(res, 404, 'rest_no_route', 'No route was found matching the URL and request method.');
 	}
 
-	const api = https.createServer({ key, cert }, (req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const raw = Buffer.concat(chunks).toString('utf8');
-			const host = (req.headers.host ?? '').replace(/:443$/, '');
-			if (host === shopifyHost) shopifyAnswer(req, res, raw);
-			else if (host === wooHost) wooAnswer(req, res, raw);
-			else sendJson(res, 421, { error: `no stand-in for ${host}` });
-		});
+	const proxy = await startStandInProxy({
+		[shopifyHost]: (req, res) => answer(req, res, shopifyAnswer),
+		[wooHost]: (req, res) => answer(req, res, wooAnswer),
 	});
-
-	const sockets = new Set<net.Socket>();
-	const proxy = http.createServer((req, res) => {
-		refused.push(`${req.method} ${req.url}`);
-		res.writeHead(403);
-		res.end();
-	});
-	proxy.on('connection', (socket: net.Socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-		const target = (req.url ?? '').toLowerCase();
-		if (target !== `${shopifyHost}:443` && target !== `${wooHost}:443`) {
-			refused.push(`CONNECT ${req.url}`);
-			socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
-			return;
-		}
-		socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-		if (head.length > 0) socket.unshift(head);
-		api.emit('connection', socket);
-	});
-	await new Promise<void>((resolve, reject) => {
-		proxy.once('error', reject);
-		proxy.listen(0, '127.0.0.1', () => resolve());
-	});
-	const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
-	return {
-		proxyUrl,
-		caFile,
-		env: { HTTPS_PROXY: proxyUrl, https_proxy: proxyUrl, NODE_EXTRA_CA_CERTS: caFile, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
-		shopify,
-		woo,
-		refused,
-		close: async () => {
-			for (const socket of sockets) socket.destroy();
-			await new Promise<void>((resolve) => proxy.close(() => resolve()));
-			api.close();
-			fs.rmSync(dir, { recursive: true, force: true });
-		},
-	};
-}
-
-/**
- * Makes this process send HTTPS through the stand-in and trust its authority (as NODE_EXTRA_CA_CERTS
- * does for a child process); the returned function undoes both.
- */
-export function trustStandIn(standIn: ShopStandIn): () => void {
-	const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, https_proxy: process.env.https_proxy, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
-	const defaults = tls.getCACertificates('default');
-	tls.setDefaultCACertificates([...defaults, fs.readFileSync(standIn.caFile, 'utf8')]);
-	Object.assign(process.env, { HTTPS_PROXY: standIn.proxyUrl, https_proxy: standIn.proxyUrl, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' });
-	return () => {
-		tls.setDefaultCACertificates(defaults);
-		for (const [name, value] of Object.entries(saved)) {
-			if (value === undefined) delete process.env[name];
-			else process.env[name] = value;
-		}
-	};
+	return { ...proxy, shopify, woo };
 }

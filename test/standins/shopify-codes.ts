@@ -16,6 +16,9 @@
  * `failDonePoll`: the first poll that finds its bulk creation done (the codes are created) is
  * answered 500: an answer lost after the shop did the work.
  * `pollsBeforeDone`: polls of a bulk creation answered not done yet (default 1).
+ * `accessToken`: then a request must carry it in X-Shopify-Access-Token, the header Shopify reads
+ * it from; else 401 {"errors":"[API] Invalid API key or access token ..."}.
+ * `handle` answers a request as the server does (to serve the stand-in behind ./https-proxy).
  */
 import * as http from 'node:http';
 
@@ -30,6 +33,9 @@ export interface ShopifyCodesStandIn {
 	bulkAdds: number;
 	/** Requests answered, by operation. */
 	calls: string[];
+	/** Requests refused for their credentials, with the headers they carried. */
+	unauthorized: Array<{ token?: string; authorization?: string }>;
+	handle: http.RequestListener;
 	close(): Promise<void>;
 }
 
@@ -43,6 +49,7 @@ interface Options {
 	throttleAt?: number[];
 	pollsBeforeDone?: number;
 	failDonePoll?: boolean;
+	accessToken?: string;
 }
 
 const GID = 'gid://shopify';
@@ -72,6 +79,8 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 		throttled: 0,
 		bulkAdds: 0,
 		calls: [],
+		unauthorized: [],
+		handle: () => undefined,
 		close: async () => undefined,
 	};
 
@@ -143,7 +152,7 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 		throw new Error(`stand-in: unknown operation ${query.slice(0, 80)}`);
 	}
 
-	const server = http.createServer((req, res) => {
+	state.handle = (req, res) => {
 		let raw = '';
 		req.on('data', (chunk) => (raw += chunk));
 		req.on('end', () => {
@@ -152,6 +161,11 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 				res.end(JSON.stringify(body));
 			};
 			if (req.method !== 'POST' || req.url !== '/admin/api/2025-10/graphql.json') return send(404, { errors: 'Not Found' });
+			const token = req.headers['x-shopify-access-token'] as string | undefined;
+			if (options.accessToken !== undefined && token !== options.accessToken) {
+				state.unauthorized.push({ token, authorization: req.headers.authorization });
+				return send(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+			}
 			const now = Date.now();
 			available = Math.min(bucket, available + ((now - lastAt) / 1000) * restoreRate);
 			lastAt = now;
@@ -180,7 +194,8 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 				send(200, { errors: [{ message: (error as Error).message }] });
 			}
 		});
-	});
+	};
+	const server = http.createServer(state.handle);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as { port: number };
 	state.url = `http://127.0.0.1:${port}`;

@@ -3,7 +3,10 @@
  * with the published shapes: { create: [coupon | { id: 0, error: { code, message, data } }] } in
  * the order sent; a code the shop already has (case-insensitive) gets
  * woocommerce_rest_coupon_code_already_exists; more than 100 items a 413; `tooManyRequestsAt`
- * (1-based call) answers 429 with Retry-After once; `failCall` answers 500 once.
+ * (1-based call) answers 429 with Retry-After once; `failCall` answers 500 once. With `auth`, a
+ * request must carry those keys (HTTP Basic, or consumer_key and consumer_secret in the query),
+ * else 401 woocommerce_rest_cannot_create. `handle` answers a request as the server does (to serve
+ * the stand-in behind ./https-proxy).
  */
 import * as http from 'node:http';
 
@@ -14,19 +17,24 @@ export interface WooCouponsStandIn {
 	/** Each code as it was created, in order. */
 	created: string[];
 	calls: number;
+	/** Requests refused for their credentials. */
+	unauthorized: number;
+	handle: http.RequestListener;
 	close(): Promise<void>;
 }
 
-export async function wooCouponsStandIn(options: { taken?: string[]; tooManyRequestsAt?: number; failCall?: number } = {}): Promise<WooCouponsStandIn> {
+export async function wooCouponsStandIn(options: { taken?: string[]; tooManyRequestsAt?: number; failCall?: number; auth?: { consumerKey: string; consumerSecret: string } } = {}): Promise<WooCouponsStandIn> {
 	let seq = 100;
 	const state: WooCouponsStandIn = {
 		url: '',
 		coupons: new Map((options.taken ?? []).map((code) => [code.toLowerCase(), { id: ++seq, body: { code } }])),
 		created: [],
 		calls: 0,
+		unauthorized: 0,
+		handle: () => undefined,
 		close: async () => undefined,
 	};
-	const server = http.createServer((req, res) => {
+	state.handle = (req, res) => {
 		let raw = '';
 		req.on('data', (chunk) => (raw += chunk));
 		req.on('end', () => {
@@ -34,7 +42,18 @@ export async function wooCouponsStandIn(options: { taken?: string[]; tooManyRequ
 				res.writeHead(status, { 'content-type': 'application/json', ...headers });
 				res.end(JSON.stringify(body));
 			};
-			if (req.method !== 'POST' || req.url !== '/wp-json/wc/v3/coupons/batch') {
+			const url = new URL(req.url ?? '/', 'https://shop.example');
+			if (options.auth) {
+				const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
+				const [key, ...secret] = basic
+					? Buffer.from(basic[1], 'base64').toString('utf8').split(':')
+					: [url.searchParams.get('consumer_key'), url.searchParams.get('consumer_secret')];
+				if (key !== options.auth.consumerKey || secret.join(':') !== options.auth.consumerSecret) {
+					state.unauthorized++;
+					return send(401, { code: 'woocommerce_rest_cannot_create', message: 'Sorry, you are not allowed to create resources.', data: { status: 401 } });
+				}
+			}
+			if (req.method !== 'POST' || url.pathname !== '/wp-json/wc/v3/coupons/batch') {
 				return send(404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
 			}
 			const call = ++state.calls;
@@ -56,7 +75,8 @@ export async function wooCouponsStandIn(options: { taken?: string[]; tooManyRequ
 			});
 			send(200, { create: out });
 		});
-	});
+	};
+	const server = http.createServer(state.handle);
 	return new Promise((resolve) => {
 		server.listen(0, '127.0.0.1', () => {
 			state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

@@ -5,6 +5,7 @@ import { ShopError, syncToShop, type ShopCodesApi, type ShopHttp, type SyncResul
 import { shopifyCodes } from '../../../core/shopcodes/shopify';
 import { wooCommerceCodes } from '../../../core/shopcodes/woocommerce';
 import type { Store } from '../../../core/store';
+import { SHOPIFY_OAUTH2 } from '../../shared/shopAuth';
 import { storeCredentials } from '../../shared/store';
 
 /** The store, and the shop's credential when the codes go to the shop (the Shop field is shown then only). */
@@ -71,15 +72,28 @@ export async function shopApi(ctx: IExecuteFunctions): Promise<ShopCodesApi> {
 				? 'shopifyOAuth2Api'
 				: 'shopifyAccessTokenApi';
 	const data = (await ctx.getCredentials(credential)) as IDataObject;
-	const http: ShopHttp = async ({ method, url, body }) => {
-		const res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credential, {
-			method,
-			url,
-			body: body as IDataObject,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
+	type Answer = { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+	// n8n's WooCommerce credential sets request-style auth ({ user, password }), which only n8n's
+	// request helper reads; with a query given, Include Credentials in Query works too.
+	const send = (options: { method: 'POST'; url: string; body: unknown }): Promise<Answer> =>
+		shop === 'wooCommerce'
+			? ctx.helpers.requestWithAuthentication.call(ctx, credential, {
+					method: options.method,
+					uri: options.url,
+					qs: {},
+					body: options.body,
+					json: true,
+					resolveWithFullResponse: true,
+					simple: false,
+				})
+			: ctx.helpers.httpRequestWithAuthentication.call(
+					ctx,
+					credential,
+					{ ...options, body: options.body as IDataObject, json: true, returnFullResponse: true, ignoreHttpStatusErrors: true },
+					SHOPIFY_OAUTH2,
+				);
+	const http: ShopHttp = async (request) => {
+		const res = await send(request);
 		return { status: res.statusCode, headers: res.headers ?? {}, body: res.body };
 	};
 	if (shop === 'wooCommerce') return wooCommerceCodes(http, requireText(data.url, 'url', 'Set the URL of the WooCommerce credential.'));
