@@ -5,7 +5,8 @@
  * production webhooks left to the webhook processor), one `n8n webhook` processor and two
  * `n8n worker` processes, all with the PACKED package installed as a user install, the same
  * N8N_ENCRYPTION_KEY and DIALOGUE_STORE_URL, and the SMTP catcher. Each process has a user folder
- * and a log of its own (<folder>/n8n.log), so the tests can tell which worker ran what.
+ * and a log of its own (<folder>/n8n.log), so the tests can tell which worker ran what and how often
+ * main polled (its log is at debug level, where n8n logs each poll).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -132,6 +133,11 @@ export interface QueueCluster {
 	triggerUrl(webhookId: string): string;
 	/** How many executions each worker finished, from its log. */
 	finishedByWorker(): number[];
+	/**
+	 * Starts one more worker, with its own folder and log, stopped by close(). withoutStore: its
+	 * environment has no DIALOGUE_STORE_URL.
+	 */
+	addWorker(name: string, options?: { withoutStore?: boolean }): Promise<N8nHandle>;
 	close(keep: boolean): Promise<void>;
 }
 
@@ -164,9 +170,8 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 		// The package as users get it, installed once and copied into every process's user folder.
 		const folders = { main: path.join(dir, 'main'), webhook: path.join(dir, 'webhook'), workers: [path.join(dir, 'worker-1'), path.join(dir, 'worker-2')] };
 		const installed = n8n.installPackage(folders.main, packPackage(path.join(dir, 'pack')), { log });
-		for (const folder of [folders.webhook, ...folders.workers]) {
-			fs.cpSync(installed.nodesDir, path.join(folder, '.n8n', 'nodes'), { recursive: true });
-		}
+		const installIn = (folder: string) => fs.cpSync(installed.nodesDir, path.join(folder, '.n8n', 'nodes'), { recursive: true });
+		for (const folder of [folders.webhook, ...folders.workers]) installIn(folder);
 
 		const smtp = await n8n.startSmtpCatcher({ dir: path.join(dir, 'mail') });
 		cleanups.push(() => smtp.close());
@@ -203,7 +208,8 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 			userFolder: folders.main,
 			port: mainPort,
 			n8nBin,
-			env: { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
+			// n8n logs each poll of a poll trigger ("Poll trigger initiated for workflow ...") at debug only; the tests count them.
+			env: { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true', N8N_LOG_LEVEL: 'debug' },
 			log,
 		});
 		cleanups.push(() => main.stop());
@@ -211,22 +217,20 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 
 		const command = (name: string) => ({ DIALOGUE_N8N_BIN: n8nBin, DIALOGUE_N8N_COMMAND: name });
 		const commandBin = path.join(repoRoot, 'test', 'e2e', 'n8n-command.js');
-		const workerPorts = [await n8n.freePort(), await n8n.freePort()];
-		const startWorker = async (index: number) => {
-			const port = workerPorts[index];
-			return await n8n.startN8n({
-				userFolder: folders.workers[index],
+		const startWorker = async (userFolder: string, port: number, env = common) =>
+			await n8n.startN8n({
+				userFolder,
 				port,
 				n8nBin: commandBin,
 				// The worker's health server answers /healthz/readiness once it takes jobs.
-				env: { ...common, ...command('worker'), QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: LOOPBACK },
+				env: { ...env, ...command('worker'), QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: LOOPBACK },
 				log,
 			});
-		};
+		const workerPorts = [await n8n.freePort(), await n8n.freePort()];
 		const [webhook, ...workers] = await Promise.all([
 			n8n.startN8n({ userFolder: folders.webhook, port: webhookPort, n8nBin: commandBin, env: { ...common, ...command('webhook') }, log }),
-			startWorker(0),
-			startWorker(1),
+			startWorker(folders.workers[0], workerPorts[0]),
+			startWorker(folders.workers[1], workerPorts[1]),
 		]);
 		cleanups.push(() => webhook.stop());
 		for (const worker of workers) cleanups.push(() => worker.stop());
@@ -266,6 +270,20 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 			triggerUrl: (webhookId) => `${webhook.baseUrl}/webhook/${webhookId}/storefront`,
 			finishedByWorker: () =>
 				folders.workers.map((folder) => (fs.readFileSync(path.join(folder, 'n8n.log'), 'utf8').match(/Worker finished execution \d+/g) ?? []).length),
+			async addWorker(name, options = {}) {
+				const folder = path.join(dir, name);
+				installIn(folder);
+				const env = { ...common };
+				if (options.withoutStore) {
+					delete env.DIALOGUE_STORE_URL;
+					// startN8n passes this process's environment on: a store URL set here must not reach the worker either.
+					if (process.env.DIALOGUE_STORE_URL !== undefined) env.DIALOGUE_STORE_URL = '';
+				}
+				const worker = await startWorker(folder, await n8n.freePort(), env);
+				cleanups.push(() => worker.stop());
+				logNote(`n8n ${name}`, worker);
+				return worker;
+			},
 			async close(keep: boolean) {
 				for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
 				if (keep) log(`kept ${dir} (n8n logs: */n8n.log)`);

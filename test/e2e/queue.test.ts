@@ -5,6 +5,9 @@
  * workflow Storefront Trigger -> Repeatability Guard (once) -> Coupon (assign) -> Send Email ->
  * Repeatability Guard (always, "mailed") runs on the workers. Each customer must get one mail with
  * one code of its own, whatever the concurrency, the redeliveries or a worker killed mid-run.
+ * A birthday workflow, Storefront Occasion Trigger -> Repeatability Guard (once) -> Send Email, is
+ * polled by main and run by the workers: each customer once, whatever the polls; a worker without
+ * DIALOGUE_STORE_URL fails its executions with the refusal and writes nothing.
  *
  * If n8n, Redis or PostgreSQL cannot be started, the before hook fails and so does every test here.
  */
@@ -14,6 +17,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { DateTime } from 'luxon';
+import { eventFromItem } from '../../core/ledger';
 import type { Execution, Mail } from '../../scripts/n8n/instance';
 import { genericOrder, type Delivery } from './e2e-storefront';
 import { PACKAGE, eventually } from './e2e-templates';
@@ -22,6 +27,11 @@ import { startQueueCluster, type QueueCluster } from './queue-cluster';
 
 const CONNECTIONS = 32;
 const SUBJECT = 'Thank you: a code for your next order';
+/**
+ * The Occasion Triggers poll at these seconds of every minute: n8n refuses a poll time that fires
+ * more than once a minute, so the trigger lists six once-a-minute times, one every 10 s.
+ */
+const POLL_AT = [0, 10, 20, 30, 40, 50];
 
 /**
  * The "entered but not mailed" query of README.md ("Scaling out") as written there, its two
@@ -269,6 +279,113 @@ function workerShare(before: number[]): number[] {
 	return cluster.finishedByWorker().map((n, i) => n - before[i]);
 }
 
+/**
+ * A time zone where it is around noon now (Etc/GMT-N is UTC+N), so the customers' "today" does not
+ * change while the test runs, whatever the hour here.
+ */
+function zoneNearNoon(): string {
+	const offset = 12 - new Date().getUTCHours();
+	return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+interface BirthdayRun {
+	label: string;
+	/** The workflow's name, as main logs it for each poll. */
+	name: string;
+	activity: string;
+	workflowId: string;
+	customers: Customer[];
+}
+
+/**
+ * `customers` customers whose birthday is today in their time zone, recorded in the store; and the
+ * workflow Storefront Occasion Trigger (birthday, emit already due, polling every 10 s) ->
+ * Repeatability Guard (once) -> Send Email, created but not active.
+ */
+async function setUpBirthdays(label: string, customers: number): Promise<BirthdayRun> {
+	const tag = `${label}-${randomUUID().slice(0, 8)}`;
+	const zone = zoneNearNoon();
+	const birthday = DateTime.now().setZone(zone).toFormat('--MM-dd');
+	const people = Array.from({ length: customers }, (_, i) => ({ id: `${tag}-b${i + 1}`, email: `b${i + 1}.${tag}@customers.test`, firstName: `B${i + 1}` }));
+	const now = Date.now();
+	const events = people.map((customer) =>
+		eventFromItem('canonical', { id: `seed:${customer.id}`, type: 'customer.registered', occurredAt: new Date(now).toISOString(), customer: { ...customer, birthday, timezone: zone } }),
+	);
+	const recorded = await cluster.store.recordEvents(events, now);
+	assert.equal(recorded.length, customers, 'every customer recorded');
+
+	const activity = `queue-birthday-${tag}`;
+	const name = `Queue mode: birthday ${tag}`;
+	const workflow = await cluster.api.createWorkflow({
+		name,
+		nodes: [
+			{
+				name: 'Birthday',
+				type: `${PACKAGE}.storefrontOccasionTrigger`,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {
+					pollTimes: { item: POLL_AT.map((second) => ({ mode: 'custom', cronExpression: `${second} * * * * *` })) },
+					occasion: 'customer.birthday',
+					daysBefore: 0,
+					emitAlreadyDue: true,
+					maxPerPoll: 100,
+				},
+			},
+			{
+				name: 'Once a year',
+				type: `${PACKAGE}.repeatabilityGuard`,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { operation: 'check', activity, customerId: '={{ $json.customer.id }}', policy: 'once', entryKey: '={{ $json.id }}' },
+			},
+			{
+				name: 'Send Email',
+				type: 'n8n-nodes-base.emailSend',
+				typeVersion: 2.1,
+				position: [480, 0],
+				webhookId: randomUUID(),
+				parameters: {
+					fromEmail: 'Shop <shop@dialogue.local>',
+					toEmail: '={{ $json.customer.email }}',
+					subject: 'Happy birthday',
+					emailFormat: 'text',
+					text: '=Happy birthday, {{ $json.customer.firstName }}!',
+					options: { appendAttribution: false },
+				},
+				credentials: { smtp: { id: cluster.smtpCredential.id, name: cluster.smtpCredential.name } },
+			},
+		],
+		connections: {
+			Birthday: { main: [[{ node: 'Once a year', type: 'main', index: 0 }]] },
+			'Once a year': { main: [[{ node: 'Send Email', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	});
+	return { label, name, activity, workflowId: workflow.id, customers: people };
+}
+
+/** How many polls of the workflow main has logged. */
+function pollsOf(run: BirthdayRun): number {
+	const line = `Poll trigger initiated for workflow "${run.name}"`;
+	return fs.readFileSync(cluster.main.logFile, 'utf8').split(line).length - 1;
+}
+
+/** Waits until main has logged `count` polls of the workflow. */
+async function polled(run: BirthdayRun, count: number, timeoutMs = 60_000): Promise<void> {
+	await eventually(async () => (pollsOf(run) >= count ? true : undefined), timeoutMs, `${count} polls of ${run.label}`);
+}
+
+/** Customer ids the trigger emitted in an execution (its run data). */
+function emittedIds(execution: Execution): string[] {
+	return (execution.data?.resultData.runData.Birthday?.[0]?.data?.main[0] ?? []).map((item) => (item.json.customer as { id: string }).id);
+}
+
+/** The processes whose log has the text. */
+function loggedBy(text: string, processes: Array<{ name: string; logFile: string }>): string[] {
+	return processes.filter((p) => fs.readFileSync(p.logFile, 'utf8').includes(text)).map((p) => p.name);
+}
+
 describe('queue mode: main, webhook processor and two workers on PostgreSQL and Redis', () => {
 	beforeAll(async () => {
 		cluster = await startQueueCluster('queue');
@@ -389,5 +506,76 @@ describe('queue mode: main, webhook processor and two workers on PostgreSQL and 
 			assert.ok(mails.find((m) => m.envelope.to.includes(c.email))!.text.includes(codes.get(c.id)![0]), `${c.id} was mailed their code`);
 		}
 		console.log(`# queue mode, worker 1 killed after ${killedAfter} executions with ${inFlight} in flight: ${mails.length} of 100 customers mailed, ${listed.length} listed as entered but not mailed`);
+	});
+
+	test('Occasion Trigger (birthday), 30 customers due: main polls once per interval, a worker runs the one execution, each customer mailed once; later polls and a reactivation emit nothing', async () => {
+		const run = await setUpBirthdays('birthday', 30);
+		const workers = cluster.workers.map((w, i) => ({ name: `worker ${i + 1}`, logFile: w.logFile }));
+		const others = [{ name: 'main', logFile: cluster.main.logFile }, { name: 'webhook processor', logFile: cluster.webhook.logFile }];
+		const mailsBefore = cluster.smtp.mails.length;
+		const started = Date.now();
+		await cluster.api.activateWorkflow(run.workflowId);
+		const [execution] = await cluster.api.waitForExecutions(run.workflowId, { count: 1, timeoutMs: 60_000, includeData: true });
+		assert.equal(execution.status, 'success', JSON.stringify(execution.data?.resultData.error));
+		assert.equal(execution.mode, 'trigger');
+		const emitted = emittedIds(execution);
+		assert.deepEqual([...emitted].sort(), run.customers.map((c) => c.id).sort(), 'the poll emitted every customer due, once');
+		assert.ok(pollsOf(run) >= 1, 'main polled');
+		assert.deepEqual(loggedBy(`Enqueued execution ${execution.id} (job `, [...others, ...workers]), ['main'], 'main, which polled, put the execution in the queue');
+		assert.equal(loggedBy(`Worker finished execution ${execution.id} (job `, [...others, ...workers]).length, 1, `one worker ran execution ${execution.id}`);
+		const emittedMs = Date.now() - started;
+
+		// The execution came from the poll at activation; two scheduled polls (10 s apart) follow.
+		await polled(run, 3);
+		const reactivated = Date.now();
+		await cluster.api.deactivateWorkflow(run.workflowId);
+		const beforeReactivation = pollsOf(run);
+		await cluster.api.activateWorkflow(run.workflowId);
+		// Activation polls at once and schedules the polls only after that poll has run. Three more
+		// polls: the reactivation's and a scheduled one after it, even if one scheduled before the
+		// deactivation took effect is among them.
+		await polled(run, beforeReactivation + 3);
+		await cluster.api.deactivateWorkflow(run.workflowId);
+		const elapsedS = (Date.now() - started) / 1000;
+		const polls = pollsOf(run);
+		assert.ok(polls <= 2 + Math.ceil(elapsedS / 10) + 1, `${polls} polls in ${elapsedS} s: one per 10 s interval plus the two activations`);
+
+		const birthdayMails = () => cluster.smtp.mails.slice(mailsBefore).filter((m) => m.subject === 'Happy birthday');
+		await eventually(async () => (birthdayMails().length >= run.customers.length ? true : undefined), 30_000, '30 mails');
+		const mails = birthdayMails();
+		const perAddress = countBy(mails, (m) => m.envelope.to.join(','));
+		assert.deepEqual([...perAddress].sort(), run.customers.map((c) => [c.email, 1]).sort(), 'one mail per customer');
+		const entries = await cluster.store.guardHistory({ activity: run.activity, limit: 1000 });
+		assert.deepEqual(entries.map((e) => e.customerId).sort(), run.customers.map((c) => c.id).sort(), 'one guard entry per customer');
+		const executions = await cluster.api.listExecutions(run.workflowId);
+		assert.deepEqual(executions.map((e) => e.id), [execution.id], `one execution in all, from ${polls} polls`);
+		console.log(
+			`# queue mode, birthday: 30 customers emitted and mailed ${emittedMs} ms after activation; ${polls} polls by main in ${Math.round(elapsedS)} s (reactivated after ${Math.round((reactivated - started) / 1000)} s), one execution`,
+		);
+	}, 3 * 60_000);
+
+	// Stops the cluster's workers: the last test here.
+	test('a worker without DIALOGUE_STORE_URL (the workflow without a Dialogue Store credential): the execution fails with the refusal to use SQLite in queue mode, and nothing is written', async () => {
+		await Promise.all(cluster.workers.map((worker) => worker.stop()));
+		const started = Date.now();
+		const worker = await cluster.addWorker('worker-without-store', { withoutStore: true });
+		const workerStartMs = Date.now() - started;
+		const run = await setUpBirthdays('nostore', 3);
+		const mailsBefore = cluster.smtp.mails.length;
+		await cluster.api.activateWorkflow(run.workflowId);
+		const [execution] = await cluster.api.waitForExecutions(run.workflowId, { count: 1, timeoutMs: 60_000, includeData: true });
+		await cluster.api.deactivateWorkflow(run.workflowId);
+		assert.deepEqual(loggedBy(`Worker finished execution ${execution.id} (job `, [{ name: 'worker without store', logFile: worker.logFile }]), ['worker without store'], `the worker without a store ran execution ${execution.id}`);
+		assert.equal(execution.status, 'error');
+		const emitted = new Set(emittedIds(execution));
+		assert.ok(run.customers.every((c) => emitted.has(c.id)), 'main polled the store and emitted the customers due');
+		const error = execution.data?.resultData.error as { message?: string; description?: string } | undefined;
+		assert.equal(execution.data?.resultData.lastNodeExecuted, 'Once a year', JSON.stringify(error));
+		assert.match(error?.message ?? '', /n8n runs in queue mode \(EXECUTIONS_MODE=queue\), where the SQLite store .* would be one file per worker and split the ledger/, JSON.stringify(error));
+		assert.match(error?.description ?? '', /^Use a PostgreSQL Dialogue Store: select a Dialogue Store credential of type PostgreSQL on the node, or set DIALOGUE_STORE_URL=postgres:/, JSON.stringify(error));
+		assert.deepEqual(await cluster.store.guardHistory({ activity: run.activity, limit: 1000 }), [], 'no guard entry');
+		assert.equal(fs.existsSync(path.join(worker.userFolder, '.n8n', 'dialogue-activities.sqlite')), false, 'no SQLite file on the worker');
+		assert.deepEqual(cluster.smtp.mails.slice(mailsBefore), [], 'no mail');
+		console.log(`# queue mode, worker without a store: started in ${workerStartMs} ms, the execution failed ${Date.now() - started - workerStartMs} ms later`);
 	});
 });
