@@ -15,6 +15,7 @@ import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhoo
 import { InputError } from '../../core/errors';
 import { registrationTopics, type ShopSource } from '../../core/registration';
 import { cachedCredentials, type CredentialRead } from '../shared/credentials';
+import { SHOPIFY_OAUTH2 } from '../shared/shop';
 import { shopifyWebhooks } from './shops/shopify';
 import { ShopError, type ShopRequest, type ShopResponse, type ShopWebhook, type ShopWebhooks } from './shops/types';
 import { wooCommerceWebhooks } from './shops/woocommerce';
@@ -118,9 +119,6 @@ export async function signingCredential(ctx: TriggerContext, selected: Credentia
 function credentialName(ctx: TriggerContext, type: string): string {
 	return ctx.getNode().credentials?.[type]?.name ?? type;
 }
-
-/** Shopify reads an OAuth2 access token from X-Shopify-Access-Token, not from Authorization. */
-const SHOPIFY_OAUTH2 = { oauth2: { tokenType: 'Bearer', keyToIncludeInAccessTokenHeader: 'X-Shopify-Access-Token' } };
 
 async function shopOf(ctx: IHookFunctions, registration: Registration): Promise<ShopWebhooks> {
 	requireShopCredential(ctx, registration);

@@ -1,17 +1,18 @@
 /**
- * Coupon > Create in Shop and Sync to Shop through n8n's real engine, with n8n's own HTTP client
- * (httpRequestWithAuthentication) sent to local stand-ins for Shopify's GraphQL Admin API and
- * WooCommerce's coupons batch (test/standins): the node asks for https://<shop>.myshopify.com and
- * https://shop.example, and only the host is swapped for the stand-in's.
+ * Coupon > Create in Shop and Sync to Shop through n8n's real engine, with n8n's own request
+ * helpers (test/helpers/shopStandIns.ts) sent to local stand-ins for Shopify's GraphQL Admin API
+ * and WooCommerce's coupons batch (test/standins): the node asks for https://<shop>.myshopify.com
+ * and https://shop.example, and only the host is swapped for the stand-in's.
  */
 import assert from 'node:assert/strict';
 import { afterAll, afterEach, describe, it } from '@jest/globals';
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { ManualClock } from '../../core/clock';
 import { Coupon } from '../../nodes/Coupon/Coupon.node';
 import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
 import { Passthrough } from '../helpers/nodes/Passthrough.node';
+import { ShopHosts, viaStandIns } from '../helpers/shopStandIns';
 import { sqliteTestStores, type TestStore } from '../helpers/stores';
 import { connect, nodeTypesOf, packageNodeType, runWorkflow, testNodeType, type WorkflowResult } from '../helpers/workflow';
 import { shopifyCodesStandIn, type ShopifyCodesStandIn } from '../standins/shopify-codes';
@@ -23,30 +24,11 @@ const newStore = sqliteTestStores('coupon-shop', clock);
 
 const SHOPIFY_HOST = 'dialogue-test.myshopify.com';
 const WOO_HOST = 'shop.example';
-/** Where the requests for each shop host go. */
-const standIns = new Map<string, string>();
-const seenHosts: string[] = [];
+const hosts = new ShopHosts();
+const standIns = hosts.targets;
+const seenHosts = hosts.seen;
 
-/** The Coupon node with its HTTP requests for the shop hosts sent to the stand-ins. */
-class CouponViaStandIns extends Coupon {
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const real = this.helpers.httpRequestWithAuthentication;
-		const ctx = Object.create(this) as IExecuteFunctions;
-		ctx.helpers = {
-			...this.helpers,
-			httpRequestWithAuthentication(credentialType: string, options: IHttpRequestOptions) {
-				const url = new URL(options.url);
-				seenHosts.push(`${url.protocol}//${url.host}`);
-				const target = standIns.get(url.host);
-				if (url.protocol !== 'https:' || !target) throw new Error(`test: no stand-in for ${options.url}`);
-				return real.call(this, credentialType, { ...options, url: `${target}${url.pathname}${url.search}` });
-			},
-		};
-		return Coupon.prototype.execute.call(ctx);
-	}
-}
-
-const nodeTypes = nodeTypesOf(new ItemsSource(), new CouponViaStandIns(), new Passthrough());
+const nodeTypes = nodeTypesOf(new ItemsSource(), new (viaStandIns(Coupon, hosts))(), new Passthrough());
 const pool = (name: string) => ({ __rl: true, mode: 'name', value: name });
 const shopCredentials = {
 	shopifyAccessTokenApi: { shopSubdomain: 'dialogue-test', accessToken: 'shpat_test', appSecretKey: '' },
