@@ -253,6 +253,13 @@ describe('Coupon > Create in Shop: WooCommerce', () => {
 		assert.ok(seenHosts.includes(`https://${WOO_HOST}`));
 	});
 
+	it("sends the credential's consumer key and secret, which n8n's WooCommerce credential gives as request-style auth", async () => {
+		const ts = await newStore();
+		const shop = await woo({ key: { consumerKey: 'ck_test', consumerSecret: 'cs_test' } });
+		const json = ok(await runCoupon(ts, { operation: 'generate', pool: pool('keyed'), count: 3, ...percent20, createInShop: true, shop: 'wooCommerce' }));
+		assert.deepEqual([(json.shop as IDataObject).created, shop.created.length], [3, 3]);
+	});
+
 	it('never hands out a code WooCommerce refused', async () => {
 		const ts = await newStore();
 		await woo({ taken: ['w-2'] });

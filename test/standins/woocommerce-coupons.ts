@@ -3,7 +3,9 @@
  * with the published shapes: { create: [coupon | { id: 0, error: { code, message, data } }] } in
  * the order sent; a code the shop already has (case-insensitive) gets
  * woocommerce_rest_coupon_code_already_exists; more than 100 items a 413; `tooManyRequestsAt`
- * (1-based call) answers 429 with Retry-After once; `failCall` answers 500 once.
+ * (1-based call) answers 429 with Retry-After once; `failCall` answers 500 once. With `key`, the
+ * consumer key and secret must come as HTTP Basic auth or in the query, else 401
+ * woocommerce_rest_authentication_error.
  */
 import * as http from 'node:http';
 
@@ -17,7 +19,14 @@ export interface WooCouponsStandIn {
 	close(): Promise<void>;
 }
 
-export async function wooCouponsStandIn(options: { taken?: string[]; tooManyRequestsAt?: number; failCall?: number } = {}): Promise<WooCouponsStandIn> {
+interface Options {
+	taken?: string[];
+	tooManyRequestsAt?: number;
+	failCall?: number;
+	key?: { consumerKey: string; consumerSecret: string };
+}
+
+export async function wooCouponsStandIn(options: Options = {}): Promise<WooCouponsStandIn> {
 	let seq = 100;
 	const state: WooCouponsStandIn = {
 		url: '',
@@ -34,7 +43,17 @@ export async function wooCouponsStandIn(options: { taken?: string[]; tooManyRequ
 				res.writeHead(status, { 'content-type': 'application/json', ...headers });
 				res.end(JSON.stringify(body));
 			};
-			if (req.method !== 'POST' || req.url !== '/wp-json/wc/v3/coupons/batch') {
+			const url = new URL(req.url ?? '/', 'https://shop.example');
+			if (options.key) {
+				const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
+				const [key, ...secret] = basic
+					? Buffer.from(basic[1], 'base64').toString('utf8').split(':')
+					: [url.searchParams.get('consumer_key') ?? '', url.searchParams.get('consumer_secret') ?? ''];
+				if (key !== options.key.consumerKey || secret.join(':') !== options.key.consumerSecret) {
+					return send(401, { code: 'woocommerce_rest_authentication_error', message: key ? 'Consumer key is invalid.' : 'Consumer key is missing.', data: { status: 401 } });
+				}
+			}
+			if (req.method !== 'POST' || url.pathname !== '/wp-json/wc/v3/coupons/batch') {
 				return send(404, { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } });
 			}
 			const call = ++state.calls;
