@@ -34,7 +34,7 @@ export const shopifyAuthenticationField: INodeProperties = {
 /** Shopify reads an OAuth2 access token from X-Shopify-Access-Token, not from Authorization. */
 export const SHOPIFY_OAUTH2 = { oauth2: { tokenType: 'Bearer', keyToIncludeInAccessTokenHeader: 'X-Shopify-Access-Token' } };
 
-/** What to check on each credential when the shop refuses it, for a node that reads (and writes: `rights`). */
+/** What to check on the credential when the shop refuses it, given the scopes or permission the node needs. */
 export function credentialHint(credentialType: string, rights: { shopifyScopes: string; wooPermission: string }): string {
 	if (credentialType === 'wooCommerceApi') return `its Consumer Key and Consumer Secret, and that the key has ${rights.wooPermission} permission`;
 	if (credentialType === 'shopifyOAuth2Api') return `that it is connected to this shop, and that the app has the ${rights.shopifyScopes} scopes`;
