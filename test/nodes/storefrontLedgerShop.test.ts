@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from '@jest/globals';
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { ManualClock } from '../../core/clock';
 import type { CanonicalEvent } from '../../core/event';
@@ -59,11 +59,17 @@ async function wooShop(products: WooStandInProduct[], options: { tooManyRequests
 	return standIn;
 }
 
-function readShop(ts: TestStore, shop: INodeParameters, credentials: Record<string, ICredentialDataDecryptedObject>, items: IDataObject[] = [{}]): Promise<WorkflowResult> {
+function readShop(
+	ts: TestStore,
+	shop: INodeParameters,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	items: IDataObject[] = [{}],
+	node: Partial<INode> = {},
+): Promise<WorkflowResult> {
 	return runWorkflow({
 		nodes: [
 			{ name: 'Source', type: testNodeType('itemsSource'), parameters: { items: JSON.stringify(items) } },
-			{ name: 'Ledger', type: packageNodeType('storefrontLedger'), parameters: { operation: 'products', productFormat: 'shop', ...shop } },
+			{ name: 'Ledger', type: packageNodeType('storefrontLedger'), parameters: { operation: 'products', productFormat: 'shop', ...shop }, ...node },
 		],
 		connections: connect(['Source', 'Ledger']),
 		nodeTypes,
@@ -224,6 +230,15 @@ describe('Record Products > Read From the Shop: WooCommerce', () => {
 		const error = failure(await readShop(ts, { shop: 'wooCommerce' }, woo('cs_wrong')));
 		assert.match(error.message, /^WooCommerce refused the credential "wooCommerceApi" \(WooCommerce answered 401: Consumer key is invalid\.\)/);
 		assert.match(String(error.description), /Check its Consumer Key and Consumer Secret, and that the key has Read permission/);
+		assert.deepEqual(await ts.store.productCategories([String(WOO_BASE)]), {});
+	});
+
+	it('with Continue On Fail, a refused key is one error item saying what to check', async () => {
+		const ts = await newStore();
+		await wooShop(wooProducts(5));
+		const json = summary(await readShop(ts, { shop: 'wooCommerce' }, woo('cs_wrong'), [{}, {}], { onError: 'continueRegularOutput' }));
+		assert.match(String(json.error), /^WooCommerce refused the credential "wooCommerceApi"/);
+		assert.match(String(json.description), /Read permission/);
 		assert.deepEqual(await ts.store.productCategories([String(WOO_BASE)]), {});
 	});
 });

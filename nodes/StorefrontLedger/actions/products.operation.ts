@@ -98,12 +98,29 @@ const READ_RIGHTS = { shopifyScopes: 'read_products', wooPermission: 'Read' };
 
 /** The catalog read from the shop and recorded, a page at a time; a failure says what to change or how to resume. */
 async function readFromShop(ctx: IExecuteFunctions, store: Store, items: INodeExecutionData[], now: number): Promise<INodeExecutionData[][]> {
-	const connection = await shopConnection(ctx);
-	const catalog = connection.shop === 'wooCommerce' ? wooCommerceCatalog(connection.http, connection.address) : shopifyCatalog(connection.http, connection.address);
-	let done: CatalogResult | undefined;
+	const pairedItem = items.map((_, item) => ({ item }));
 	let result: CatalogResult;
 	try {
-		result = await readCatalog(catalog, store, now, (progress) => {
+		result = await readWholeCatalog(ctx, store, now);
+	} catch (error) {
+		if (!ctx.continueOnFail()) throw nodeError(ctx, error);
+		const { message, description } = nodeError(ctx, error);
+		return [[{ json: { error: message, ...(description ? { description } : {}) }, pairedItem }]];
+	}
+	const json: IDataObject = { ...result, store: store.description };
+	if (result.notes.length === 0) delete json.notes;
+	if (result.errors.length === 0) delete json.errors;
+	return [[{ json, pairedItem }]];
+}
+
+async function readWholeCatalog(ctx: IExecuteFunctions, store: Store, now: number): Promise<CatalogResult> {
+	const connection = await shopConnection(ctx).catch((error: unknown) => {
+		throw nodeError(ctx, error);
+	});
+	const catalog = connection.shop === 'wooCommerce' ? wooCommerceCatalog(connection.http, connection.address) : shopifyCatalog(connection.http, connection.address);
+	let done: CatalogResult | undefined;
+	try {
+		return await readCatalog(catalog, store, now, (progress) => {
 			done = progress;
 			ctx.logger.info(`Storefront Ledger: ${progress.read} products read from the shop (${progress.pages} pages), ${progress.recorded} recorded`);
 		});
@@ -121,10 +138,6 @@ async function readFromShop(ctx: IExecuteFunctions, store: Store, items: INodeEx
 				: 'Nothing was recorded: run the node again.',
 		});
 	}
-	const json: IDataObject = { ...result, store: store.description };
-	if (result.notes.length === 0) delete json.notes;
-	if (result.errors.length === 0) delete json.errors;
-	return [[{ json, pairedItem: items.map((_, item) => ({ item })) }]];
 }
 
 /**
