@@ -4,19 +4,10 @@
  * codes it did not settle pending, and the next sync pushes those only.
  */
 import { InputError } from '../errors';
+import { ShopError } from '../shop';
 import type { CodeInput, Millis, ShopMark, Store } from '../store';
 
-export interface ShopResponse {
-	status: number;
-	headers: Record<string, unknown>;
-	body: unknown;
-}
-
-/** One HTTP call to the shop, authenticated by the caller; answers with any status. */
-export type ShopHttp = (request: { method: 'POST'; url: string; body: unknown }) => Promise<ShopResponse>;
-
-export type Wait = (ms: number) => Promise<void>;
-export const sleep: Wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export { ShopError, sleep, type ShopHttp, type ShopResponse, type Wait } from '../shop';
 
 export interface ShopCodesApi {
 	/** Codes per call. */
@@ -26,14 +17,6 @@ export interface ShopCodesApi {
 	 * for these terms, when it has one per set of terms and one was made before).
 	 */
 	create(codes: CodeInput[], discount: string | undefined, title: string, now: Millis): Promise<{ discount?: string; marks: ShopMark[] }>;
-}
-
-/** The shop did not answer as expected: the codes not settled stay pending. */
-export class ShopError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'ShopError';
-	}
 }
 
 export interface SyncResult {

@@ -10,22 +10,12 @@
  */
 import { isoUtc } from '../time';
 import type { CodeInput, Millis, ShopMark } from '../store';
-import { ShopError, sleep, type ShopCodesApi, type ShopHttp, type Wait } from './index';
+import { ShopError, shopifyGraphql, sleep, type ShopHttp, type Wait } from '../shop';
+import type { ShopCodesApi } from './index';
 
-export const SHOPIFY_API_VERSION = '2025-10';
+export { SHOPIFY_API_VERSION } from '../shop';
 export const SHOPIFY_BULK = 250;
-const MAX_WAITS = 30;
 const MAX_POLLS = 60;
-
-interface GraphQlError {
-	message?: string;
-	extensions?: { code?: string };
-}
-interface GraphQlBody {
-	data?: Record<string, unknown>;
-	errors?: GraphQlError[];
-	extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable?: number; restoreRate?: number } } };
-}
 interface UserError {
 	code?: string;
 	field?: string[];
@@ -76,28 +66,7 @@ export function basicDiscount(c: CodeInput, title: string, now: Millis): Record<
 const messages = (errors: UserError[]) => errors.map((e) => e.message ?? e.code).join('; ');
 
 export function shopifyCodes(http: ShopHttp, shopSubdomain: string, wait: Wait = sleep, pollMs = 1000): ShopCodesApi {
-	const url = `https://${shopSubdomain}.myshopify.com/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
-
-	async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-		for (let attempt = 0; ; attempt++) {
-			const res = await http({ method: 'POST', url, body: { query, variables } });
-			const body = (res.body ?? {}) as GraphQlBody;
-			const throttled = res.status === 429 || body.errors?.some((e) => e.extensions?.code === 'THROTTLED');
-			if (throttled && attempt < MAX_WAITS) {
-				const cost = body.extensions?.cost;
-				const status = cost?.throttleStatus;
-				const missing = (cost?.requestedQueryCost ?? 0) - (status?.currentlyAvailable ?? 0);
-				const seconds = status?.restoreRate ? Math.max(missing, 1) / status.restoreRate : Number(res.headers['retry-after']) || 1;
-				await wait(Math.ceil(seconds * 1000));
-				continue;
-			}
-			if (res.status < 200 || res.status >= 300 || body.errors?.length || !body.data) {
-				const detail = body.errors?.map((e) => e.message).join('; ') || JSON.stringify(res.body ?? '').slice(0, 200);
-				throw new ShopError(`Shopify answered ${res.status}: ${detail}`);
-			}
-			return body.data as T;
-		}
-	}
+	const graphql = shopifyGraphql(http, shopSubdomain, wait);
 
 	async function createDiscount(first: CodeInput, title: string, now: Millis): Promise<{ discount?: string; mark: ShopMark }> {
 		const data = await graphql<{

@@ -6,10 +6,10 @@
  */
 import { isoUtc } from '../time';
 import type { CodeInput, ShopMark } from '../store';
-import { ShopError, sleep, type ShopCodesApi, type ShopHttp, type Wait } from './index';
+import { ShopError, sleep, wooCommerceCall, wooCommerceError, type ShopHttp, type Wait } from '../shop';
+import type { ShopCodesApi } from './index';
 
 export const WOO_BATCH = 100;
-const MAX_WAITS = 20;
 
 interface BatchItem {
 	id?: number;
@@ -35,24 +35,19 @@ export function wooCommerceCodes(http: ShopHttp, baseUrl: string, wait: Wait = s
 	return {
 		batchSize: WOO_BATCH,
 		async create(codes) {
-			for (let attempt = 0; ; attempt++) {
-				const res = await http({ method: 'POST', url, body: { create: codes.map(coupon) } });
-				if (res.status === 429 && attempt < MAX_WAITS) {
-					await wait(Math.max(1, Number(res.headers['retry-after']) || 1) * 1000);
-					continue;
-				}
-				const body = res.body as { create?: BatchItem[]; message?: string; code?: string } | undefined;
-				if (res.status < 200 || res.status >= 300 || !Array.isArray(body?.create) || body.create.length !== codes.length) {
-					throw new ShopError(`WooCommerce answered ${res.status}${body?.message ? `: ${body.message}` : ''}`);
-				}
-				const marks = codes.map((c, i): ShopMark => {
-					const item = body.create![i];
-					return item.error || !item.id
-						? { code: c.code, state: 'refused', error: item.error?.message ?? item.error?.code ?? 'refused' }
-						: { code: c.code, state: 'created', shopId: String(item.id) };
-				});
-				return { marks };
+			const res = await wooCommerceCall(http, { method: 'POST', url, body: { create: codes.map(coupon) } }, wait);
+			if (res.status < 200 || res.status >= 300) throw wooCommerceError(res);
+			const body = res.body as { create?: BatchItem[] } | undefined;
+			if (!Array.isArray(body?.create) || body.create.length !== codes.length) {
+				throw new ShopError(`WooCommerce answered ${res.status} without a result for each coupon`, res.status);
 			}
+			const marks = codes.map((c, i): ShopMark => {
+				const item = body.create![i];
+				return item.error || !item.id
+					? { code: c.code, state: 'refused', error: item.error?.message ?? item.error?.code ?? 'refused' }
+					: { code: c.code, state: 'created', shopId: String(item.id) };
+			});
+			return { marks };
 		},
 	};
 }

@@ -15,7 +15,7 @@ import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhoo
 import { InputError } from '../../core/errors';
 import { registrationTopics, type ShopSource } from '../../core/registration';
 import { cachedCredentials, type CredentialRead } from '../shared/credentials';
-import { SHOPIFY_OAUTH2 } from '../shared/shopAuth';
+import { SHOPIFY_OAUTH2 } from '../shared/shop';
 import { shopifyWebhooks } from './shops/shopify';
 import { ShopError, type ShopRequest, type ShopResponse, type ShopWebhook, type ShopWebhooks } from './shops/types';
 import { wooCommerceWebhooks } from './shops/woocommerce';

@@ -113,7 +113,20 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return structuredClone(data);
 	}
 
-	async authenticate(_credentials: ICredentialDataDecryptedObject, _type: string, options: IHttpRequestOptions) {
+	/**
+	 * The shop credentials applied as n8n-nodes-base declares them: Shopify Access Token API a
+	 * header; WooCommerce API request-style auth ({ user, password }, read only by the request
+	 * helper), or consumer_key/consumer_secret in the query when includeCredentialsInQuery is on and
+	 * the request has a query. Other types as given.
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, type: string, options: IHttpRequestOptions) {
+		if (type === 'shopifyAccessTokenApi') return { ...options, headers: { ...options.headers, 'X-Shopify-Access-Token': credentials.accessToken as string } };
+		if (type === 'wooCommerceApi') {
+			if (credentials.includeCredentialsInQuery === true && options.qs) {
+				return { ...options, qs: { ...options.qs, consumer_key: credentials.consumerKey, consumer_secret: credentials.consumerSecret } };
+			}
+			return { ...options, auth: { user: credentials.consumerKey, password: credentials.consumerSecret } as unknown as IHttpRequestOptions['auth'] };
+		}
 		return options;
 	}
 

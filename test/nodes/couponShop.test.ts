@@ -1,19 +1,18 @@
 /**
- * Coupon > Create in Shop and Sync to Shop through n8n's real engine, with n8n's own HTTP client
- * (httpRequestWithAuthentication; for WooCommerce requestWithAuthentication) sent to local
- * stand-ins for Shopify's GraphQL Admin API and WooCommerce's coupons batch (test/standins): the
- * node asks for https://<shop>.myshopify.com and https://shop.example, and only the host is
- * swapped for the stand-in's. The credentials reaching the shops are checked by
- * test/e2e/shop-codes.test.ts (this harness does not apply them).
+ * Coupon > Create in Shop and Sync to Shop through n8n's real engine, with n8n's own request
+ * helpers (test/helpers/shopStandIns.ts) sent to local stand-ins for Shopify's GraphQL Admin API
+ * and WooCommerce's coupons batch (test/standins): the node asks for https://<shop>.myshopify.com
+ * and https://shop.example, and only the host is swapped for the stand-in's.
  */
 import assert from 'node:assert/strict';
 import { afterAll, afterEach, describe, it } from '@jest/globals';
-import type { IAdditionalCredentialOptions, IDataObject, IExecuteFunctions, IHttpRequestOptions, IRequestOptions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { ManualClock } from '../../core/clock';
 import { Coupon } from '../../nodes/Coupon/Coupon.node';
 import { ItemsSource } from '../helpers/nodes/ItemsSource.node';
 import { Passthrough } from '../helpers/nodes/Passthrough.node';
+import { ShopHosts, viaStandIns } from '../helpers/shopStandIns';
 import { sqliteTestStores, type TestStore } from '../helpers/stores';
 import { connect, nodeTypesOf, packageNodeType, runWorkflow, testNodeType, type WorkflowResult } from '../helpers/workflow';
 import { shopifyCodesStandIn, type ShopifyCodesStandIn } from '../standins/shopify-codes';
@@ -25,37 +24,11 @@ const newStore = sqliteTestStores('coupon-shop', clock);
 
 const SHOPIFY_HOST = 'dialogue-test.myshopify.com';
 const WOO_HOST = 'shop.example';
-/** Where the requests for each shop host go. */
-const standIns = new Map<string, string>();
-const seenHosts: string[] = [];
+const hosts = new ShopHosts();
+const standIns = hosts.targets;
+const seenHosts = hosts.seen;
 
-/** The Coupon node with its HTTP requests for the shop hosts sent to the stand-ins. */
-class CouponViaStandIns extends Coupon {
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const real = this.helpers.httpRequestWithAuthentication;
-		const realRequest = this.helpers.requestWithAuthentication;
-		const ctx = Object.create(this) as IExecuteFunctions;
-		const target = (address: string) => {
-			const url = new URL(address);
-			seenHosts.push(`${url.protocol}//${url.host}`);
-			const standIn = standIns.get(url.host);
-			if (url.protocol !== 'https:' || !standIn) throw new Error(`test: no stand-in for ${address}`);
-			return `${standIn}${url.pathname}${url.search}`;
-		};
-		ctx.helpers = {
-			...this.helpers,
-			httpRequestWithAuthentication(credentialType: string, options: IHttpRequestOptions, more?: IAdditionalCredentialOptions) {
-				return real.call(this, credentialType, { ...options, url: target(options.url) }, more);
-			},
-			requestWithAuthentication(credentialType: string, options: IRequestOptions) {
-				return realRequest.call(this, credentialType, { ...options, uri: target(String(options.uri)) });
-			},
-		};
-		return Coupon.prototype.execute.call(ctx);
-	}
-}
-
-const nodeTypes = nodeTypesOf(new ItemsSource(), new CouponViaStandIns(), new Passthrough());
+const nodeTypes = nodeTypesOf(new ItemsSource(), new (viaStandIns(Coupon, hosts))(), new Passthrough());
 const pool = (name: string) => ({ __rl: true, mode: 'name', value: name });
 const shopCredentials = {
 	shopifyAccessTokenApi: { shopSubdomain: 'dialogue-test', accessToken: 'shpat_test', appSecretKey: '' },
@@ -278,6 +251,13 @@ describe('Coupon > Create in Shop: WooCommerce', () => {
 			individual_use: true,
 		});
 		assert.ok(seenHosts.includes(`https://${WOO_HOST}`));
+	});
+
+	it("sends the credential's consumer key and secret, which n8n's WooCommerce credential gives as request-style auth", async () => {
+		const ts = await newStore();
+		const shop = await woo({ auth: { consumerKey: 'ck_test', consumerSecret: 'cs_test' } });
+		const json = ok(await runCoupon(ts, { operation: 'generate', pool: pool('keyed'), count: 3, ...percent20, createInShop: true, shop: 'wooCommerce' }));
+		assert.deepEqual([(json.shop as IDataObject).created, shop.created.length], [3, 3]);
 	});
 
 	it('never hands out a code WooCommerce refused', async () => {

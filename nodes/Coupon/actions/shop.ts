@@ -1,20 +1,14 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeCredentialDescription, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeCredentialDescription, type INodeProperties } from 'n8n-workflow';
 import { nodeError } from '../../shared/errors';
-import { requireText } from '../../../core/check';
-import { ShopError, syncToShop, type ShopCodesApi, type ShopHttp, type SyncResult } from '../../../core/shopcodes';
+import { shopConnection, shopCredentials, shopifyAuthenticationField } from '../../shared/shop';
+import { ShopError, syncToShop, type ShopCodesApi, type SyncResult } from '../../../core/shopcodes';
 import { shopifyCodes } from '../../../core/shopcodes/shopify';
 import { wooCommerceCodes } from '../../../core/shopcodes/woocommerce';
 import type { Store } from '../../../core/store';
-import { SHOPIFY_OAUTH2 } from '../../shared/shopAuth';
 import { storeCredentials } from '../../shared/store';
 
 /** The store, and the shop's credential when the codes go to the shop (the Shop field is shown then only). */
-export const couponCredentials: INodeCredentialDescription[] = [
-	...storeCredentials,
-	{ name: 'shopifyAccessTokenApi', required: true, displayOptions: { show: { shop: ['shopify'], shopifyAuthentication: ['accessToken'] } } },
-	{ name: 'shopifyOAuth2Api', required: true, displayOptions: { show: { shop: ['shopify'], shopifyAuthentication: ['oAuth2'] } } },
-	{ name: 'wooCommerceApi', required: true, displayOptions: { show: { shop: ['wooCommerce'] } } },
-];
+export const couponCredentials: INodeCredentialDescription[] = [...storeCredentials, ...shopCredentials];
 
 export const createInShopField = (operation: string): INodeProperties => ({
 	displayName: 'Create in Shop',
@@ -49,55 +43,13 @@ export const shopFields: INodeProperties[] = [
 		default: 'shopify',
 		displayOptions: { show: { operation: ['sync'] } },
 	},
-	{
-		displayName: 'Authentication',
-		name: 'shopifyAuthentication',
-		type: 'options',
-		options: [
-			{ name: 'Access Token', value: 'accessToken' },
-			{ name: 'OAuth2', value: 'oAuth2' },
-		],
-		default: 'accessToken',
-		displayOptions: { show: { shop: ['shopify'] } },
-	},
+	shopifyAuthenticationField,
 ];
 
 /** The shop chosen on the node, called through n8n with its credential. */
 export async function shopApi(ctx: IExecuteFunctions): Promise<ShopCodesApi> {
-	const shop = ctx.getNodeParameter('shop', 0, 'shopify') as string;
-	const credential =
-		shop === 'wooCommerce'
-			? 'wooCommerceApi'
-			: ctx.getNodeParameter('shopifyAuthentication', 0, 'accessToken') === 'oAuth2'
-				? 'shopifyOAuth2Api'
-				: 'shopifyAccessTokenApi';
-	const data = (await ctx.getCredentials(credential)) as IDataObject;
-	type Answer = { statusCode: number; headers?: Record<string, unknown>; body: unknown };
-	// n8n's WooCommerce credential sets request-style auth ({ user, password }), which only n8n's
-	// request helper reads; with a query given, Include Credentials in Query works too.
-	const send = (options: { method: 'POST'; url: string; body: unknown }): Promise<Answer> =>
-		shop === 'wooCommerce'
-			? ctx.helpers.requestWithAuthentication.call(ctx, credential, {
-					method: options.method,
-					uri: options.url,
-					qs: {},
-					body: options.body,
-					json: true,
-					resolveWithFullResponse: true,
-					simple: false,
-				})
-			: ctx.helpers.httpRequestWithAuthentication.call(
-					ctx,
-					credential,
-					{ ...options, body: options.body as IDataObject, json: true, returnFullResponse: true, ignoreHttpStatusErrors: true },
-					SHOPIFY_OAUTH2,
-				);
-	const http: ShopHttp = async (request) => {
-		const res = await send(request);
-		return { status: res.statusCode, headers: res.headers ?? {}, body: res.body };
-	};
-	if (shop === 'wooCommerce') return wooCommerceCodes(http, requireText(data.url, 'url', 'Set the URL of the WooCommerce credential.'));
-	return shopifyCodes(http, requireText(data.shopSubdomain, 'shopSubdomain', 'Set the Shop Subdomain of the Shopify credential.'));
+	const { shop, address, http } = await shopConnection(ctx);
+	return shop === 'wooCommerce' ? wooCommerceCodes(http, address) : shopifyCodes(http, address);
 }
 
 /** Pushes the pool's pending codes; a failed call says how to resume. */

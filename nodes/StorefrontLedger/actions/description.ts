@@ -1,10 +1,14 @@
-import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeCredentialDescription, type INodeTypeDescription } from 'n8n-workflow';
+import { shopCredentials } from '../../shared/shop';
 import { storeCredentials } from '../../shared/store';
 import * as forget from './forget.operation';
 import * as products from './products.operation';
 import * as profile from './profile.operation';
 import * as record from './record.operation';
 import * as report from './report.operation';
+
+/** The store, and the shop's credential when Record Products reads the catalog from the shop (its Shop field is shown then only). */
+const ledgerCredentials: INodeCredentialDescription[] = [...storeCredentials, ...shopCredentials];
 
 export const description: INodeTypeDescription = {
 	displayName: 'Storefront Ledger',
@@ -19,7 +23,7 @@ export const description: INodeTypeDescription = {
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
-	credentials: storeCredentials,
+	credentials: ledgerCredentials,
 	properties: [
 		{
 			displayName: 'Operation',
@@ -61,7 +65,7 @@ export const description: INodeTypeDescription = {
 					value: 'products',
 					action: 'Record products and their categories in the activity store',
 					description:
-						"Records the shop's products with their categories (from n8n's Shopify or WooCommerce node, or a CSV), so orders whose lines name only product IDs count for category checks and filters, orders recorded before too",
+						"Records the shop's products with their categories (read from the shop, from n8n's Shopify or WooCommerce node, or a CSV), so orders whose lines name only product IDs count for category checks and filters, orders recorded before too",
 				},
 			],
 			default: 'record',
