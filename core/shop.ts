@@ -39,7 +39,11 @@ export class ShopError extends Error {
 export const refusedCredential = (error: unknown): boolean =>
 	error instanceof ShopError && (error.status === 401 || error.status === 403);
 
-export const SHOPIFY_API_VERSION = '2025-10';
+/**
+ * The Shopify Admin API version of every call the package makes. Shopify supports a stable
+ * version for at least 12 months and answers a retired one with the oldest version it supports.
+ */
+export const SHOPIFY_API_VERSION = '2026-07';
 const SHOPIFY_MAX_WAITS = 30;
 const WOO_MAX_WAITS = 20;
 

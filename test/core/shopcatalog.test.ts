@@ -83,7 +83,7 @@ describe('Shopify catalog', () => {
 		assert.deepEqual(result, { shop: 'shopify', pages: 1, read: 2, recorded: 2, older: 0, failed: 0, notes: [], errors: [] });
 		assert.deepEqual(store.held.get('8012345678901'), { id: '8012345678901', title: 'Product 8012345678901', categories: ['Shoes', 'Sale', 'Kids'], updatedAt: Date.parse('2026-04-01T10:00:00Z') });
 		assert.deepEqual(store.held.get('8012345678902')?.categories, []);
-		assert.equal(requests[0].url, 'https://my-shop.myshopify.com/admin/api/2025-10/graphql.json');
+		assert.equal(requests[0].url, 'https://my-shop.myshopify.com/admin/api/2026-07/graphql.json');
 		assert.deepEqual((requests[0].body as { variables: unknown }).variables, { cursor: null });
 	});
 

@@ -15,11 +15,12 @@
  */
 import { createHmac } from 'node:crypto';
 import type * as http from 'node:http';
+import { SHOPIFY_API_VERSION } from '../../core/shop';
 import { startStandInProxy, type StandInProxy } from './https-proxy';
 
 export { trustStandIn } from './https-proxy';
 
-export const SHOPIFY_API_VERSION = '2026-07';
+export { SHOPIFY_API_VERSION } from '../../core/shop';
 
 export interface ShopifyStandInHook {
 	id: string;

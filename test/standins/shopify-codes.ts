@@ -21,6 +21,7 @@
  * `handle` answers a request as the server does (to serve the stand-in behind ./https-proxy).
  */
 import * as http from 'node:http';
+import { SHOPIFY_API_VERSION } from '../../core/shop';
 
 export interface ShopifyCodesStandIn {
 	url: string;
@@ -160,7 +161,7 @@ export async function shopifyCodesStandIn(options: Options = {}): Promise<Shopif
 				res.writeHead(status, { 'content-type': 'application/json' });
 				res.end(JSON.stringify(body));
 			};
-			if (req.method !== 'POST' || req.url !== '/admin/api/2025-10/graphql.json') return send(404, { errors: 'Not Found' });
+			if (req.method !== 'POST' || req.url !== `/admin/api/${SHOPIFY_API_VERSION}/graphql.json`) return send(404, { errors: 'Not Found' });
 			const token = req.headers['x-shopify-access-token'] as string | undefined;
 			if (options.accessToken !== undefined && token !== options.accessToken) {
 				state.unauthorized.push({ token, authorization: req.headers.authorization });

@@ -14,6 +14,7 @@
  * request is answered 500.
  */
 import * as http from 'node:http';
+import { SHOPIFY_API_VERSION } from '../../core/shop';
 
 export interface StandInProduct {
 	id: number;
@@ -123,7 +124,7 @@ export async function shopifyProductsStandIn(options: Options): Promise<ShopifyP
 				res.end(JSON.stringify(body));
 			};
 			const request = ++state.requests;
-			if (req.method !== 'POST' || req.url !== '/admin/api/2025-10/graphql.json') return send(404, { errors: 'Not Found' });
+			if (req.method !== 'POST' || req.url !== `/admin/api/${SHOPIFY_API_VERSION}/graphql.json`) return send(404, { errors: 'Not Found' });
 			if (req.headers['x-shopify-access-token'] !== options.accessToken) {
 				return send(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
 			}

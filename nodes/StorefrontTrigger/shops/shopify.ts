@@ -7,9 +7,8 @@
  */
 import { sleep } from 'n8n-workflow';
 import { InputError } from '../../../core/errors';
+import { SHOPIFY_API_VERSION } from '../../../core/shop';
 import { ATTEMPTS, MAX_WAIT_MS, ShopError, type ShopRequest, type ShopWebhook, type ShopWebhooks } from './types';
-
-export const SHOPIFY_API_VERSION = '2026-07';
 
 const PAGE = 100;
 
