@@ -32,7 +32,7 @@ const STYLE = `
 	.attachment .thumb { height: 174px; background: #f6f7f9; display: flex; align-items: center; justify-content: center; }
 	.attachment .thumb img { max-width: 100%; max-height: 174px; }
 	.attachment .name { padding: 6px 10px; font-size: 12px; overflow-wrap: anywhere; border-top: 1px solid #e6e8eb; }
-	.attachment .name span { color: #5f6670; }
+	.attachment .name span { color: #5f6670; white-space: nowrap; }
 `;
 
 /**
