@@ -7,11 +7,27 @@ import { wooCommerceCodes } from '../../../core/shopcodes/woocommerce';
 import type { Store } from '../../../core/store';
 import { storeCredentials } from '../../shared/store';
 
-/** The store, and the shop's credential when the codes go to the shop (the Shop field is shown then only). */
+/** The operations that can go to the shop: Generate and Import with Create in Shop on, and Sync. */
+const SHOP_OPERATIONS = ['generate', 'import', 'sync'];
+
+/**
+ * The store, and the shop's credential when the codes go to the shop (the Shop field is shown then
+ * only). The Shopify credentials follow Shop and Authentication through `hide`, so that no
+ * credential's `show` names every value of Shop or of Authentication: n8n's editor would take that
+ * field for the node's main auth field and leave Operation, Create in Shop and Shop out of the panel.
+ */
 export const couponCredentials: INodeCredentialDescription[] = [
 	...storeCredentials,
-	{ name: 'shopifyAccessTokenApi', required: true, displayOptions: { show: { shop: ['shopify'], shopifyAuthentication: ['accessToken'] } } },
-	{ name: 'shopifyOAuth2Api', required: true, displayOptions: { show: { shop: ['shopify'], shopifyAuthentication: ['oAuth2'] } } },
+	{
+		name: 'shopifyAccessTokenApi',
+		required: true,
+		displayOptions: { show: { operation: SHOP_OPERATIONS, shopifyAuthentication: ['accessToken'] }, hide: { createInShop: [false], shop: ['wooCommerce'] } },
+	},
+	{
+		name: 'shopifyOAuth2Api',
+		required: true,
+		displayOptions: { show: { operation: SHOP_OPERATIONS }, hide: { createInShop: [false], shop: ['wooCommerce'], shopifyAuthentication: ['accessToken'] } },
+	},
 	{ name: 'wooCommerceApi', required: true, displayOptions: { show: { shop: ['wooCommerce'] } } },
 ];
 
