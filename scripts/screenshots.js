@@ -14,10 +14,18 @@
 //        <out>/<template>--<node>.png         the settings panel of each of this package's nodes
 //      and the same for "Dialogue nodes" (nodes.png, nodes--<node>.png): one of each node this
 //      package registers, with its defaults;
+//   4. the screenshot-only workflows in scripts/n8n/screenshot-workflows/: the panels of this
+//      package's nodes only (<workflow>--<node>.png), no canvas; and the dialogs of n8n's own
+//      credentials in CREDENTIAL_DIALOGS as a user fills them in (fake values, never saved);
+//   5. the weekly report mail of template 12 (weekly-report-mail.png): a sample month of one
+//      activity in the store (scripts/report-mail.js), the template run once by its schedule
+//      against an SMTP catcher, the caught message shown as a mail client shows it
+//      (scripts/n8n/mail-view.js);
 //      out: docs/screenshots (DIALOGUE_SCREENSHOTS_DIR to change it).
 //
-// Options: --only=<text> takes the templates whose file name contains it (e.g. --only=06);
-// --canvas-only skips the panels. CHROMIUM_PATH overrides /usr/bin/chromium.
+// Options: --only=<text>[,<text>...] takes the pictures whose name contains one of them (e.g.
+// --only=06 a template, --only=connect-a-shop the shop's credential dialogs and node panels,
+// --only=mail the report mail); --canvas-only takes the canvases only. CHROMIUM_PATH overrides /usr/bin/chromium.
 // Everything listens on 127.0.0.1 and is stopped at the end; the temp folder is removed.
 
 const fs = require('node:fs');
@@ -32,12 +40,16 @@ require('./node24.js').runUnderNode24(__filename, 'npm run screenshots');
 
 const { ensureN8n, PACKAGE_NAME } = require('./n8n/install.js');
 const n8n = require('./n8n/instance.js');
+const { mailViewHtml } = require('./n8n/mail-view.js');
+const reportMail = require('./report-mail.js');
 
 const args = process.argv.slice(2);
 const only = (args.find((a) => a.startsWith('--only=')) || '').slice('--only='.length);
+const chosen = (name) => only.split(',').some((part) => name.includes(part));
 const canvasOnly = args.includes('--canvas-only');
 const outDir = path.resolve(root, process.env.DIALOGUE_SCREENSHOTS_DIR || path.join('docs', 'screenshots'));
 const templatesDir = path.join(root, 'templates');
+const screenshotWorkflowsDir = path.join(__dirname, 'n8n', 'screenshot-workflows');
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const OWNER = { email: 'owner@dialogue.local', password: 'Dialogue-Local-1', firstName: 'Screen', lastName: 'Shots' };
 
@@ -45,13 +57,35 @@ const CANVAS_VIEWPORT = { width: 1600, height: 900 };
 const CANVAS_SCALE = 1.5;
 const PANEL_VIEWPORT = { width: 1600, height: 1300 };
 const PANEL_SCALE = 1.5;
+const MAIL_VIEWPORT = { width: 920, height: 900 };
+const MAIL_PICTURE = 'weekly-report-mail';
 
 /** Stand-in credentials, one per type the templates name. They only need to exist. */
 const CREDENTIALS = {
 	smtp: { name: 'Shop mail server', data: { user: '', password: '', host: '127.0.0.1', port: 2525, secure: false, disableStartTls: true } },
 	twilioApi: { name: 'Twilio account', data: { authType: 'authToken', accountSid: 'AC00000000000000000000000000000000', authToken: 'not-a-real-token' } },
 	storefrontWebhookApi: { name: 'Shopify store', data: { source: 'shopify', secret: 'not-a-real-secret' } },
+	shopifyAccessTokenApi: { name: 'Shopify: your-shop', data: { shopSubdomain: 'your-shop', accessToken: 'not-a-real-token', appSecretKey: 'not-a-real-secret' } },
 };
+
+/**
+ * Dialogs of n8n's own credentials, opened as "Create credential" does and filled in field by field
+ * (by parameter name); never saved.
+ */
+const CREDENTIAL_DIALOGS = [
+	{
+		picture: 'connect-a-shop--shopify-credential',
+		type: 'Shopify Access Token API',
+		name: 'Shopify: your-shop',
+		fields: { shopSubdomain: 'your-shop', accessToken: 'shpat_0123456789abcdef0123456789abcdef', appSecretKey: '0123456789abcdef0123456789abcdef' },
+	},
+	{
+		picture: 'connect-a-shop--woocommerce-credential',
+		type: 'WooCommerce API',
+		name: 'WooCommerce: shop.example.com',
+		fields: { consumerKey: 'ck_0123456789abcdef0123456789abcdef01234567', consumerSecret: 'cs_0123456789abcdef0123456789abcdef01234567', url: 'https://shop.example.com' },
+	},
+];
 
 const log = (line) => console.log(line);
 const slug = (text) =>
@@ -83,10 +117,15 @@ function loadChromium() {
 	return chromium;
 }
 
-function templateFiles() {
-	const files = fs.readdirSync(templatesDir).filter((f) => f.endsWith('.json') && f.includes(only)).sort();
-	if (files.length === 0) throw new Error(`no templates/*.json${only ? ` matching "${only}"` : ''}`);
-	return files;
+/** The workflows to picture: the templates with their canvas, then the screenshot-only workflows without. */
+function workflowFiles() {
+	const inDir = (dir, canvas) =>
+		fs
+			.readdirSync(dir)
+			.filter((f) => f.endsWith('.json') && chosen(f))
+			.sort()
+			.map((f) => ({ stem: path.basename(f, '.json'), file: path.join(dir, f), canvas }));
+	return [...inDir(templatesDir, true), ...inDir(screenshotWorkflowsDir, false)];
 }
 
 /**
@@ -200,20 +239,73 @@ async function panelPicture(page, nodeName, file) {
 	await page.waitForSelector('[data-test-id="ndv"]', { state: 'hidden', timeout: 10_000 }).catch(() => page.click('[data-test-id="ndv-close-button"]'));
 }
 
+/** n8n's dialog for a new credential of this type, filled in, cut to its content. */
+async function credentialPicture(page, baseUrl, { type, name, fields }, file) {
+	await page.goto(`${baseUrl}/home/credentials/create`);
+	const search = page.locator('[data-test-id="new-credential-type-select"] input');
+	await search.waitFor({ timeout: 30_000 });
+	await search.fill(type);
+	const exactly = new RegExp(`^\\s*${type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+	await page.locator('.el-select-dropdown__item', { hasText: exactly }).first().click();
+	await page.click('[data-test-id="new-credential-type-button"]');
+	const dialog = page.locator('[data-test-id="editCredential-modal"]');
+	await dialog.waitFor({ timeout: 15_000 });
+	if (name) {
+		await dialog.locator('[data-test-id="credential-name"] [data-test-id="inline-edit-preview"]').click();
+		await dialog.locator('[data-test-id="credential-name"] [data-test-id="inline-edit-input"]').fill(name);
+		await page.keyboard.press('Enter');
+	}
+	for (const [field, value] of Object.entries(fields)) {
+		await dialog.locator(`[data-test-id="parameter-input-${field}"] input`).fill(value);
+	}
+	await page.evaluate(() => document.activeElement && document.activeElement.blur());
+	await page.mouse.move(2, 2);
+	await page.waitForTimeout(500);
+	const clip = await dialog.evaluate((el) => {
+		const d = el.getBoundingClientRect();
+		// The dialog has a fixed height: cut below its last field.
+		let bottom = d.top;
+		for (const item of el.querySelectorAll('header, [data-test-id="parameter-input"], [data-test-id^="parameter-input-"], [data-test-id="node-credentials-config-container"] > *')) {
+			const r = item.getBoundingClientRect();
+			if (r.height > 0) bottom = Math.max(bottom, r.bottom);
+		}
+		return { x: Math.floor(d.x), y: Math.floor(d.y), width: Math.ceil(d.width), height: Math.ceil(Math.min(d.bottom, bottom + 24) - d.y) };
+	});
+	await page.screenshot({ path: file, clip });
+}
+
+/** The caught mail in a mail client's reading pane. */
+async function mailPicture(browser, mail, file) {
+	const context = await browser.newContext({ viewport: MAIL_VIEWPORT, deviceScaleFactor: 1 });
+	try {
+		const page = await context.newPage();
+		await page.setContent(await mailViewHtml(fs.readFileSync(mail.file), { timeZone: 'UTC' }), { waitUntil: 'load' });
+		await page.locator('.mail').screenshot({ path: file });
+	} finally {
+		await context.close();
+	}
+}
+
 async function main() {
 	const chromium = loadChromium();
 	build();
 	const { n8nBin } = await ensureN8n({ log });
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-screenshots-'));
+	const storeFile = path.join(userFolder, 'dialogue-activities.sqlite');
+	const withMail = !canvasOnly && chosen(MAIL_PICTURE);
 	let instance;
 	let browser;
+	let smtp;
 	try {
 		n8n.installPackage(userFolder, root, { log });
+		smtp = await n8n.startSmtpCatcher({ dir: path.join(userFolder, 'mail') });
+		CREDENTIALS.smtp.data.port = smtp.port;
+		if (withMail) await reportMail.fillStore(storeFile);
 		instance = await n8n.startN8n({
 			userFolder,
 			n8nBin,
 			log,
-			env: { DIALOGUE_STORE_URL: path.join(userFolder, 'dialogue-activities.sqlite'), GENERIC_TIMEZONE: 'Europe/Berlin' },
+			env: { DIALOGUE_STORE_URL: storeFile, GENERIC_TIMEZONE: 'Europe/Berlin' },
 		});
 		log(`n8n ready on ${instance.baseUrl} in ${(instance.startupMs / 1000).toFixed(1)} s`);
 		const cookie = await n8n.setupOwner(instance.baseUrl, OWNER);
@@ -224,13 +316,17 @@ async function main() {
 			credentials[type] = { id: created.id, name: created.name };
 		}
 
+		const report = withMail ? await reportMail.scheduleReportMail({ api, smtp, credentials }) : null;
+
 		const workflows = [];
-		const pictured = [...templateFiles().map((file) => ({ stem: path.basename(file, '.json'), file })), ...(only ? [] : [{ stem: 'nodes', file: null }])];
-		for (const { stem, file } of pictured) {
-			const workflow = file ? JSON.parse(fs.readFileSync(path.join(templatesDir, file), 'utf8')) : galleryWorkflow();
+		const pictured = [...workflowFiles(), ...(only ? [] : [{ stem: 'nodes', file: null, canvas: true }])].filter((w) => w.canvas || !canvasOnly);
+		const dialogs = canvasOnly ? [] : CREDENTIAL_DIALOGS.filter((d) => chosen(d.picture));
+		if (pictured.length + dialogs.length === 0 && !withMail) throw new Error(`no pictures${only ? ` matching "${only}"` : ''}`);
+		for (const { stem, file, canvas } of pictured) {
+			const workflow = file ? JSON.parse(fs.readFileSync(file, 'utf8')) : galleryWorkflow();
 			const created = await api.createWorkflow(withCredentials(workflow, credentials));
 			const ours = (workflow.nodes || []).filter((node) => node.type.startsWith(`${PACKAGE_NAME}.`)).map((node) => node.name);
-			workflows.push({ stem, id: created.id, ours });
+			workflows.push({ stem, id: created.id, ours, canvas });
 		}
 
 		fs.mkdirSync(outDir, { recursive: true });
@@ -246,11 +342,13 @@ async function main() {
 		const panelPage = await panelContext.newPage();
 
 		const written = [];
-		for (const { stem, id, ours } of workflows) {
-			await openWorkflow(canvasPage, instance.baseUrl, id);
-			const canvasFile = path.join(outDir, `${stem}.png`);
-			await canvasPicture(canvasPage, canvasFile);
-			written.push(canvasFile);
+		for (const { stem, id, ours, canvas } of workflows) {
+			if (canvas) {
+				await openWorkflow(canvasPage, instance.baseUrl, id);
+				const canvasFile = path.join(outDir, `${stem}.png`);
+				await canvasPicture(canvasPage, canvasFile);
+				written.push(canvasFile);
+			}
 			if (canvasOnly || ours.length === 0) continue;
 			await openWorkflow(panelPage, instance.baseUrl, id);
 			for (const nodeName of ours) {
@@ -259,11 +357,23 @@ async function main() {
 				written.push(file);
 			}
 		}
+		for (const dialog of dialogs) {
+			const file = path.join(outDir, `${dialog.picture}.png`);
+			await credentialPicture(panelPage, instance.baseUrl, dialog, file);
+			written.push(file);
+		}
+		if (report) {
+			log('waiting for the weekly report mail');
+			const file = path.join(outDir, `${MAIL_PICTURE}.png`);
+			await mailPicture(browser, await report.mail(), file);
+			written.push(file);
+		}
 		log(`\n${written.length} pictures in ${path.relative(process.cwd(), outDir) || '.'}:`);
 		for (const file of written) log(`  ${path.basename(file)}  (${Math.round(fs.statSync(file).size / 1024)} kB)`);
 	} finally {
 		if (browser) await browser.close().catch(() => {});
 		if (instance) await instance.stop();
+		if (smtp) await smtp.close();
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	}
 }

@@ -64,11 +64,16 @@ const registration: INodeProperties[] = [
 	},
 ];
 
-/** n8n's own shop credentials, shown only with Register Webhooks in the Shop (which says when one is missing). */
+/**
+ * n8n's own shop credentials, shown only with Register Webhooks in the Shop (which says when one is
+ * missing). OAuth2 follows Authentication through `hide`: were both its values named in a
+ * credential's `show`, n8n's editor would take Authentication for the node's main auth field and
+ * leave Source and Register Webhooks in the Shop out of the panel.
+ */
 const credentials: INodeTypeDescription['credentials'] = [
 	...deliveryCredentials,
 	{ name: 'shopifyAccessTokenApi', required: false, displayOptions: { show: { source: ['shopify'], registerWebhooks: [true], shopAuthentication: ['accessToken'] } } },
-	{ name: 'shopifyOAuth2Api', required: false, displayOptions: { show: { source: ['shopify'], registerWebhooks: [true], shopAuthentication: ['oAuth2'] } } },
+	{ name: 'shopifyOAuth2Api', required: false, displayOptions: { show: { source: ['shopify'], registerWebhooks: [true] }, hide: { shopAuthentication: ['accessToken'] } } },
 	{ name: 'wooCommerceApi', required: false, displayOptions: { show: { source: ['woocommerce'], registerWebhooks: [true] } } },
 ];
 

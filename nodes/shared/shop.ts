@@ -12,12 +12,22 @@ import type { ShopHttp, ShopResponse } from '../../core/shop';
 
 export type ShopName = 'shopify' | 'wooCommerce';
 
-/** The shop credentials, each shown when the node's Shop (and Shopify's Authentication) picks it. */
-export const shopCredentials: INodeCredentialDescription[] = [
-	{ name: 'shopifyAccessTokenApi', required: true, displayOptions: { show: { shop: ['shopify'], shopifyAuthentication: ['accessToken'] } } },
-	{ name: 'shopifyOAuth2Api', required: true, displayOptions: { show: { shop: ['shopify'], shopifyAuthentication: ['oAuth2'] } } },
-	{ name: 'wooCommerceApi', required: true, displayOptions: { show: { shop: ['wooCommerce'] } } },
-];
+type Condition = Record<string, Array<string | boolean>>;
+
+/**
+ * The shop credentials, shown when `when` holds and the node's Shop (and Shopify's
+ * Authentication) picks each. The Shopify ones follow Shop and Authentication through `hide`: were
+ * every value of a field named in credentials' `show`, n8n's editor would take that field for the
+ * node's main authentication field and leave it, and the fields it depends on, out of the panel.
+ */
+export function shopCredentials(when: { show: Condition; hide?: Condition }): INodeCredentialDescription[] {
+	const hide = when.hide ?? {};
+	return [
+		{ name: 'shopifyAccessTokenApi', required: true, displayOptions: { show: { ...when.show, shopifyAuthentication: ['accessToken'] }, hide: { ...hide, shop: ['wooCommerce'] } } },
+		{ name: 'shopifyOAuth2Api', required: true, displayOptions: { show: when.show, hide: { ...hide, shop: ['wooCommerce'], shopifyAuthentication: ['accessToken'] } } },
+		{ name: 'wooCommerceApi', required: true, displayOptions: { show: { ...when.show, shop: ['wooCommerce'] }, ...(when.hide && { hide }) } },
+	];
+}
 
 export const shopifyAuthenticationField: INodeProperties = {
 	displayName: 'Authentication',

@@ -7,8 +7,11 @@ import { wooCommerceCodes } from '../../../core/shopcodes/woocommerce';
 import type { Store } from '../../../core/store';
 import { storeCredentials } from '../../shared/store';
 
-/** The store, and the shop's credential when the codes go to the shop (the Shop field is shown then only). */
-export const couponCredentials: INodeCredentialDescription[] = [...storeCredentials, ...shopCredentials];
+/** The store, and the shop's credential when the codes go to the shop: Generate and Import with Create in Shop on, and Sync. */
+export const couponCredentials: INodeCredentialDescription[] = [
+	...storeCredentials,
+	...shopCredentials({ show: { operation: ['generate', 'import', 'sync'] }, hide: { createInShop: [false] } }),
+];
 
 export const createInShopField = (operation: string): INodeProperties => ({
 	displayName: 'Create in Shop',

@@ -8,7 +8,7 @@ import * as record from './record.operation';
 import * as report from './report.operation';
 
 /** The store, and the shop's credential when Record Products reads the catalog from the shop (its Shop field is shown then only). */
-const ledgerCredentials: INodeCredentialDescription[] = [...storeCredentials, ...shopCredentials];
+const ledgerCredentials: INodeCredentialDescription[] = [...storeCredentials, ...shopCredentials({ show: { operation: ['products'], productFormat: ['shop'] } })];
 
 export const description: INodeTypeDescription = {
 	displayName: 'Storefront Ledger',
