@@ -10,7 +10,7 @@
  * Workflow (thankYouWorkflow): Storefront Trigger (signed Shopify orders/create) -> Repeatability
  * Guard (Once) -> Coupon (assign, from a pool big enough for every event) -> Send Email -> Repeatability Guard (Always).
  *
- * Each setup is first measured at rest for 5 s, then takes BENCH_QUEUE_WARMUP events (default 50, 4 connections, not reported); then,
+ * Each setup is first measured at rest for 10 s, then takes BENCH_QUEUE_WARMUP events (default 50, 4 connections, not reported); then,
  * for each load of BENCH_QUEUE_STEPS (default 4,16,32 concurrent keep-alive connections), BENCH_QUEUE_EVENTS
  * (default 300) orders of as many distinct customers. Printed per step: events/s end to end (first
  * POST sent to last mail caught), p50/p99 latency from a POST sent to its customer's mail caught, the
@@ -40,7 +40,7 @@ import { startQueueCluster, thankYouWorkflow, type QueueCluster } from '../test/
 const EVENTS = Number(process.env.BENCH_QUEUE_EVENTS ?? 300);
 const STEPS = (process.env.BENCH_QUEUE_STEPS ?? '4,16,32').split(',').map(Number);
 const WARMUP = Number(process.env.BENCH_QUEUE_WARMUP ?? 50);
-const REST_SECONDS = 5;
+const REST_SECONDS = 10;
 /** How long a step may take to deliver every mail and save every execution. */
 const STEP_TIMEOUT_MS = Math.max(120_000, EVENTS * 1_000);
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -114,7 +114,7 @@ interface Role {
 	pid: number | undefined;
 }
 
-type CpuSample = { at: number; ms: Record<string, number>; bench: number; machine: { busy: number; total: number } };
+type CpuSample = { at: number; ms: Record<string, number>; bench: number; all: number; machine: { busy: number; total: number } };
 
 function sampleCpu(roles: Role[]): CpuSample {
 	const table = processTable();
@@ -123,17 +123,18 @@ function sampleCpu(roles: Role[]): CpuSample {
 		at: Date.now(),
 		ms: Object.fromEntries(roles.map((r) => [r.name, treeCpuMs(table, r.pid)])),
 		bench: (usage.user + usage.system) / 1000,
+		all: treeCpuMs(table, 1),
 		machine: machineTicks(),
 	};
 }
 
 /** CPU ms per second of each process at rest, over `seconds`. */
-async function atRest(roles: Role[], seconds: number): Promise<string> {
+async function atRest(roles: Role[], seconds: number): Promise<Record<string, number>> {
 	const before = sampleCpu(roles);
 	await sleep(seconds * 1000);
 	const after = sampleCpu(roles);
 	const wall = (after.at - before.at) / 1000;
-	return roles.map((r) => `${r.name} ${((after.ms[r.name] - before.ms[r.name]) / wall).toFixed(1)}`).join(', ');
+	return Object.fromEntries(roles.map((r) => [r.name, (after.ms[r.name] - before.ms[r.name]) / wall]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,6 +150,8 @@ interface Setup {
 	/** Executions the workflow should have so far. */
 	executed: number;
 	roles: Role[];
+	/** CPU ms per second of each role at rest. */
+	rest: Record<string, number>;
 }
 
 interface Customer {
@@ -169,9 +172,14 @@ interface Step {
 	wallSeconds: number;
 	/** CPU ms per event by role. */
 	cpu: Record<string, number>;
+	/** CPU ms per second of each role at rest, for this setup. */
+	rest: Record<string, number>;
+	/** The same less what the role spends at rest over the step's wall time. */
+	netCpu: Record<string, number>;
 	benchCpu: number;
-	/** Cores busy on average: our processes (bench included), and the whole machine. */
+	/** Cores busy on average: our processes (bench included), every process of the machine (/proc), and the machine (/proc/stat). */
 	coresOurs: number;
+	coresAll: number;
 	coresMachine: number;
 }
 
@@ -195,7 +203,7 @@ async function setUp(label: string, cluster: QueueCluster, roles: Role[]): Promi
 	const url = cluster.triggerUrl(webhookId);
 	const probe = await n8n.waitForWebhook(url, { body: '{}', headers: { 'content-type': 'application/json' }, timeoutMs: 30_000 });
 	if (probe.status !== 401) throw new Error(`${label}: an unsigned call should be refused with 401 by the trigger, got ${probe.status} ${JSON.stringify(probe.body)}`);
-	return { label, cluster, workflowId: workflow.id, url, activity, pool, executed: 0, roles };
+	return { label, cluster, workflowId: workflow.id, url, activity, pool, executed: 0, roles, rest: await atRest(roles, REST_SECONDS) };
 }
 
 function rolesOf(cluster: QueueCluster, pg: number | undefined): Role[] {
@@ -318,8 +326,11 @@ async function runStep(setup: Setup, connections: number, events: number): Promi
 		answerP50: percentile(answerTimes, 50),
 		wallSeconds,
 		cpu,
+		rest: setup.rest,
+		netCpu: Object.fromEntries(setup.roles.map((r) => [r.name, Math.max(0, cpu[r.name] - (setup.rest[r.name] * wallSeconds) / events)])),
 		benchCpu,
 		coresOurs: oursMs / 1000 / wallSeconds,
+		coresAll: (after.all - before.all) / 1000 / wallSeconds,
 		coresMachine: machineCores,
 	};
 	console.log(
@@ -346,26 +357,29 @@ function printSteps(steps: Step[]): void {
 	}
 	console.log('CPU ms per event, per process (each with its children), and cores busy on average over the step (wall = first POST to last execution saved):');
 	console.log(
-		`${'setup'.padEnd(18)} ${'conns'.padStart(5)} ${ROLE_ORDER.map((r) => r.padStart(8)).join(' ')} ${'total'.padStart(8)} ${'bench'.padStart(7)} ${'wall s'.padStart(7)} ${'cores ours'.padStart(10)} ${'machine'.padStart(8)}`,
+		`${'setup'.padEnd(18)} ${'conns'.padStart(5)} ${ROLE_ORDER.map((r) => r.padStart(8)).join(' ')} ${'total'.padStart(8)} ${'bench'.padStart(7)} ${'wall s'.padStart(7)} ${'cores ours'.padStart(10)} ${'all'.padStart(5)} ${'machine'.padStart(8)}`,
 	);
 	for (const s of steps) {
 		const total = Object.values(s.cpu).reduce((a, b) => a + b, 0);
 		const cells = ROLE_ORDER.map((r) => (r in s.cpu ? s.cpu[r].toFixed(2) : '-').padStart(8));
 		console.log(
-			`${name(s).padEnd(18)} ${String(s.connections).padStart(5)} ${cells.join(' ')} ${total.toFixed(2).padStart(8)} ${s.benchCpu.toFixed(2).padStart(7)} ${s.wallSeconds.toFixed(1).padStart(7)} ${s.coresOurs.toFixed(2).padStart(10)} ${s.coresMachine.toFixed(2).padStart(8)}`,
+			`${name(s).padEnd(18)} ${String(s.connections).padStart(5)} ${cells.join(' ')} ${total.toFixed(2).padStart(8)} ${s.benchCpu.toFixed(2).padStart(7)} ${s.wallSeconds.toFixed(1).padStart(7)} ${s.coresOurs.toFixed(2).padStart(10)} ${s.coresAll.toFixed(2).padStart(5)} ${s.coresMachine.toFixed(2).padStart(8)}`,
 		);
 	}
-	console.log(`  (bench: this process, the load generator and the SMTP catcher; cores ours = (total + bench) x events / wall; machine: busy cores of all ${os.cpus().length} from /proc/stat, other work on the machine included)`);
+	console.log(
+		`  (bench: this process, the load generator and the SMTP catcher; cores ours = (total + bench) x events / wall; all: every process of the machine counted the same way from /proc; ` +
+			`machine: busy cores of all ${os.cpus().length} from /proc/stat. all close to machine shows the counting misses nothing; machine minus ours is other work on the machine)`,
+	);
 }
 
 const name = (s: Step) => (s.setup === 'regular' ? 'regular' : `queue, ${s.workers} worker${s.workers > 1 ? 's' : ''}`);
 
 /** Events/s of k worker machines of c cores (c workers each), the other roles on one c-core machine each (Redis: one thread; main: one process). */
 function printEstimate(step: Step): void {
-	const perEvent = (role: string) => step.cpu[role] ?? 0;
-	const worker = Object.entries(step.cpu).filter(([r]) => r.startsWith('worker')).reduce((sum, [, ms]) => sum + ms, 0);
+	const perEvent = (role: string) => step.netCpu[role] ?? 0;
+	const worker = Object.entries(step.netCpu).filter(([r]) => r.startsWith('worker')).reduce((sum, [, ms]) => sum + ms, 0);
 	console.log(
-		`Paper estimate from "${name(step)}" at ${step.connections} connections: CPU ms per event: worker ${worker.toFixed(2)}, webhook processor ${perEvent('webhook').toFixed(2)}, ` +
+		`Paper estimate from "${name(step)}" at ${step.connections} connections: CPU ms per event less the CPU at rest: worker ${worker.toFixed(2)}, webhook processor ${perEvent('webhook').toFixed(2)}, ` +
 			`PostgreSQL ${perEvent('postgres').toFixed(2)}, Redis ${perEvent('redis').toFixed(2)}, main ${perEvent('main').toFixed(2)}.`,
 	);
 	console.log('  Assumes each process uses at most one core (one worker or webhook processor per core), CPU per event stays as measured, and no other limit (network, disk, locks, n8n concurrency).');
@@ -393,13 +407,11 @@ async function bench(): Promise<void> {
 	const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 	const started = Date.now();
 	const steps: Step[] = [];
-	const rest: string[] = [];
 	console.log(`# bench:queue: ${EVENTS} events per step at ${STEPS.join(', ')} connections, warm-up ${WARMUP}; load average ${loadBefore}`);
 
 	const regular = await startQueueCluster('bench-regular', { mode: 'regular' });
 	try {
 		const setup = await setUp('regular', regular, rolesOf(regular, postmasterPid(regular.pg.port)));
-		rest.push(`regular: ${await atRest(setup.roles, REST_SECONDS)}`);
 		if (WARMUP) await runStep(setup, 4, WARMUP);
 		for (const connections of STEPS) steps.push(await runStep(setup, connections, EVENTS));
 	} finally {
@@ -411,7 +423,6 @@ async function bench(): Promise<void> {
 		const pg = postmasterPid(queue.pg.port);
 		if (pg === undefined) console.log(`# the PostgreSQL server on port ${queue.pg.port} is not a process of this machine: its CPU is not counted`);
 		const setup = await setUp('queue, 2 workers', queue, rolesOf(queue, pg));
-		rest.push(`queue: ${await atRest(setup.roles, REST_SECONDS)}`);
 		if (WARMUP) await runStep(setup, 4, WARMUP);
 		for (const connections of STEPS) steps.push(await runStep(setup, connections, EVENTS));
 		await queue.workers[1].stop();
@@ -427,6 +438,7 @@ async function bench(): Promise<void> {
 	console.log(`n8n ${install.N8N_VERSION} on Node ${process.version}, ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}); PostgreSQL holds n8n's database and the store; signed Shopify orders/create`);
 	console.log(`${EVENTS} events per step, each of a new customer; load average before: ${loadBefore}, after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${Math.round((Date.now() - started) / 1000)} s`);
 	printSteps(steps);
+	const rest = [...new Map(steps.map((s) => [s.setup, s.rest])).entries()].map(([setup, r]) => `${setup}: ${Object.entries(r).map(([role, ms]) => `${role} ${ms.toFixed(1)}`).join(', ')}`);
 	console.log(`CPU ms per second at rest (${REST_SECONDS} s before the warm-up), included in the figures above: ${rest.join('; ')}`);
 	const queue2 = steps.filter((s) => s.setup === 'queue' && s.workers === 2).sort((a, b) => b.connections - a.connections)[0];
 	if (queue2) printEstimate(queue2);
