@@ -7,9 +7,12 @@
  * N8N_ENCRYPTION_KEY and DIALOGUE_STORE_URL, and the SMTP catcher. Each process has a user folder
  * and a log of its own (<folder>/n8n.log), so the tests can tell which worker ran what and how often
  * main polled (its log is at debug level, where n8n logs each poll).
+ * Options: another number of workers, or regular mode (one n8n, EXECUTIONS_MODE=regular, taking
+ * the webhooks and running the executions itself, no Redis) on the same PostgreSQL databases, the
+ * baseline of bench/queue.ts.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -17,10 +20,10 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import type { Store } from '../../core/store';
 import { parsePostgresUrl, storeAt } from '../../store/open';
-import type { Credential, N8nApi, N8nHandle, SmtpCatcher } from '../../scripts/n8n/instance';
+import type { Credential, N8nApi, N8nHandle, SmtpCatcher, Workflow } from '../../scripts/n8n/instance';
 import { postgresServer, type PgServer } from '../helpers/postgres';
 import { SECRETS } from './e2e-storefront';
-import { packPackage, sleep } from './e2e-templates';
+import { PACKAGE, packPackage, sleep } from './e2e-templates';
 import { n8n, repoRoot, requireN8n } from './n8n';
 
 const log = (line: string) => console.log(`# ${line}`);
@@ -28,6 +31,7 @@ const LOOPBACK = '127.0.0.1';
 
 export interface Redis {
 	port: number;
+	pid: number;
 	stop(): Promise<void>;
 }
 
@@ -83,6 +87,7 @@ export async function startRedis(dir: string): Promise<Redis> {
 	}
 	return {
 		port,
+		pid: child.pid!,
 		async stop() {
 			process.removeListener('exit', kill);
 			if (child.exitCode === null && child.signalCode === null) {
@@ -116,8 +121,13 @@ function databaseUrl(server: PgServer, database: string): string {
 export interface QueueCluster {
 	dir: string;
 	main: N8nHandle;
+	/** The process that takes the production webhooks: the webhook processor (in regular mode, main). */
 	webhook: N8nHandle;
+	/** None in regular mode. */
 	workers: N8nHandle[];
+	/** Undefined in regular mode. */
+	redis?: Redis;
+	pg: PgServer;
 	api: N8nApi;
 	smtp: SmtpCatcher;
 	/** DIALOGUE_STORE_URL of every n8n process. */
@@ -126,6 +136,8 @@ export interface QueueCluster {
 	store: Store;
 	/** Runs a statement on the store's database (the README's queries). */
 	storeQuery<T>(sql: string, params?: unknown[]): Promise<T[]>;
+	/** Runs a statement on n8n's own database (executions). */
+	n8nQuery<T>(sql: string, params?: unknown[]): Promise<T[]>;
 	smtpCredential: Credential;
 	/** The Storefront Webhook credential for Generic deliveries. */
 	genericCredential: Credential;
@@ -141,15 +153,24 @@ export interface QueueCluster {
 	close(keep: boolean): Promise<void>;
 }
 
+export interface ClusterOptions {
+	/** 'regular': one n8n (EXECUTIONS_MODE=regular) that takes the webhooks and runs the executions; no Redis, no workers. */
+	mode?: 'queue' | 'regular';
+	/** n8n worker processes in queue mode; 2 unless set. */
+	workers?: number;
+}
+
 /** Starts the cluster. Fails (never skips) when n8n, Redis or PostgreSQL cannot be started. */
-export async function startQueueCluster(label: string): Promise<QueueCluster> {
+export async function startQueueCluster(label: string, options: ClusterOptions = {}): Promise<QueueCluster> {
 	const started = Date.now();
+	const queue = options.mode !== 'regular';
+	const workerCount = queue ? (options.workers ?? 2) : 0;
 	const { n8nBin } = await requireN8n(log);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dialogue-e2e-${label}-`));
 	const cleanups: Array<() => Promise<void> | void> = [];
 	try {
-		const redis = await startRedis(path.join(dir, 'redis'));
-		cleanups.push(() => redis.stop());
+		const redis = queue ? await startRedis(path.join(dir, 'redis')) : undefined;
+		if (redis) cleanups.push(() => redis.stop());
 
 		const pg = await postgresServer();
 		const suffix = randomBytes(4).toString('hex');
@@ -168,19 +189,30 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 		const storeUrl = `${databaseUrl(pg, storeDb)}?schema=dialogue`;
 
 		// The package as users get it, installed once and copied into every process's user folder.
-		const folders = { main: path.join(dir, 'main'), webhook: path.join(dir, 'webhook'), workers: [path.join(dir, 'worker-1'), path.join(dir, 'worker-2')] };
+		const folders = {
+			main: path.join(dir, 'main'),
+			webhook: path.join(dir, 'webhook'),
+			workers: Array.from({ length: workerCount }, (_, i) => path.join(dir, `worker-${i + 1}`)),
+		};
 		const installed = n8n.installPackage(folders.main, packPackage(path.join(dir, 'pack')), { log });
 		const installIn = (folder: string) => fs.cpSync(installed.nodesDir, path.join(folder, '.n8n', 'nodes'), { recursive: true });
-		for (const folder of [folders.webhook, ...folders.workers]) installIn(folder);
+		for (const folder of queue ? [folders.webhook, ...folders.workers] : []) installIn(folder);
 
 		const smtp = await n8n.startSmtpCatcher({ dir: path.join(dir, 'mail') });
 		cleanups.push(() => smtp.close());
 
 		const [mainPort, webhookPort] = [await n8n.freePort(), await n8n.freePort()];
+		const queueEnv: Record<string, string> = redis
+			? {
+					EXECUTIONS_MODE: 'queue',
+					QUEUE_BULL_REDIS_HOST: LOOPBACK,
+					QUEUE_BULL_REDIS_PORT: String(redis.port),
+					// Manual (editor) executions run on the workers too, like production ones.
+					OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+				}
+			: { EXECUTIONS_MODE: 'regular' };
 		const common: Record<string, string> = {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: LOOPBACK,
-			QUEUE_BULL_REDIS_PORT: String(redis.port),
+			...queueEnv,
 			DB_TYPE: 'postgresdb',
 			DB_POSTGRESDB_HOST: pg.host,
 			DB_POSTGRESDB_PORT: String(pg.port),
@@ -194,9 +226,7 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 			DIALOGUE_STORE_URL: storeUrl,
 			GENERIC_TIMEZONE: 'UTC',
 			// Production webhooks reach the webhook processor (in production: the load balancer in front of them).
-			WEBHOOK_URL: `http://${LOOPBACK}:${webhookPort}/`,
-			// Manual (editor) executions run on the workers too, like production ones.
-			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			WEBHOOK_URL: `http://${LOOPBACK}:${queue ? webhookPort : mainPort}/`,
 			// The tests count each worker's "Worker finished execution" lines (info level); the in-process
 			// engine tests of the same jest run set N8N_LOG_LEVEL=silent in the environment n8n would inherit.
 			N8N_LOG_LEVEL: 'info',
@@ -209,7 +239,7 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 			port: mainPort,
 			n8nBin,
 			// n8n logs each poll of a poll trigger ("Poll trigger initiated for workflow ...") at debug only; the tests count them.
-			env: { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true', N8N_LOG_LEVEL: 'debug' },
+			env: queue ? { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true', N8N_LOG_LEVEL: 'debug' } : common,
 			log,
 		});
 		cleanups.push(() => main.stop());
@@ -226,16 +256,18 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 				env: { ...env, ...command('worker'), QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: LOOPBACK },
 				log,
 			});
-		const workerPorts = [await n8n.freePort(), await n8n.freePort()];
-		const [webhook, ...workers] = await Promise.all([
-			n8n.startN8n({ userFolder: folders.webhook, port: webhookPort, n8nBin: commandBin, env: { ...common, ...command('webhook') }, log }),
-			startWorker(folders.workers[0], workerPorts[0]),
-			startWorker(folders.workers[1], workerPorts[1]),
-		]);
-		cleanups.push(() => webhook.stop());
-		for (const worker of workers) cleanups.push(() => worker.stop());
-		logNote('n8n webhook processor', webhook);
-		workers.forEach((worker, i) => logNote(`n8n worker ${i + 1}`, worker));
+		const [webhook, ...workers] = queue
+			? await Promise.all([
+					n8n.startN8n({ userFolder: folders.webhook, port: webhookPort, n8nBin: commandBin, env: { ...common, ...command('webhook') }, log }),
+					...folders.workers.map(async (folder) => startWorker(folder, await n8n.freePort())),
+				])
+			: [main];
+		if (queue) {
+			cleanups.push(() => webhook.stop());
+			for (const worker of workers) cleanups.push(() => worker.stop());
+			logNote('n8n webhook processor', webhook);
+			workers.forEach((worker, i) => logNote(`n8n worker ${i + 1}`, worker));
+		}
 
 		const cookie = await n8n.setupOwner(main.baseUrl, { email: 'owner@dialogue.local', password: 'Dialogue-E2E-1', firstName: 'E2E', lastName: 'Owner' });
 		const api = new n8n.N8nApi(main.baseUrl, await n8n.createApiKey(main.baseUrl, cookie, { label: `e2e ${label}` }));
@@ -248,13 +280,15 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 		const store = storeAt({ kind: 'postgres', ...parsePostgresUrl(storeUrl) });
 		cleanups.push(() => store.close());
 		const schema = parsePostgresUrl(storeUrl).schema;
-		log(`queue cluster ready in ${Math.round((Date.now() - started) / 1000)} s (Redis ${redis.port}, PostgreSQL ${pg.port}: ${n8nDb}, ${storeDb})`);
+		log(`${queue ? 'queue cluster' : 'n8n in regular mode'} ready in ${Math.round((Date.now() - started) / 1000)} s (${redis ? `Redis ${redis.port}, ` : ''}PostgreSQL ${pg.port}: ${n8nDb}, ${storeDb})`);
 
 		return {
 			dir,
 			main,
 			webhook,
 			workers,
+			redis,
+			pg,
 			api,
 			smtp,
 			storeUrl,
@@ -264,6 +298,9 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 					await client.query(`SET search_path TO ${schema}`);
 					return (await client.query(sql, params)).rows as T[];
 				});
+			},
+			async n8nQuery<T>(sql: string, params: unknown[] = []) {
+				return await withAdmin({ ...pg, database: n8nDb }, async (client) => (await client.query(sql, params)).rows as T[]);
 			},
 			smtpCredential,
 			genericCredential,
@@ -295,4 +332,89 @@ export async function startQueueCluster(label: string): Promise<QueueCluster> {
 		log(`kept ${dir} for inspection`);
 		throw error;
 	}
+}
+
+export const THANK_YOU_SUBJECT = 'Thank you: a code for your next order';
+
+/**
+ * The workflow of the queue-mode tests and bench: Storefront Trigger (order.placed, signed with the
+ * given credential) -> Repeatability Guard (Once per customer, activity) -> Coupon (assign from pool)
+ * -> Send Email (the code, to the customer) -> Repeatability Guard (Always, "<activity>: mailed");
+ * Pool Empty goes to a NoOp.
+ */
+export function thankYouWorkflow(input: { name: string; activity: string; pool: string; webhookId: string; storefront: Credential; smtp: Credential }): Workflow {
+	const { activity, pool } = input;
+	return {
+		name: input.name,
+		nodes: [
+			{
+				name: 'Order placed',
+				type: `${PACKAGE}.storefrontTrigger`,
+				typeVersion: 1.2,
+				position: [0, 0],
+				webhookId: input.webhookId,
+				parameters: { source: 'auto', events: ['order.placed'], filters: {}, options: {} },
+				credentials: { storefrontWebhookApi: { id: input.storefront.id, name: input.storefront.name } },
+			},
+			{
+				name: 'Not repeatable',
+				type: `${PACKAGE}.repeatabilityGuard`,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { operation: 'check', activity, customerId: '={{ $json.customer.id }}', policy: 'once', entryKey: '={{ $json.id }}' },
+			},
+			{
+				name: 'Assign a code',
+				type: `${PACKAGE}.coupon`,
+				typeVersion: 1,
+				position: [480, 0],
+				parameters: {
+					operation: 'assign',
+					pool: { __rl: true, mode: 'name', value: pool },
+					customerId: '={{ $json.customer.id }}',
+					assignment: 'each',
+					assignmentKey: '={{ $json.id }}',
+					expiry: 'never',
+					options: {},
+				},
+			},
+			{
+				name: 'Send Email',
+				type: 'n8n-nodes-base.emailSend',
+				typeVersion: 2.1,
+				position: [720, 0],
+				webhookId: randomUUID(),
+				parameters: {
+					fromEmail: 'Shop <shop@dialogue.local>',
+					toEmail: '={{ $json.customer.email }}',
+					subject: THANK_YOU_SUBJECT,
+					emailFormat: 'text',
+					text: '=Hello {{ $json.customer.firstName }}, your code: {{ $json.coupon.code }}',
+					options: { appendAttribution: false },
+				},
+				credentials: { smtp: { id: input.smtp.id, name: input.smtp.name } },
+			},
+			{
+				name: 'Record the mail',
+				type: `${PACKAGE}.repeatabilityGuard`,
+				typeVersion: 1,
+				position: [960, 0],
+				parameters: {
+					operation: 'check',
+					activity: `${activity}: mailed`,
+					customerId: "={{ $('Not repeatable').item.json.customer.id }}",
+					policy: 'always',
+					entryKey: "={{ $('Not repeatable').item.json.id }}",
+				},
+			},
+			{ name: 'Pool empty', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [720, 200], parameters: {} },
+		],
+		connections: {
+			'Order placed': { main: [[{ node: 'Not repeatable', type: 'main', index: 0 }]] },
+			'Not repeatable': { main: [[{ node: 'Assign a code', type: 'main', index: 0 }]] },
+			'Assign a code': { main: [[{ node: 'Send Email', type: 'main', index: 0 }], [{ node: 'Pool empty', type: 'main', index: 0 }]] },
+			'Send Email': { main: [[{ node: 'Record the mail', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
 }

@@ -23,10 +23,9 @@ import type { Execution, Mail } from '../../scripts/n8n/instance';
 import { genericOrder, type Delivery } from './e2e-storefront';
 import { PACKAGE, eventually } from './e2e-templates';
 import { n8n, repoRoot } from './n8n';
-import { startQueueCluster, type QueueCluster } from './queue-cluster';
+import { startQueueCluster, thankYouWorkflow, type QueueCluster } from './queue-cluster';
 
 const CONNECTIONS = 32;
-const SUBJECT = 'Thank you: a code for your next order';
 /**
  * The Occasion Triggers poll at these seconds of every minute: n8n refuses a poll time that fires
  * more than once a minute, so the trigger lists six once-a-minute times, one every 10 s.
@@ -132,79 +131,7 @@ async function setUpRun(label: string, customers: number, poolSize: number): Pro
 	await cluster.store.addCodes(pool, codes, now);
 
 	const webhookId = randomUUID();
-	const workflow = await cluster.api.createWorkflow({
-		name: `Queue mode: ${label}`,
-		nodes: [
-			{
-				name: 'Order placed',
-				type: `${PACKAGE}.storefrontTrigger`,
-				typeVersion: 1.2,
-				position: [0, 0],
-				webhookId,
-				parameters: { source: 'auto', events: ['order.placed'], filters: {}, options: {} },
-				credentials: { storefrontWebhookApi: { id: cluster.genericCredential.id, name: cluster.genericCredential.name } },
-			},
-			{
-				name: 'Not repeatable',
-				type: `${PACKAGE}.repeatabilityGuard`,
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: { operation: 'check', activity, customerId: '={{ $json.customer.id }}', policy: 'once', entryKey: '={{ $json.id }}' },
-			},
-			{
-				name: 'Assign a code',
-				type: `${PACKAGE}.coupon`,
-				typeVersion: 1,
-				position: [480, 0],
-				parameters: {
-					operation: 'assign',
-					pool: { __rl: true, mode: 'name', value: pool },
-					customerId: '={{ $json.customer.id }}',
-					assignment: 'each',
-					assignmentKey: '={{ $json.id }}',
-					expiry: 'never',
-					options: {},
-				},
-			},
-			{
-				name: 'Send Email',
-				type: 'n8n-nodes-base.emailSend',
-				typeVersion: 2.1,
-				position: [720, 0],
-				webhookId: randomUUID(),
-				parameters: {
-					fromEmail: 'Shop <shop@dialogue.local>',
-					toEmail: '={{ $json.customer.email }}',
-					subject: SUBJECT,
-					emailFormat: 'text',
-					text: '=Hello {{ $json.customer.firstName }}, your code: {{ $json.coupon.code }}',
-					options: { appendAttribution: false },
-				},
-				credentials: { smtp: { id: cluster.smtpCredential.id, name: cluster.smtpCredential.name } },
-			},
-			{
-				name: 'Record the mail',
-				type: `${PACKAGE}.repeatabilityGuard`,
-				typeVersion: 1,
-				position: [960, 0],
-				parameters: {
-					operation: 'check',
-					activity: `${activity}: mailed`,
-					customerId: "={{ $('Not repeatable').item.json.customer.id }}",
-					policy: 'always',
-					entryKey: "={{ $('Not repeatable').item.json.id }}",
-				},
-			},
-			{ name: 'Pool empty', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [720, 200], parameters: {} },
-		],
-		connections: {
-			'Order placed': { main: [[{ node: 'Not repeatable', type: 'main', index: 0 }]] },
-			'Not repeatable': { main: [[{ node: 'Assign a code', type: 'main', index: 0 }]] },
-			'Assign a code': { main: [[{ node: 'Send Email', type: 'main', index: 0 }], [{ node: 'Pool empty', type: 'main', index: 0 }]] },
-			'Send Email': { main: [[{ node: 'Record the mail', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	});
+	const workflow = await cluster.api.createWorkflow(thankYouWorkflow({ name: `Queue mode: ${label}`, activity, pool, webhookId, storefront: cluster.genericCredential, smtp: cluster.smtpCredential }));
 	await cluster.api.activateWorkflow(workflow.id);
 	const url = cluster.triggerUrl(webhookId);
 	// Registered at the webhook processor once an unsigned call is refused by the trigger (nothing starts).
