@@ -1,8 +1,9 @@
 // Coupon codes created in the shop, and categories from the product catalog, in a real n8n: the
 // packed package installed as a user install, n8n's own Shopify (Access Token and OAuth2) and
 // WooCommerce credentials created through n8n's API, and n8n's HTTP client reaching stand-ins for
-// Shopify's GraphQL Admin API (test/standins/shopify-codes.ts) and WooCommerce's coupons batch
-// (test/standins/woocommerce-coupons.ts) through HTTPS_PROXY and a test certificate authority
+// Shopify's GraphQL Admin API (test/standins/shopify-codes.ts, shopify-products.ts) and
+// WooCommerce's coupons batch and products (test/standins/woocommerce-coupons.ts,
+// woocommerce-products.ts) through HTTPS_PROXY and a test certificate authority
 // (test/standins/https-proxy.ts). The stand-ins check the credentials as the shops do. The
 // workflows are started by n8n Webhook nodes; the store is the SQLite file n8n writes, read here.
 //
@@ -10,12 +11,16 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type * as http from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
+import { Readable } from 'node:stream';
 import type { Credential, Execution, WorkflowNode } from '../../scripts/n8n/instance';
 import { startStandInProxy, type StandInProxy } from '../standins/https-proxy';
 import { shopifyCodesStandIn, type ShopifyCodesStandIn } from '../standins/shopify-codes';
+import { shopifyProductsStandIn, type ShopifyProductsStandIn, type StandInProduct } from '../standins/shopify-products';
 import { wooCouponsStandIn, type WooCouponsStandIn } from '../standins/woocommerce-coupons';
-import { post, shopifyOrderCreated, sign, uniqueNumber, wooOrderCreated, type Delivery } from './e2e-storefront';
+import { wooProductsStandIn, type WooProductsStandIn, type WooStandInProduct } from '../standins/woocommerce-products';
+import { post, shopifyOrderCreated, sign, uniqueNumber, wooOrderCreated, type Delivery, type Person } from './e2e-storefront';
 import { importAndActivate, PACKAGE, startWorld, templateCopy, type World } from './e2e-templates';
 import { n8n } from './n8n';
 
@@ -29,11 +34,77 @@ const SEGMENT = "Customers who buy children's clothing";
 
 const host = (shop: string) => `${shop}.myshopify.com`;
 
+/** The shop whose catalog Record Products reads with the Access Token credential. */
+const CATALOG_SHOP = 'e2e-catalog';
+const SHOPIFY_BASE = 8_100_000_000_000;
+const OAUTH_BASE = 8_200_000_000_000;
+const WOO_BASE = 5000;
+
+/** Product i: type Dresses (even), tag Summer (every third), collection Girls (every fifth); the first in 30 collections, Girls the last. */
+function shopifyCatalogProducts(base: number, n: number): StandInProduct[] {
+	return Array.from({ length: n }, (_, i) => ({
+		id: base + i,
+		title: `Product ${i}`,
+		productType: i % 2 === 0 ? 'Dresses' : '',
+		tags: i % 3 === 0 ? ['Summer'] : [],
+		updatedAt: '2026-04-01T12:00:00Z',
+		collections: i === 0 ? [...Array.from({ length: 29 }, (_, c) => `Collection ${c}`), 'Girls'] : i % 5 === 0 ? ['Girls'] : [],
+	}));
+}
+
+/** Product i: Boys and Jackets (even), else Uncategorized. */
+function wooCatalogProducts(n: number): WooStandInProduct[] {
+	return Array.from({ length: n }, (_, i) => ({
+		id: WOO_BASE + i,
+		name: `Woo product ${i}`,
+		date_modified_gmt: '2026-04-01T12:00:00',
+		categories: i % 2 === 0 ? ['Boys', 'Jackets'] : ['Uncategorized'],
+	}));
+}
+
+/** The delivery with every product id of its lines replaced, signed again. */
+function withProduct(delivery: Delivery, from: RegExp, to: string, signature: string): Delivery {
+	const body = delivery.body.replace(from, to);
+	return { ...delivery, body, headers: { ...delivery.headers, [signature]: sign(delivery.source, body) } };
+}
+
+/** A paid order whose lines name the product by its id only, as the shop sends it. */
+const orderOf = {
+	shopify: (customer: Person, product: string) =>
+		withProduct(shopifyOrderCreated({ id: uniqueNumber(), customer, total: '40.00' }), /"product_id":788032119674292922/g, `"product_id":${product}`, 'X-Shopify-Hmac-Sha256'),
+	woocommerce: (customer: Person, product: string) =>
+		withProduct(wooOrderCreated({ id: uniqueNumber(), customer, total: '30.00' }), /"product_id":93,/, `"product_id":${product},`, 'X-WC-Webhook-Signature'),
+};
+
+/** The GraphQL query of a request body; '' when the body is no such JSON. */
+function queryOf(raw: Buffer): string {
+	try {
+		return String((JSON.parse(raw.toString('utf8')) as { query?: unknown }).query ?? '');
+	} catch {
+		return '';
+	}
+}
+
+/** One host's GraphQL requests answered by several stand-ins: each goes to the first whose pattern its query matches. */
+function byQuery(routes: Array<[RegExp, http.RequestListener]>): http.RequestListener {
+	return (req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			const raw = Buffer.concat(chunks);
+			const [, handle] = routes.find(([pattern]) => pattern.test(queryOf(raw))) ?? routes[routes.length - 1];
+			const replay = Object.assign(Readable.from([raw]), { method: req.method, url: req.url, headers: req.headers });
+			handle(replay as unknown as http.IncomingMessage, res);
+		});
+	};
+}
+
 describe('real n8n: coupon codes created in the shop, and catalog categories', () => {
 	let world: World;
 	let proxy: StandInProxy | undefined;
 	const shopify = {} as Record<keyof typeof SHOPIFY, ShopifyCodesStandIn>;
 	let woo: WooCouponsStandIn;
+	const catalog = {} as { shopify: ShopifyProductsStandIn; oauth: ShopifyProductsStandIn; woo: WooProductsStandIn };
 	const credentials: Record<string, Credential> = {};
 	let passed = 0;
 
@@ -45,11 +116,20 @@ describe('real n8n: coupon codes created in the shop, and catalog categories', (
 			shopify.resume = await shopifyCodesStandIn({ accessToken: TOKEN, failBulkAdd: 2, pollsBeforeDone: 0 });
 			shopify.oauth = await shopifyCodesStandIn({ accessToken: OAUTH_TOKEN, pollsBeforeDone: 0 });
 			woo = await wooCouponsStandIn({ auth: WOO_AUTH, tooManyRequestsAt: 2 });
+			// Catalogs: Shopify's with its 3rd request (the second page) throttled; the OAuth2 shop's
+			// beside its codes; WooCommerce's beside its coupons, its 2nd request answered 429.
+			catalog.shopify = await shopifyProductsStandIn({ products: shopifyCatalogProducts(SHOPIFY_BASE, 60), accessToken: TOKEN, throttleAt: [3] });
+			catalog.oauth = await shopifyProductsStandIn({ products: shopifyCatalogProducts(OAUTH_BASE, 30), accessToken: OAUTH_TOKEN });
+			catalog.woo = await wooProductsStandIn({ products: wooCatalogProducts(250), ...WOO_AUTH, tooManyRequestsAt: 2 });
 			proxy = await startStandInProxy({
 				[host(SHOPIFY.codes)]: shopify.codes.handle,
 				[host(SHOPIFY.resume)]: shopify.resume.handle,
-				[host(SHOPIFY.oauth)]: shopify.oauth.handle,
-				[WOO_HOST]: woo.handle,
+				[host(SHOPIFY.oauth)]: byQuery([
+					[/\bproducts?\(/, catalog.oauth.handle],
+					[/./, shopify.oauth.handle],
+				]),
+				[host(CATALOG_SHOP)]: catalog.shopify.handle,
+				[WOO_HOST]: (req, res) => (new URL(req.url ?? '/', `https://${WOO_HOST}`).pathname === '/wp-json/wc/v3/products' ? catalog.woo : woo).handle(req, res),
 			});
 			world = await startWorld('shopcodes', { env: proxy.env });
 			for (const shop of ['codes', 'resume'] as const) {
@@ -75,18 +155,30 @@ describe('real n8n: coupon codes created in the shop, and catalog categories', (
 				type: 'wooCommerceApi',
 				data: { url: `https://${WOO_HOST}`, ...WOO_AUTH, includeCredentialsInQuery: false },
 			});
+			credentials.wooQuery = await world.api.createCredential({
+				name: 'WooCommerce in query',
+				type: 'wooCommerceApi',
+				data: { url: `https://${WOO_HOST}`, ...WOO_AUTH, includeCredentialsInQuery: true },
+			});
+			for (const [name, accessToken] of [['catalog', TOKEN], ['wrongToken', 'shpat_e2e_wrong']]) {
+				credentials[name] = await world.api.createCredential({
+					name: `Shopify ${name}`,
+					type: 'shopifyAccessTokenApi',
+					data: { shopSubdomain: CATALOG_SHOP, accessToken, appSecretKey: 'shpss_e2e' },
+				});
+			}
 		},
 		20 * 60_000,
 	);
 
 	afterAll(async () => {
-		await world?.close(passed < 5);
+		await world?.close(passed < 9);
 		await proxy?.close();
-		await Promise.all([...Object.values(shopify), woo].filter(Boolean).map((s) => s.close()));
+		await Promise.all([...Object.values(shopify), woo, ...Object.values(catalog)].filter(Boolean).map((s) => s.close()));
 	});
 
-	/** A workflow: n8n Webhook (answers with the Coupon node's item) -> Coupon; active; its production URL. */
-	async function couponFlow(name: string, parameters: Record<string, unknown>, credential?: [string, Credential]): Promise<{ id: string; url: string }> {
+	/** A workflow: n8n Webhook (answers with the node's first item) -> the node; active; its production URL. */
+	async function answeringFlow(name: string, node: Pick<WorkflowNode, 'name' | 'type' | 'parameters'>, credential?: [string, Credential]): Promise<{ id: string; url: string }> {
 		const path = `shopcodes-${name}`;
 		const nodes: WorkflowNode[] = [
 			{
@@ -98,21 +190,25 @@ describe('real n8n: coupon codes created in the shop, and catalog categories', (
 				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
 			},
 			{
-				name: 'Coupon',
-				type: `${PACKAGE}.coupon`,
+				...node,
 				typeVersion: 1,
 				position: [240, 0],
-				parameters: { pool: { __rl: true, mode: 'name', value: '={{ $json.body.pool }}' }, ...parameters },
 				...(credential && { credentials: { [credential[0]]: { id: credential[1].id, name: credential[1].name } } }),
 			},
 		];
 		const imported = await importAndActivate(world, {
-			name: `Coupon ${name}`,
+			name: `${node.name} ${name}`,
 			nodes,
-			connections: { Request: { main: [[{ node: 'Coupon', type: 'main', index: 0 }]] } },
+			connections: { Request: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
 			settings: { executionOrder: 'v1' },
 		});
 		return { id: imported.id, url: `${world.instance.baseUrl}/webhook/${path}` };
+	}
+
+	/** A workflow: n8n Webhook (answers with the Coupon node's item) -> Coupon; active; its production URL. */
+	function couponFlow(name: string, parameters: Record<string, unknown>, credential?: [string, Credential]): Promise<{ id: string; url: string }> {
+		const pool = { __rl: true, mode: 'name', value: '={{ $json.body.pool }}' };
+		return answeringFlow(name, { name: 'Coupon', type: `${PACKAGE}.coupon`, parameters: { pool, ...parameters } }, credential);
 	}
 
 	async function call(url: string, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -147,19 +243,31 @@ describe('real n8n: coupon codes created in the shop, and catalog categories', (
 		return String((res.json.coupon as { code: string }).code);
 	}
 
-	/** The pool's codes as the store holds them: state in the shop and the shop's id. */
-	function storedCodes(pool: string): Array<{ code: string; state: string | null; shopId: string | null }> {
+	/** What the store file n8n writes holds, read with a connection of its own. */
+	function readStore<T>(read: (db: DatabaseSync) => T): T {
 		const db = new DatabaseSync(world.storeFile, { readOnly: true });
 		try {
-			return db
-				.prepare(
-					`SELECT c.code AS code, c.shop_state AS state, c.shop_id AS shopId FROM coupon_codes c JOIN coupon_pools p ON p.id = c.pool_id WHERE p.name = ? ORDER BY c.id`,
-				)
-				.all(pool) as Array<{ code: string; state: string | null; shopId: string | null }>;
+			return read(db);
 		} finally {
 			db.close();
 		}
 	}
+
+	/** The pool's codes as the store holds them: state in the shop and the shop's id. */
+	function storedCodes(pool: string): Array<{ code: string; state: string | null; shopId: string | null }> {
+		return readStore(
+			(db) =>
+				db
+					.prepare(
+						`SELECT c.code AS code, c.shop_state AS state, c.shop_id AS shopId FROM coupon_codes c JOIN coupon_pools p ON p.id = c.pool_id WHERE p.name = ? ORDER BY c.id`,
+					)
+					.all(pool) as Array<{ code: string; state: string | null; shopId: string | null }>,
+		);
+	}
+
+	/** The products the store holds, and their categories. */
+	const storedProducts = () =>
+		readStore((db) => db.prepare(`SELECT (SELECT COUNT(*) FROM products) AS products, (SELECT COUNT(*) FROM product_categories) AS categories`).get() as { products: number; categories: number });
 
 	it('Shopify: Generate Codes with Create in Shop creates 1,000 codes in the shop through a throttle; each is stored with its id in the shop; an assigned code is one the shop has', async () => {
 		const shop = shopify.codes;
@@ -293,25 +401,18 @@ describe('real n8n: coupon codes created in the shop, and catalog categories', (
 				},
 			}),
 		);
-		/** The delivery with every product id of its lines replaced, signed again. */
-		const withProduct = (delivery: Delivery, from: RegExp, to: string, signature: string): Delivery => {
-			const body = delivery.body.replace(from, to);
-			return { ...delivery, body, headers: { ...delivery.headers, [signature]: sign(delivery.source, body) } };
-		};
 		const members = async () => ((await world.store.listSegments()).some((s) => s.name === SEGMENT) ? (await world.store.segmentMembers(SEGMENT, Date.now(), 10, 0)).map((m) => m.customerId) : []);
 
 		const adult = { id: uniqueNumber(), firstName: 'Adult' };
 		const parent = { id: uniqueNumber(), firstName: 'Parent' };
-		const shopifyOrder = (customer: typeof adult, product: string) =>
-			withProduct(shopifyOrderCreated({ id: uniqueNumber(), customer, total: '40.00' }), /"product_id":788032119674292922/g, `"product_id":${product}`, 'X-Shopify-Hmac-Sha256');
-		assert.equal((await post(shopifyCopy.url, shopifyOrder(adult, '8012345678902'))).body.status, 'started');
-		assert.equal((await post(shopifyCopy.url, shopifyOrder(parent, '8012345678901'))).body.status, 'started');
+		assert.equal((await post(shopifyCopy.url, orderOf.shopify(adult, '8012345678902'))).body.status, 'started');
+		assert.equal((await post(shopifyCopy.url, orderOf.shopify(parent, '8012345678901'))).body.status, 'started');
 		const shopifyRuns = await world.api.waitForExecutions(shopifyCopy.id, { count: 2, includeData: true });
 		const added = (e: Execution) => Boolean(e.data?.resultData.runData[`Add to "${SEGMENT}"`]);
 		assert.deepEqual(shopifyRuns.map(added).sort(), [false, true]);
 
 		const wooCustomer = { id: uniqueNumber(), firstName: 'Woo parent', email: `woo-${uniqueNumber()}@example.com` };
-		const wooOrder = (product: string) => withProduct(wooOrderCreated({ id: uniqueNumber(), customer: wooCustomer, total: '30.00' }), /"product_id":93,/, `"product_id":${product},`, 'X-WC-Webhook-Signature');
+		const wooOrder = (product: string) => orderOf.woocommerce(wooCustomer, product);
 		const chair = await post(wooCopy.url, wooOrder('94'));
 		assert.deepEqual([chair.body.status, chair.body.reason], ['recorded', 'filter not met: categories'], JSON.stringify(chair.body));
 		assert.equal((await post(wooCopy.url, wooOrder('93'))).body.status, 'started');
@@ -319,6 +420,113 @@ describe('real n8n: coupon codes created in the shop, and catalog categories', (
 		assert.ok(added(wooRun), 'the Girls dress put the customer in the segment');
 
 		assert.deepEqual((await members()).sort(), [String(parent.id), String(wooCustomer.id)].sort());
+		passed++;
+	});
+
+	/** Record Products > Read From the Shop with this credential, started by an n8n Webhook: the flow, and the answer (the summary item). */
+	async function readFromShop(name: string, shop: Record<string, string>, credential: [string, Credential]) {
+		const parameters = { operation: 'products', productFormat: 'shop', ...shop };
+		const flow = await answeringFlow(`read-${name}`, { name: 'Ledger', type: `${PACKAGE}.storefrontLedger`, parameters }, credential);
+		return { flow, res: await call(flow.url, {}) };
+	}
+
+	/** Each product's categories as the store holds them, sorted; products without any left out. */
+	async function storedCategories(ids: string[]): Promise<Record<string, string[]>> {
+		return Object.fromEntries(Object.entries(await world.store.productCategories(ids)).map(([id, categories]) => [id, [...categories].sort()]));
+	}
+	const expectedCategories = (products: Array<{ id: number; categories: string[] }>) =>
+		Object.fromEntries(products.filter((p) => p.categories.length > 0).map((p) => [String(p.id), [...p.categories].sort()]));
+
+	/**
+	 * Template 04 with the trigger's category filter set to its Purchase Check's categories (Boys,
+	 * Girls): an order naming only `other` is filtered out; then one naming only `matching` starts the
+	 * workflow, and the Purchase Check puts its customer in the segment.
+	 */
+	async function ordersJudged(source: 'shopify' | 'woocommerce', matching: string, other: string): Promise<void> {
+		const copy = await importAndActivate(
+			world,
+			templateCopy(world, '04-kids-clothing.json', {
+				source,
+				label: `catalog ${source}`,
+				edit: (node) => {
+					if (node.type === `${PACKAGE}.storefrontTrigger`) node.parameters = { ...node.parameters, filters: { categories: 'Boys, Girls' } };
+				},
+			}),
+		);
+		const customer = { id: uniqueNumber(), firstName: 'Catalog', email: `catalog-${uniqueNumber()}@example.com` };
+		const filtered = await post(copy.url, orderOf[source](customer, other));
+		assert.deepEqual([filtered.body.status, filtered.body.reason], ['recorded', 'filter not met: categories'], JSON.stringify(filtered.body));
+		const started = await post(copy.url, orderOf[source](customer, matching));
+		assert.equal(started.body.status, 'started', JSON.stringify(started.body));
+		const [run] = await world.api.waitForExecutions(copy.id, { count: 1, includeData: true });
+		assert.ok(run.data?.resultData.runData[`Add to "${SEGMENT}"`], `the Purchase Check found product ${matching}'s category`);
+		const members = await world.store.segmentMembers(SEGMENT, Date.now(), 100, 0);
+		assert.ok(members.some((m) => m.customerId === String(customer.id)), 'the customer is in the segment');
+	}
+
+	it('Shopify: Record Products > Read From the Shop reads 60 products over 3 pages through a throttle; the store holds each one\'s type, tags and collections; an order naming only a product id then passes the category filter and Purchase Check', async () => {
+		const shop = catalog.shopify;
+		const before = storedProducts();
+		const started = Date.now();
+		const { res } = await readFromShop('shopify', { shop: 'shopify', shopifyAuthentication: 'accessToken' }, ['shopifyAccessTokenApi', credentials.catalog]);
+		console.log(`# 60 products read from the Shopify stand-in in ${Date.now() - started} ms (${shop.throttled} throttled answers waited out)`);
+		assert.equal(res.status, 200, JSON.stringify(res.json));
+		assert.deepEqual(res.json, { shop: 'shopify', pages: 3, read: 60, recorded: 60, older: 0, failed: 0, store: res.json.store });
+		assert.ok(shop.throttled >= 1, 'the second page was throttled, waited out and asked again');
+		assert.deepEqual(shop.calls, ['products', 'product', 'products', 'products'], "the first product's collections after 25 read from the product");
+		assert.equal(storedProducts().products - before.products, 60);
+		const products = shop.products.map((p) => ({ id: p.id, categories: [p.productType, ...p.tags, ...p.collections].filter(Boolean) }));
+		assert.deepEqual(await storedCategories(products.map((p) => String(p.id))), expectedCategories(products));
+		await ordersJudged('shopify', String(SHOPIFY_BASE + 55), String(SHOPIFY_BASE + 1));
+		passed++;
+	});
+
+	it("Shopify OAuth2: Read From the Shop with n8n's OAuth2 credential reads the catalog of its shop", async () => {
+		const shop = catalog.oauth;
+		const { res } = await readFromShop('oauth', { shop: 'shopify', shopifyAuthentication: 'oAuth2' }, ['shopifyOAuth2Api', credentials.oauth]);
+		assert.equal(res.status, 200, JSON.stringify(res.json));
+		assert.deepEqual([res.json.pages, res.json.read, res.json.recorded], [2, 30, 30]);
+		assert.deepEqual(shop.calls, ['products', 'product', 'products']);
+		assert.equal(shop.requests, shop.calls.length, 'every request answered: the token reached the shop');
+		assert.deepEqual(await storedCategories([String(OAUTH_BASE + 25), String(OAUTH_BASE + 29)]), { [String(OAUTH_BASE + 25)]: ['Girls'] });
+		passed++;
+	});
+
+	it('WooCommerce: Read From the Shop reads 250 products over 3 pages waiting out a 429, and again with Include Credentials in Query; an order naming only a product id then passes the category filter and Purchase Check', async () => {
+		const shop = catalog.woo;
+		const before = storedProducts();
+		const { res } = await readFromShop('woo', { shop: 'wooCommerce' }, ['wooCommerceApi', credentials.woo]);
+		assert.equal(res.status, 200, JSON.stringify(res.json));
+		assert.deepEqual(res.json, { shop: 'wooCommerce', pages: 3, read: 250, recorded: 250, older: 0, failed: 0, store: res.json.store });
+		const page = (n: number) => `/wp-json/wc/v3/products?per_page=100&page=${n}`;
+		assert.deepEqual(shop.calls, [page(1), page(2), page(2), page(3)], 'the page answered 429 asked again');
+		assert.equal(storedProducts().products - before.products, 250);
+		assert.deepEqual(await storedCategories(shop.products.map((p) => String(p.id))), expectedCategories(shop.products));
+
+		const again = await readFromShop('woo-query', { shop: 'wooCommerce' }, ['wooCommerceApi', credentials.wooQuery]);
+		assert.equal(again.res.status, 200, JSON.stringify(again.res.json));
+		assert.deepEqual([again.res.json.pages, again.res.json.read, again.res.json.failed], [3, 250, 0]);
+		const sent = shop.calls.slice(4).map((c) => new URL(c, `https://${WOO_HOST}`).searchParams);
+		assert.equal(sent.length, 3);
+		for (const query of sent) assert.deepEqual([query.get('consumer_key'), query.get('consumer_secret')], [WOO_AUTH.consumerKey, WOO_AUTH.consumerSecret]);
+
+		await ordersJudged('woocommerce', String(WOO_BASE + 248), String(WOO_BASE + 249));
+		passed++;
+	});
+
+	it('Record Products > Read From the Shop with a refused access token: the execution fails saying what to check, and nothing is written', async () => {
+		const shop = catalog.shopify;
+		const before = { stored: storedProducts(), requests: shop.requests, calls: shop.calls.length };
+		const { flow, res } = await readFromShop('refused', { shop: 'shopify', shopifyAuthentication: 'accessToken' }, ['shopifyAccessTokenApi', credentials.wrongToken]);
+		assert.equal(res.status, 500, JSON.stringify(res.json));
+		const [failed] = await world.api.waitForExecutions(flow.id, { count: 1, includeData: true });
+		assert.equal(failed.status, 'error');
+		const error = failed.data?.resultData.error as { message?: string; description?: string };
+		assert.match(String(error.message), /^Shopify refused the credential "Shopify wrongToken" \(Shopify answered 401: \[API\] Invalid API key or access token/);
+		assert.equal(error.description, 'Check its Access Token and Shop Subdomain, and that the app has the read_products scopes.');
+		assert.equal(shop.requests, before.requests + 1, 'one request, refused');
+		assert.equal(shop.calls.length, before.calls, 'nothing answered');
+		assert.deepEqual(storedProducts(), before.stored);
 		passed++;
 	});
 });

@@ -11,7 +11,8 @@
  * requested cost in the bucket and is charged its actual cost (the nodes it returned); one the bucket
  * cannot pay is answered 200 with errors[0].extensions.code THROTTLED and extensions.cost
  * .throttleStatus. `throttleAt`: those requests (1-based) find the bucket empty. `failAt`: that
- * request is answered 500.
+ * request is answered 500. `handle` answers a request as the server does (to serve the stand-in
+ * behind ./https-proxy).
  */
 import * as http from 'node:http';
 import { SHOPIFY_API_VERSION } from '../../core/shop';
@@ -33,6 +34,7 @@ export interface ShopifyProductsStandIn {
 	calls: string[];
 	/** Every request, answered or not. */
 	requests: number;
+	handle: http.RequestListener;
 	close(): Promise<void>;
 }
 
@@ -70,7 +72,7 @@ export async function shopifyProductsStandIn(options: Options): Promise<ShopifyP
 	const restoreRate = options.restoreRate ?? 1000;
 	let available = bucket;
 	let lastAt = Date.now();
-	const state: ShopifyProductsStandIn = { url: '', products: options.products, throttled: 0, calls: [], requests: 0, close: async () => undefined };
+	const state: ShopifyProductsStandIn = { url: '', products: options.products, throttled: 0, calls: [], requests: 0, handle: () => undefined, close: async () => undefined };
 
 	function collectionsOf(product: StandInProduct, first: number, after: unknown) {
 		const { pageInfo, slice } = page(product.collections, first, after);
@@ -115,7 +117,7 @@ export async function shopifyProductsStandIn(options: Options): Promise<ShopifyP
 		throw new Error(`stand-in: unknown operation ${query.slice(0, 80)}`);
 	}
 
-	const server = http.createServer((req, res) => {
+	state.handle = (req, res) => {
 		let raw = '';
 		req.on('data', (chunk) => (raw += chunk));
 		req.on('end', () => {
@@ -157,7 +159,8 @@ export async function shopifyProductsStandIn(options: Options): Promise<ShopifyP
 				send(200, { errors: [{ message: (error as Error).message }] });
 			}
 		});
-	});
+	};
+	const server = http.createServer(state.handle);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 	state.close = () => new Promise((resolve) => server.close(() => resolve()));

@@ -4,7 +4,8 @@
  * slug }]) of `per_page` (1-100, else 400 rest_invalid_param) from `page`, with X-WP-Total and
  * X-WP-TotalPages. The consumer key and secret must come as HTTP Basic auth or as consumer_key and
  * consumer_secret in the query, else 401 woocommerce_rest_authentication_error. `tooManyRequestsAt`
- * (1-based request) answers 429 with Retry-After once; `failAt` answers 500 once.
+ * (1-based request) answers 429 with Retry-After once; `failAt` answers 500 once. `handle` answers a
+ * request as the server does (to serve the stand-in behind ./https-proxy).
  */
 import * as http from 'node:http';
 
@@ -20,6 +21,7 @@ export interface WooProductsStandIn {
 	products: WooStandInProduct[];
 	/** Each request as path and query, in order. */
 	calls: string[];
+	handle: http.RequestListener;
 	close(): Promise<void>;
 }
 
@@ -32,13 +34,13 @@ interface Options {
 }
 
 export async function wooProductsStandIn(options: Options): Promise<WooProductsStandIn> {
-	const state: WooProductsStandIn = { url: '', products: options.products, calls: [], close: async () => undefined };
+	const state: WooProductsStandIn = { url: '', products: options.products, calls: [], handle: () => undefined, close: async () => undefined };
 	const categoryIds = new Map<string, number>();
 	const categoryOf = (name: string) => {
 		if (!categoryIds.has(name)) categoryIds.set(name, 15 + categoryIds.size);
 		return { id: categoryIds.get(name), name, slug: name.toLowerCase().replace(/\W+/g, '-') };
 	};
-	const server = http.createServer((req, res) => {
+	state.handle = (req, res) => {
 		req.resume();
 		req.on('end', () => {
 			const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -76,7 +78,8 @@ export async function wooProductsStandIn(options: Options): Promise<WooProductsS
 			}));
 			send(200, list, { 'x-wp-total': String(total), 'x-wp-totalpages': String(pages) });
 		});
-	});
+	};
+	const server = http.createServer(state.handle);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 	state.close = () => new Promise((resolve) => server.close(() => resolve()));
