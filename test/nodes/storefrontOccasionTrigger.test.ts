@@ -16,6 +16,7 @@ import type { CanonicalEvent } from '../../core/event';
 import { StorefrontOccasionTrigger } from '../../nodes/StorefrontOccasionTrigger/StorefrontOccasionTrigger.node';
 import type { StoreCredential } from '../../store/open';
 import { sqliteTestStores } from '../helpers/stores';
+import { storeCalls } from '../helpers/storeCalls';
 import { MapNodeTypes, nodeTypesOf, packageNodeType, runWorkflow, TestCredentialsHelper } from '../helpers/workflow';
 
 const HOUR = 3_600_000;
@@ -204,26 +205,9 @@ describe('Storefront Occasion Trigger node', () => {
 		const { store, credential } = newStore();
 		const now = clock.now();
 		await store.recordEvents([cart('ann', 'k1', now - 4 * DAY), cart('bob', 'k2', now - 5 * DAY)], now);
-		// Every store call in order: nothing of the store comes after the claims, so the window
-		// between their commit and n8n getting the items is this node's own synchronous work.
-		const calls: string[] = [];
-		let depth = 0;
-		const proto = Object.getPrototypeOf(store) as Record<string, unknown>;
-		for (const name of Object.getOwnPropertyNames(proto)) {
-			const method = proto[name];
-			if (name === 'constructor' || typeof method !== 'function') continue;
-			// Calls the store makes to itself (its transaction helpers) are part of the outer call.
-			const wrapped = async (...args: unknown[]) => {
-				if (depth === 0) calls.push(name);
-				depth++;
-				try {
-					return await (method as (...a: unknown[]) => Promise<unknown>).apply(store, args);
-				} finally {
-					depth--;
-				}
-			};
-			Object.assign(store, { [name]: wrapped });
-		}
+		// Nothing of the store comes after the claims: the window between their commit and n8n
+		// getting the items is this node's own synchronous work.
+		const calls = storeCalls(store);
 		let committedAt = 0n;
 		const claim = store.claimOccasions.bind(store);
 		store.claimOccasions = async (claims, at) => {
