@@ -1,3 +1,5 @@
+import { InputError } from './errors';
+
 /**
  * Calls to a shop's Admin API through a port the node fills with n8n's authenticated request:
  * Shopify's GraphQL Admin API (a THROTTLED answer is waited out from its throttleStatus) and
@@ -44,6 +46,24 @@ export const refusedCredential = (error: unknown): boolean =>
  * version for at least 12 months and answers a retired one with the oldest version it supports.
  */
 export const SHOPIFY_API_VERSION = '2026-07';
+/**
+ * The GraphQL Admin API address of the shop the credential's Shop Subdomain names (a full
+ * myshopify.com domain is accepted too); anything else is refused, so the credential's token goes
+ * to that shop only.
+ */
+export function shopifyAdminUrl(shopSubdomain: unknown): string {
+	const text = typeof shopSubdomain === 'string' ? shopSubdomain.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '') : '';
+	const match = /^([a-z0-9][a-z0-9-]*)(\.myshopify\.com)?$/.exec(text);
+	if (!match) {
+		throw new InputError(
+			'credential.shopSubdomain',
+			`${JSON.stringify(shopSubdomain ?? '')} is not a shop subdomain`,
+			'Edit the Shopify credential: Shop Subdomain is the part before .myshopify.com, e.g. "my-shop".',
+		);
+	}
+	return `https://${match[1]}.myshopify.com/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
+}
+
 const SHOPIFY_MAX_WAITS = 30;
 const WOO_MAX_WAITS = 20;
 
@@ -58,7 +78,7 @@ export type GraphQl = <T>(query: string, variables: Record<string, unknown>) => 
 
 /** Queries the shop's GraphQL Admin API; its data, or a ShopError with the shop's errors. */
 export function shopifyGraphql(http: ShopHttp, shopSubdomain: string, wait: Wait = sleep): GraphQl {
-	const url = `https://${shopSubdomain}.myshopify.com/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
+	const url = shopifyAdminUrl(shopSubdomain);
 	return async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
 		for (let attempt = 0; ; attempt++) {
 			const res = await http({ method: 'POST', url, body: { query, variables } });

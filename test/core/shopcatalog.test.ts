@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from '@jest/globals';
-import { refusedCredential, ShopError, type ShopHttp, type ShopRequest, type ShopResponse } from '../../core/shop';
+import { InputError } from '../../core/errors';
+import { refusedCredential, ShopError, shopifyGraphql, type ShopHttp, type ShopRequest, type ShopResponse } from '../../core/shop';
 import { readCatalog } from '../../core/shopcatalog';
 import { shopifyCatalog, SHOPIFY_COLLECTIONS_FIRST, SHOPIFY_PRODUCTS_PAGE } from '../../core/shopcatalog/shopify';
 import { wooCommerceCatalog } from '../../core/shopcatalog/woocommerce';
@@ -85,6 +86,16 @@ describe('Shopify catalog', () => {
 		assert.deepEqual(store.held.get('8012345678902')?.categories, []);
 		assert.equal(requests[0].url, 'https://my-shop.myshopify.com/admin/api/2026-07/graphql.json');
 		assert.deepEqual((requests[0].body as { variables: unknown }).variables, { cursor: null });
+	});
+
+	it('sends the token only to the shop the Shop Subdomain names: a full myshopify.com domain is taken, anything else refused before a request', async () => {
+		const { http, requests } = scripted([() => ({ status: 200, headers: {}, body: { data: { shop: { name: 'x' } } } })]);
+		await shopifyGraphql(http, 'https://My-Shop.myshopify.com/', noWait)('query { shop { name } }', {});
+		assert.equal(requests[0].url, 'https://my-shop.myshopify.com/admin/api/2026-07/graphql.json');
+		for (const bad of ['attacker.example/x?', 'my-shop.example.com', 'my shop', '']) {
+			assert.throws(() => shopifyGraphql(http, bad, noWait), (error: unknown) => error instanceof InputError && /Shop Subdomain/.test(String(error.hint)), bad);
+		}
+		assert.equal(requests.length, 1);
 	});
 
 	it('asks for a page that costs at most the 1,000 points a query may cost (250 products with 250 collections each would cost 63,503)', () => {

@@ -6,8 +6,7 @@
  * extensions.cost.throttleStatus tells.
  */
 import { sleep } from 'n8n-workflow';
-import { InputError } from '../../../core/errors';
-import { SHOPIFY_API_VERSION } from '../../../core/shop';
+import { shopifyAdminUrl } from '../../../core/shop';
 import { ATTEMPTS, MAX_WAIT_MS, ShopError, type ShopRequest, type ShopWebhook, type ShopWebhooks } from './types';
 
 const PAGE = 100;
@@ -36,20 +35,6 @@ const DELETE = `mutation DeleteWebhook($id: ID!) {
 /** orders/create <-> ORDERS_CREATE. */
 export const shopifyTopicEnum = (topic: string): string => topic.replace('/', '_').toUpperCase();
 const topicOfEnum = (value: string): string => value.toLowerCase().replace('_', '/');
-
-/** The shop's admin host from the credential's Shop Subdomain (a full myshopify.com domain is accepted too). */
-export function shopifyAdminUrl(shopSubdomain: unknown): string {
-	const text = typeof shopSubdomain === 'string' ? shopSubdomain.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '') : '';
-	const match = /^([a-z0-9][a-z0-9-]*)(\.myshopify\.com)?$/.exec(text);
-	if (!match) {
-		throw new InputError(
-			'credential.shopSubdomain',
-			`${JSON.stringify(shopSubdomain ?? '')} is not a shop subdomain`,
-			'Edit the Shopify credential: Shop Subdomain is the part before .myshopify.com, e.g. "my-shop".',
-		);
-	}
-	return `https://${match[1]}.myshopify.com/admin/api/${SHOPIFY_API_VERSION}/graphql.json`;
-}
 
 interface GraphqlAnswer {
 	data?: Record<string, unknown>;
