@@ -1,8 +1,11 @@
 'use strict';
 // The page that lists the mails the SMTP catcher keeps (newest first), for a person to read.
 
+const fs = require('node:fs');
 const http = require('node:http');
+const path = require('node:path');
 const { LOOPBACK } = require('./common.js');
+const { mailViewHtml } = require('./mail-view.js');
 
 function escapeHtml(s) {
 	return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -10,7 +13,8 @@ function escapeHtml(s) {
 
 /**
  * Serves, on 127.0.0.1:port (0 = any free port), the list of `mails` (it reads the array at each
- * request, so new mail shows), each mail, its HTML version, and /api/mails as JSON.
+ * request, so new mail shows), each mail, its HTML version (with a folder kept: the mail as an email
+ * client shows it, inline images and attachments included), and /api/mails as JSON.
  *
  * @param {number} port
  * @param {{ mails: object[], smtpPort: number, dir: string|null }} catcher
@@ -28,7 +32,15 @@ async function startMailPage(port, { mails, smtpPort, dir }) {
 		if (m) {
 			const mail = mails.find((x) => x.id === Number(m[1]));
 			if (!mail) return send(404, 'text/plain', 'no such mail');
-			if (m[2]) return send(200, 'text/html', mail.html || `<pre>${escapeHtml(mail.text)}</pre>`);
+			if (m[2]) {
+				const file = dir ? path.join(dir, `${mail.id}.eml`) : null;
+				if (!file || !fs.existsSync(file)) return send(200, 'text/html', mail.html || `<pre>${escapeHtml(mail.text)}</pre>`);
+				mailViewHtml(fs.readFileSync(file)).then(
+					(page) => send(200, 'text/html', page),
+					(error) => send(500, 'text/plain', `cannot show mail ${mail.id}: ${error.message}`),
+				);
+				return;
+			}
 			return send(
 				200,
 				'text/html',
@@ -41,7 +53,7 @@ async function startMailPage(port, { mails, smtpPort, dir }) {
 					(mail.cc ? `<tr><th>Cc</th><td>${escapeHtml(mail.cc)}</td></tr>` : '') +
 					`<tr><th>Received</th><td>${escapeHtml(mail.receivedAt)}</td></tr></table>` +
 					`<h3>Text</h3><pre>${escapeHtml(mail.text)}</pre>` +
-					(mail.html ? `<p><a href="/mail/${mail.id}.html">HTML version</a></p>` : ''),
+					(mail.html || dir ? `<p><a href="/mail/${mail.id}.html">As an email client shows it</a></p>` : ''),
 			);
 		}
 		if (url.pathname !== '/') return send(404, 'text/plain', 'not found');
