@@ -216,6 +216,22 @@ describe('Coupon > Create in Shop: Shopify', () => {
 		assert.deepEqual(await ts.store.listPools('plain'), []);
 		assert.equal(shop.calls.length, 0);
 	});
+	it('refuses a Shop Subdomain that is not a shop before anything is written or sent', async () => {
+		const ts = await newStore();
+		const shop = await shopify();
+		const result = await runWorkflow({
+			nodes: [
+				{ name: 'Source', type: testNodeType('itemsSource'), parameters: { items: JSON.stringify([{}]) } },
+				{ name: 'Coupon', type: packageNodeType('coupon'), parameters: { operation: 'generate', pool: pool('elsewhere'), count: 10, ...percent20, createInShop: true, shop: 'shopify' } },
+			],
+			connections: connect(['Source', 'Coupon']),
+			nodeTypes,
+			credentials: { ...ts.credentials, ...shopCredentials, shopifyAccessTokenApi: { ...shopCredentials.shopifyAccessTokenApi, shopSubdomain: 'attacker.example/x?' } },
+		});
+		assert.match(failure(result).message, /is not a shop subdomain/);
+		assert.deepEqual(await ts.store.listPools('elsewhere'), []);
+		assert.equal(shop.calls.length, 0);
+	});
 });
 
 describe('Coupon > Create in Shop: WooCommerce', () => {

@@ -3,7 +3,7 @@ import { generateCodes } from '../../../core/coupons';
 import type { Store } from '../../../core/store';
 import { errorItem, nodeError } from '../../shared/errors';
 import { nodeClock } from '../../shared/store';
-import { createInShopField, pushToShop } from './shop';
+import { createInShopField, pushToShop, shopApi } from './shop';
 import { discountFields, forOperations, locatorValue, readDiscount, readValidUntil, withFieldHint } from './fields';
 
 const show = forOperations('generate');
@@ -49,6 +49,7 @@ export async function execute(this: IExecuteFunctions, store: Store): Promise<IN
 	const now = nodeClock().now();
 	try {
 		const inShop = this.getNodeParameter('createInShop', 0, false) as boolean;
+		const api = inShop ? await shopApi(this) : undefined;
 		const result = await generateCodes(store, now, {
 			pool: locatorValue(this, 'pool', 0),
 			count: this.getNodeParameter('count', 0),
@@ -58,7 +59,7 @@ export async function execute(this: IExecuteFunctions, store: Store): Promise<IN
 			validUntil: readValidUntil(this, 0),
 			inShop,
 		});
-		const shop = inShop ? { shop: await pushToShop(this, store, result.pool, now) } : {};
+		const shop = api ? { shop: await pushToShop(this, api, store, result.pool, now) } : {};
 		return [[{ json: { ...result, ...shop }, pairedItem: { item: 0 } }]];
 	} catch (error) {
 		if (!this.continueOnFail()) throw nodeError(this, withFieldHint(error), 0);

@@ -7,7 +7,7 @@ import type { Store } from '../../../core/store';
 import { errorItem, nodeError, prepareItems } from '../../shared/errors';
 import { fieldAt } from '../../shared/parameters';
 import { nodeClock } from '../../shared/store';
-import { createInShopField, pushToShop } from './shop';
+import { createInShopField, pushToShop, shopApi } from './shop';
 import { discountFields, forOperations, locatorValue, readDiscount, readValidUntil, withFieldHint } from './fields';
 
 const show = forOperations('import');
@@ -103,6 +103,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 	const repeated = repeats.length;
 	const paired = source === 'items' ? items.map((_, item) => ({ item })) : { item: 0 };
 	try {
+		const api = settings.inShop ? await shopApi(this) : undefined;
 		const result = await importCodes(store, now, { ...settings, codes: unique });
 		const json = {
 			pool: result.pool,
@@ -112,7 +113,7 @@ export async function execute(this: IExecuteFunctions, store: Store, items: INod
 			repeatedInInput: repeated,
 			alreadyInPool: result.skippedCodes.length,
 			skippedCodes: [...new Set([...repeats, ...result.skippedCodes])],
-			...(settings.inShop ? { shop: await pushToShop(this, store, result.pool, now) } : {}),
+			...(api ? { shop: await pushToShop(this, api, store, result.pool, now) } : {}),
 		};
 		return [[...failed, { json, pairedItem: paired }]];
 	} catch (error) {

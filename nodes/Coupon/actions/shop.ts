@@ -49,15 +49,17 @@ export const shopFields: INodeProperties[] = [
 	shopifyAuthenticationField,
 ];
 
-/** The shop chosen on the node, called through n8n with its credential. */
+/**
+ * The shop chosen on the node, called through n8n with its credential. Opened before any code is
+ * written, so that a missing or bad credential writes nothing.
+ */
 export async function shopApi(ctx: IExecuteFunctions): Promise<ShopCodesApi> {
 	const { shop, address, http } = await shopConnection(ctx);
 	return shop === 'wooCommerce' ? wooCommerceCodes(http, address) : shopifyCodes(http, address);
 }
 
 /** Pushes the pool's pending codes; a failed call says how to resume. */
-export async function pushToShop(ctx: IExecuteFunctions, store: Store, pool: string, now: number): Promise<SyncResult & { notInShop: number }> {
-	const api = await shopApi(ctx);
+export async function pushToShop(ctx: IExecuteFunctions, api: ShopCodesApi, store: Store, pool: string, now: number): Promise<SyncResult & { notInShop: number }> {
 	try {
 		const result = await syncToShop(store, pool, api, now, (done) =>
 			ctx.logger.info(`Coupon: ${done.created} codes of pool "${pool}" created in the shop, ${done.refused} refused`),

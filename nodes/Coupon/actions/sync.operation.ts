@@ -4,7 +4,7 @@ import type { Store } from '../../../core/store';
 import { errorItem, nodeError } from '../../shared/errors';
 import { nodeClock } from '../../shared/store';
 import { locatorValue } from './fields';
-import { pushToShop } from './shop';
+import { pushToShop, shopApi } from './shop';
 
 export const properties: INodeProperties[] = [];
 
@@ -13,7 +13,7 @@ export async function execute(this: IExecuteFunctions, store: Store): Promise<IN
 	const now = nodeClock().now();
 	try {
 		const pool = poolName(locatorValue(this, 'pool', 0));
-		return [[{ json: { ...(await pushToShop(this, store, pool, now)) }, pairedItem: { item: 0 } }]];
+		return [[{ json: { ...(await pushToShop(this, await shopApi(this), store, pool, now)) }, pairedItem: { item: 0 } }]];
 	} catch (error) {
 		if (!this.continueOnFail()) throw nodeError(this, error, 0);
 		return [[errorItem(error, 0)]];
