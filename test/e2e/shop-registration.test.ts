@@ -1,7 +1,7 @@
 // Register Webhooks in the Shop in a real n8n: the packed package installed as a user install,
 // n8n's own Shopify Access Token and WooCommerce credentials, and n8n's HTTP client reaching
 // stand-ins for the Shopify GraphQL Admin API and the WooCommerce REST API through HTTPS_PROXY and
-// a test certificate authority (test/standins/shop-webhooks.ts). n8n's public webhook address is
+// a test certificate authority (test/standins/shop-webhooks.ts, test/standins/https-proxy.ts). n8n's public webhook address is
 // https://n8n.example/ (WEBHOOK_URL), as behind a reverse proxy; deliveries are posted to the same
 // path on the local instance.
 //

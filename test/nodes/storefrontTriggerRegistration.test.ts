@@ -3,7 +3,7 @@
  * on activation (checkExists, then create when that says false) and deactivation (delete), in
  * n8n-core's HookContext over a real Workflow, with n8n's own request helper
  * (httpRequestWithAuthentication) reaching stand-ins for the Shopify GraphQL Admin API and the
- * WooCommerce REST API through an HTTPS proxy (test/standins/shop-webhooks.ts). A delivery then
+ * WooCommerce REST API through an HTTPS proxy (test/standins/shop-webhooks.ts on test/standins/https-proxy.ts). A delivery then
  * goes through n8n-core's WebhookContext with the workflow's static data, over a SQLite store.
  */
 import '../helpers/n8n-env';
